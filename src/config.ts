@@ -1,0 +1,103 @@
+// The one place that reads process.env: DESIGN §3 names, parsed once by zod.
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { LACAK_ERR, LacakError } from './errors.js';
+
+/** The checkout (or installed package) root: the nearest folder above this file with a package.json. */
+export function projectRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('package.json not found above ' + fileURLToPath(import.meta.url));
+    dir = up;
+  }
+  return dir;
+}
+
+const list = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter((x) => x.length > 0),
+    );
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+const EnvSchema = z.object({
+  HOST: z.string().min(1).default('0.0.0.0'),
+  HTTP_PORT: port(8080),
+  WHOIS_PORT: port(4343),
+  LACAK_DB: z.string().min(1).optional(),
+  LACAK_STATE_DB: z.string().min(1).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LACAK_BASE_URL: z.url().optional(),
+  LACAK_PORT43: z.string().min(1).default('whois.lacak.example'),
+  /** Source order: where two sources hold the same range, the earlier wins (DESIGN §2). */
+  LACAK_SOURCES: list('IDNIC,APNIC,DELEGATED-APNIC').transform((xs) => xs.map((x) => x.toUpperCase())),
+  /** The registry this lacak serves; its own source and its managed space. */
+  LACAK_REGISTRY: z.string().min(1).default('IDNIC'),
+  /** Delegated-statistics accounts (opaque-ids) whose space this registry manages. */
+  LACAK_MANAGED_OPAQUE_IDS: list('A9186214'),
+  /** Networks that never answer as holder (upper-cased netnames; `*` matches any suffix). */
+  LACAK_PLACEHOLDER_NETNAMES: list('IANA-BLOCK,IANA-NETBLOCK-*,NON-APNIC,NON-RIPE-NCC-MANAGED-ADDRESS-BLOCK,ERX-NETBLOCK'),
+  LACAK_PLACEHOLDER_STATUSES: list('ALLOCATED UNSPECIFIED,AVAILABLE,RESERVED'),
+  /** How often the server checks the registry database for a finished import. */
+  LACAK_POLL_MS: z.coerce.number().int().min(50).default(2000),
+});
+
+export interface Config {
+  readonly host: string;
+  readonly httpPort: number;
+  readonly whoisPort: number;
+  /** Registry database path; `usesSample` when LACAK_DB was unset. */
+  readonly dbPath: string;
+  readonly usesSample: boolean;
+  readonly stateDbPath: string;
+  readonly logLevel: string;
+  readonly baseUrl: string | undefined;
+  readonly port43: string;
+  readonly sources: readonly string[];
+  readonly registry: string;
+  readonly managedOpaqueIds: readonly string[];
+  readonly placeholderNetnames: readonly string[];
+  readonly placeholderStatuses: readonly string[];
+  readonly pollMs: number;
+  readonly sampleDir: string;
+}
+
+/** The defaults a test or a tool gets without touching the environment. */
+export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: { db?: string } = {}): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0]!;
+    throw new LacakError(LACAK_ERR.CONFIG, `bad setting ${first.path.join('.')}: ${first.message}`);
+  }
+  const e = parsed.data;
+  const root = projectRoot();
+  const explicitDb = overrides.db ?? e.LACAK_DB;
+  const dbPath = resolve(explicitDb ?? join(root, 'data', 'lacak.sqlite'));
+  return Object.freeze({
+    host: e.HOST,
+    httpPort: e.HTTP_PORT,
+    whoisPort: e.WHOIS_PORT,
+    dbPath,
+    usesSample: explicitDb === undefined,
+    stateDbPath: resolve(e.LACAK_STATE_DB ?? dbPath.replace(/(\.sqlite3?|\.db)?$/, '.state.sqlite')),
+    logLevel: e.LOG_LEVEL,
+    baseUrl: e.LACAK_BASE_URL,
+    port43: e.LACAK_PORT43,
+    sources: Object.freeze(e.LACAK_SOURCES),
+    registry: e.LACAK_REGISTRY.toUpperCase(),
+    managedOpaqueIds: Object.freeze(e.LACAK_MANAGED_OPAQUE_IDS),
+    placeholderNetnames: Object.freeze(e.LACAK_PLACEHOLDER_NETNAMES.map((x) => x.toUpperCase())),
+    placeholderStatuses: Object.freeze(e.LACAK_PLACEHOLDER_STATUSES.map((x) => x.toUpperCase())),
+    pollMs: e.LACAK_POLL_MS,
+    sampleDir: join(root, 'data', 'sample'),
+  });
+}

@@ -1,0 +1,71 @@
+// Opening an input file for any importer: a path or `-` (stdin), gzip detected by
+// its magic bytes (not the name), read as UTF-8 lines with CRLF tolerated.
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { LACAK_ERR, LacakError } from '../errors.js';
+
+/** The name issues and import records use for an input: the path as given, `<stdin>` for `-`. */
+export function inputName(path: string): string {
+  return path === '-' ? '<stdin>' : path;
+}
+
+async function isGzipFile(path: string): Promise<boolean> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch (err) {
+    throw new LacakError(LACAK_ERR.FILE, `cannot open ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  try {
+    const buf = Buffer.alloc(2);
+    const { bytesRead } = await handle.read(buf, 0, 2, 0);
+    return bytesRead === 2 && buf[0] === 0x1f && buf[1] === 0x8b;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** A byte stream of the (decompressed) input. Errors surface as LacakError while iterating. */
+export async function openInput(path: string, stdin: Readable = process.stdin): Promise<Readable> {
+  if (path === '-') {
+    // stdin cannot be peeked cheaply; gzip on stdin is announced by the caller with a `.gz` name.
+    return stdin;
+  }
+  const gz = await isGzipFile(path);
+  const raw = createReadStream(path);
+  if (!gz) return raw;
+  const gunzip = createGunzip();
+  raw.on('error', (err) => gunzip.destroy(err));
+  return raw.pipe(gunzip);
+}
+
+/**
+ * Lines of an input without their terminators (LF or CRLF). A truncated or corrupt
+ * gzip file ends the iteration with a LacakError naming the file.
+ */
+export async function* readLines(path: string, stdin?: Readable): AsyncGenerator<string> {
+  const stream = await openInput(path, stdin);
+  stream.setEncoding('utf8');
+  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  // readline does not forward stream errors to the iterator on every Node version.
+  let failure: Error | null = null;
+  stream.on('error', (err) => {
+    failure = err;
+    lines.close();
+  });
+  try {
+    for await (const line of lines) {
+      if (failure) break;
+      yield line.endsWith('\r') ? line.slice(0, -1) : line;
+    }
+  } catch (err) {
+    failure = err as Error;
+  }
+  if (failure) {
+    const reason = (failure as NodeJS.ErrnoException).code === 'Z_BUF_ERROR' ? 'unexpected end of file (truncated gzip?)' : (failure as Error).message;
+    throw new LacakError(LACAK_ERR.FILE, `cannot read ${inputName(path)}: ${reason}`);
+  }
+}
