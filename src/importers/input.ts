@@ -1,6 +1,7 @@
 // Opening an input file for any importer: a path or `-` (stdin), gzip detected by
 // its magic bytes (not the name), read as UTF-8 lines with CRLF tolerated.
 import { createReadStream } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
@@ -28,14 +29,35 @@ async function isGzipFile(path: string): Promise<boolean> {
   }
 }
 
+/** SHA-256 and size of the raw (still compressed) bytes of an input, for the import record. */
+export class FileDigest {
+  private readonly hash = createHash('sha256');
+  bytes = 0;
+  update(chunk: Buffer): void {
+    this.hash.update(chunk);
+    this.bytes += chunk.length;
+  }
+  hex(): string {
+    return this.hash.digest('hex');
+  }
+}
+
+export interface InputOptions {
+  readonly stdin?: Readable;
+  readonly digest?: FileDigest;
+}
+
 /** A byte stream of the (decompressed) input. Errors surface as LacakError while iterating. */
-export async function openInput(path: string, stdin: Readable = process.stdin): Promise<Readable> {
+export async function openInput(path: string, options: InputOptions = {}): Promise<Readable> {
   if (path === '-') {
-    // stdin cannot be peeked cheaply; gzip on stdin is announced by the caller with a `.gz` name.
+    // stdin cannot be peeked cheaply, so gzip is not detected there: pipe through zcat.
+    const stdin = options.stdin ?? process.stdin;
+    if (options.digest) stdin.on('data', (chunk: Buffer) => options.digest!.update(chunk));
     return stdin;
   }
   const gz = await isGzipFile(path);
   const raw = createReadStream(path);
+  if (options.digest) raw.on('data', (chunk) => options.digest!.update(chunk as Buffer));
   if (!gz) return raw;
   const gunzip = createGunzip();
   raw.on('error', (err) => gunzip.destroy(err));
@@ -46,8 +68,8 @@ export async function openInput(path: string, stdin: Readable = process.stdin): 
  * Lines of an input without their terminators (LF or CRLF). A truncated or corrupt
  * gzip file ends the iteration with a LacakError naming the file.
  */
-export async function* readLines(path: string, stdin?: Readable): AsyncGenerator<string> {
-  const stream = await openInput(path, stdin);
+export async function* readLines(path: string, options: InputOptions = {}): AsyncGenerator<string> {
+  const stream = await openInput(path, options);
   stream.setEncoding('utf8');
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
   // readline does not forward stream errors to the iterator on every Node version.

@@ -1,0 +1,196 @@
+#!/usr/bin/env node
+// `lacak`: serve, import, check, export (DESIGN §3). Bad input ends with one line and a
+// non-zero status; a stack trace only with LOG_LEVEL=debug.
+import { existsSync } from 'node:fs';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { loadConfig, type Config } from './config.js';
+import { LACAK_ERR, isLacakError } from './errors.js';
+import { createLogger, type Logger } from './logger.js';
+import type { DataIssue } from './model/types.js';
+import { checkFiles, importFiles, type ImportFormat, type ImportReport } from './importers/run-import.js';
+import { openRegistryDb } from './store/db.js';
+import { ObjectStore } from './store/objects.js';
+import { parseInstant } from './query/time.js';
+import { exportRpsl } from './export/rpsl.js';
+import { exportDelegated } from './export/delegated.js';
+import { serve } from './main.js';
+import { lacakVersion } from './version.js';
+
+function parseAt(value: string): number {
+  const parsed = parseInstant(value);
+  if (!parsed.ok) throw new InvalidArgumentError(parsed.message);
+  return parsed.ms;
+}
+
+function parsePct(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 100) throw new InvalidArgumentError('a percentage from 0 to 100');
+  return n;
+}
+
+function printIssue(issue: DataIssue): void {
+  process.stderr.write(`${issue.file}:${issue.line}: ${issue.severity} ${issue.code}: ${issue.message}\n`);
+}
+
+function summaryLine(r: ImportReport): string {
+  const what = r.dryRun ? 'dry run (nothing written)' : `import ${r.importId}`;
+  return (
+    `${what}: snapshot ${new Date(r.at).toISOString()}; created ${r.created}, changed ${r.changed}, deleted ${r.deleted}, ` +
+    `unchanged ${r.unchanged}, rejected ${r.rejected}; ${r.errors} error(s), ${r.warnings} warning(s); ${(r.durationMs / 1000).toFixed(2)} s`
+  );
+}
+
+interface Context {
+  config(db?: string): Config;
+  log(config: Config): Logger;
+}
+
+function buildProgram(ctx: Context): Command {
+  const program = new Command('lacak')
+    .description('IP address ownership lookup for a National Internet Registry')
+    .version(lacakVersion())
+    .showHelpAfterError()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  const dbOption = () => new Option('--db <file>', 'registry database (default: LACAK_DB, else data/lacak.sqlite)');
+
+  program
+    .command('serve')
+    .description('serve RDAP, the web page and health checks on HTTP_PORT')
+    .addOption(dbOption())
+    .action(async (opts: { db?: string }) => {
+      const config = ctx.config(opts.db);
+      const log = ctx.log(config);
+      const server = await serve(config, log);
+      const stop = (signal: string) => {
+        log.info({ signal }, 'shutting down');
+        server.close().then(
+          () => process.exit(0),
+          (err: unknown) => {
+            log.error({ err }, 'shutdown failed');
+            process.exit(1);
+          },
+        );
+      };
+      process.once('SIGTERM', () => stop('SIGTERM'));
+      process.once('SIGINT', () => stop('SIGINT'));
+    });
+
+  program
+    .command('import')
+    .description('import files as one snapshot (replaces the (source, class) pairs they contain)')
+    .addOption(dbOption())
+    .addOption(new Option('--format <format>', 'input format').choices(['rpsl', 'delegated', 'members-csv']).default('rpsl'))
+    .option('--source <name>', 'source for objects without a source: attribute')
+    .option('--at <time>', 'snapshot time, RFC 3339 with a zone (default: the file\'s own date, else now)', parseAt)
+    .option('--strict', 'refuse the whole run if any object has an error')
+    .option('--dry-run', 'report what would change; write nothing')
+    .option('--max-delete <pct>', 'refuse a run that deletes more than this share of a pair', parsePct, 20)
+    .option('--allow-mass-delete', 'allow deleting more than --max-delete')
+    .argument('<files...>', 'input files (.gz accepted; - for stdin)')
+    .action(async (files: string[], opts: { db?: string; format: ImportFormat; source?: string; at?: number; strict?: boolean; dryRun?: boolean; maxDelete: number; allowMassDelete?: boolean }) => {
+      const config = ctx.config(opts.db);
+      const log = ctx.log(config);
+      const db = openRegistryDb(config.dbPath, { create: true });
+      try {
+        const report = await importFiles(
+          db,
+          {
+            files,
+            format: opts.format,
+            at: opts.at,
+            source: opts.source?.toUpperCase(),
+            strict: opts.strict,
+            dryRun: opts.dryRun,
+            maxDeletePct: opts.maxDelete,
+            allowMassDelete: opts.allowMassDelete,
+            onIssue: printIssue,
+          },
+          log,
+        );
+        process.stdout.write(summaryLine(report) + '\n');
+      } finally {
+        db.close();
+      }
+    });
+
+  program
+    .command('check')
+    .description('validate files and report every defect with file:line; writes nothing')
+    .addOption(new Option('--format <format>', 'input format').choices(['rpsl', 'delegated', 'members-csv']).default('rpsl'))
+    .option('--source <name>', 'source for objects without a source: attribute')
+    .addOption(dbOption())
+    .argument('<files...>', 'input files (.gz accepted; - for stdin)')
+    .action(async (files: string[], opts: { db?: string; format: ImportFormat; source?: string }) => {
+      const config = ctx.config(opts.db);
+      // Checked against the registry when there is one, so clashes with what it holds show.
+      const db = existsSync(config.dbPath) ? openRegistryDb(config.dbPath) : null;
+      let report;
+      try {
+        report = await checkFiles(db, files, opts.format, printIssue, ctx.log(config), opts.source?.toUpperCase());
+      } finally {
+        db?.close();
+      }
+      const valid = report.created + report.changed + report.unchanged;
+      process.stdout.write(`checked ${files.length} file(s): ${valid} valid object(s), ${report.rejected} rejected; ${report.errors} error(s), ${report.warnings} warning(s)\n`);
+      if (report.errors > 0) process.exitCode = 1;
+    });
+
+  program
+    .command('export')
+    .description('write the registry as it was at a time to stdout')
+    .addOption(dbOption())
+    .addOption(new Option('--format <format>', 'output format').choices(['rpsl', 'delegated']).default('rpsl'))
+    .option('--at <time>', 'RFC 3339 time with a zone (default: now)', parseAt)
+    .action(async (opts: { db?: string; format: 'rpsl' | 'delegated'; at?: number }) => {
+      const config = ctx.config(opts.db);
+      const db = openRegistryDb(config.dbPath, { readonly: true });
+      try {
+        const objects = new ObjectStore(db);
+        const at = opts.at ?? null;
+        const instant = opts.at ?? Date.now();
+        if (opts.format === 'rpsl') {
+          const header = `% lacak ${lacakVersion()} export of ${config.registry} registry as of ${new Date(instant).toISOString()}\n`;
+          await exportRpsl(objects, at, process.stdout, header);
+        } else {
+          await exportDelegated(objects, at, instant, process.stdout);
+        }
+      } finally {
+        db.close();
+      }
+    });
+
+  return program;
+}
+
+async function main(argv: string[]): Promise<void> {
+  // `lacak export | head` closes the pipe early: that is not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+  let debug = false;
+  const ctx: Context = {
+    config: (db) => {
+      const config = loadConfig(process.env, { db });
+      debug = config.logLevel === 'debug' || config.logLevel === 'trace';
+      return config;
+    },
+    log: (config) => createLogger(config.logLevel),
+  };
+  try {
+    await buildProgram(ctx).parseAsync(argv);
+  } catch (err) {
+    if (isLacakError(err)) {
+      process.stderr.write(`lacak: ${err.message}\n`);
+      if (debug && err.stack) process.stderr.write(err.stack + '\n');
+      process.exitCode = err.code === LACAK_ERR.BAD_ARGUMENT ? 2 : 1;
+      return;
+    }
+    const e = err as Error;
+    process.stderr.write(`lacak: internal error: ${e.message}\n`);
+    if (debug && e.stack) process.stderr.write(e.stack + '\n');
+    process.exitCode = 70;
+  }
+}
+
+await main(process.argv);

@@ -1,0 +1,369 @@
+// "Which network holds this address" for current data, answered from memory (STYLE §7,
+// guideline 7): nested and overlapping ranges are flattened once, at build time, into
+// sorted disjoint segments that each carry their answer, so a lookup is one binary
+// search whatever the nesting depth. SQL keeps history, chains and searches.
+import { parseIp, parseIpv4Fast, type Family, type IpAddress } from '../net/ip.js';
+import { compareSpecificityParts } from './specificity.js';
+
+export interface RangeIndex {
+  /** Version id of the holder, or -1. */
+  lookup(address: IpAddress): number;
+  /** `value` is an unsigned 32-bit IPv4 address; version id of the holder, or -1. */
+  lookupIpv4(value: number): number;
+  /** Parses a string address: holder id, -1 if none, -2 if not an address. */
+  lookupText(text: string): number;
+  /** Ranges added, both families. */
+  readonly networks: number;
+  /** Segments, both families, holes included. */
+  readonly segments: number;
+  /** Approximate bytes of typed arrays. */
+  readonly memoryBytes: number;
+}
+
+const NO_HOLDER = -1;
+const NOT_AN_ADDRESS = -2;
+const IPV4_MAX = 0xffff_ffff;
+const IPV6_MAX = (1n << 128n) - 1n;
+const INITIAL_CAPACITY = 1024;
+
+/**
+ * Collects ranges (fed row by row from SQLite) and builds an immutable RangeIndex.
+ * Rows are kept in growing typed arrays: about 20 bytes per IPv4 row and 44 per IPv6
+ * row, where an object holding bigints would cost several times that at 1.3M rows.
+ */
+export class RangeIndexBuilder {
+  private v4Count = 0;
+  private v4Start = new Uint32Array(INITIAL_CAPACITY);
+  private v4End = new Uint32Array(INITIAL_CAPACITY);
+  private v4Id = new Float64Array(INITIAL_CAPACITY);
+  private v4Rank = new Int32Array(INITIAL_CAPACITY);
+
+  private v6Count = 0;
+  /** Eight big-endian 32-bit words per row: start, then end. */
+  private v6Words = new Uint32Array(INITIAL_CAPACITY * 8);
+  private v6Id = new Float64Array(INITIAL_CAPACITY);
+  private v6Rank = new Int32Array(INITIAL_CAPACITY);
+
+  /**
+   * `start` and `end` are inclusive 16-byte big-endian keys (ipKey); IPv4 sits in the
+   * last four bytes. `rank` is the source's position in LACAK_SOURCES.
+   */
+  add(id: number, family: Family, start: Uint8Array, end: Uint8Array, rank: number): void {
+    // -1 and -2 are the lookup's "no holder" and "not an address".
+    if (!Number.isSafeInteger(id) || id < 0) throw new RangeError(`range id must be a non-negative integer, got ${id}`);
+    if (!Number.isInteger(rank) || rank < -0x8000_0000 || rank > 0x7fff_ffff) {
+      throw new RangeError(`range ${id}: rank must be a 32-bit integer, got ${rank}`);
+    }
+    if (start.length !== 16 || end.length !== 16) throw new RangeError(`range ${id}: keys must be 16 bytes`);
+    if (family === 4) this.addIpv4(id, start, end, rank);
+    else if (family === 6) this.addIpv6(id, start, end, rank);
+    else throw new RangeError(`range ${id}: unknown family ${String(family)}`);
+  }
+
+  build(): RangeIndex {
+    return new SegmentIndex(this.buildIpv4(), this.buildIpv6(), this.v4Count + this.v6Count);
+  }
+
+  private addIpv4(id: number, start: Uint8Array, end: Uint8Array, rank: number): void {
+    for (let i = 0; i < 12; i++) {
+      if (start[i] !== 0 || end[i] !== 0) throw new RangeError(`range ${id}: IPv4 key beyond 32 bits`);
+    }
+    const s = readWord(start, 12);
+    const e = readWord(end, 12);
+    if (s > e) throw new RangeError(`range ${id}: start after end`);
+    if (this.v4Count === this.v4Id.length) {
+      const capacity = this.v4Count * 2;
+      this.v4Start = grow(this.v4Start, capacity);
+      this.v4End = grow(this.v4End, capacity);
+      this.v4Id = grow(this.v4Id, capacity);
+      this.v4Rank = grow(this.v4Rank, capacity);
+    }
+    const n = this.v4Count++;
+    this.v4Start[n] = s;
+    this.v4End[n] = e;
+    this.v4Id[n] = id;
+    this.v4Rank[n] = rank;
+  }
+
+  private addIpv6(id: number, start: Uint8Array, end: Uint8Array, rank: number): void {
+    if (this.v6Count === this.v6Id.length) {
+      const capacity = this.v6Count * 2;
+      this.v6Words = grow(this.v6Words, capacity * 8);
+      this.v6Id = grow(this.v6Id, capacity);
+      this.v6Rank = grow(this.v6Rank, capacity);
+    }
+    const n = this.v6Count;
+    const w = this.v6Words;
+    let order = 0;
+    for (let k = 0; k < 4; k++) {
+      const s = readWord(start, k * 4);
+      const e = readWord(end, k * 4);
+      w[n * 8 + k] = s;
+      w[n * 8 + 4 + k] = e;
+      if (order === 0 && s !== e) order = s < e ? -1 : 1;
+    }
+    if (order > 0) throw new RangeError(`range ${id}: start after end`);
+    this.v6Id[n] = id;
+    this.v6Rank[n] = rank;
+    this.v6Count++;
+  }
+
+  private buildIpv4(): Ipv4Segments {
+    const n = this.v4Count;
+    const start = this.v4Start;
+    const end = this.v4End;
+    const id = this.v4Id;
+    const rank = this.v4Rank;
+    const best = indices(n).sort((a, b) =>
+      compareSpecificityParts(end[a]! - start[a]!, rank[a]!, id[a]!, end[b]! - start[b]!, rank[b]!, id[b]!),
+    );
+    const byStart = indices(n).sort((a, b) => start[a]! - start[b]!);
+    const flat = sweep(start, end, IPV4_MAX, byStart, best, id);
+    return {
+      starts: Uint32Array.from(flat.starts.subarray(0, flat.count)),
+      ids: flat.ids.slice(0, flat.count),
+    };
+  }
+
+  private buildIpv6(): Ipv6Segments {
+    const n = this.v6Count;
+    const w = this.v6Words;
+    const id = this.v6Id;
+    const rank = this.v6Rank;
+    const start: bigint[] = new Array<bigint>(n);
+    const end: bigint[] = new Array<bigint>(n);
+    const size: bigint[] = new Array<bigint>(n);
+    for (let i = 0; i < n; i++) {
+      start[i] = wordsToBigint(w, i * 8);
+      end[i] = wordsToBigint(w, i * 8 + 4);
+      size[i] = end[i]! - start[i]!;
+    }
+    const best = indices(n).sort((a, b) => compareSpecificityParts(size[a]!, rank[a]!, id[a]!, size[b]!, rank[b]!, id[b]!));
+
+    // Coordinate compression: only starts and ends+1 can change the answer, so the sweep
+    // runs on their ranks as plain numbers and shares its code with IPv4.
+    const points: bigint[] = [0n];
+    for (let i = 0; i < n; i++) {
+      points.push(start[i]!);
+      if (end[i]! < IPV6_MAX) points.push(end[i]! + 1n);
+    }
+    points.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const coords: bigint[] = [];
+    for (const p of points) if (coords.length === 0 || coords[coords.length - 1] !== p) coords.push(p);
+    const coordOf = new Map<bigint, number>();
+    coords.forEach((c, i) => coordOf.set(c, i));
+    const last = coords.length - 1;
+    const cStart = new Float64Array(n);
+    const cEnd = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      cStart[i] = coordOf.get(start[i]!)!;
+      cEnd[i] = end[i] === IPV6_MAX ? last : coordOf.get(end[i]! + 1n)! - 1;
+    }
+    const byStart = indices(n).sort((a, b) => cStart[a]! - cStart[b]!);
+    const flat = sweep(cStart, cEnd, last, byStart, best, id);
+
+    const keys = new Float64Array(flat.count * 3);
+    for (let k = 0; k < flat.count; k++) {
+      const v = coords[flat.starts[k]!]!;
+      keys[k * 3] = Number(v >> 80n);
+      keys[k * 3 + 1] = Number(BigInt.asUintN(48, v >> 32n));
+      keys[k * 3 + 2] = Number(BigInt.asUintN(32, v));
+    }
+    return { keys, ids: flat.ids.slice(0, flat.count) };
+  }
+}
+
+interface Ipv4Segments {
+  readonly starts: Uint32Array;
+  readonly ids: Float64Array;
+}
+
+interface Ipv6Segments {
+  /**
+   * Segment starts as three exact doubles each (bits 127-80, 79-32, 31-0), interleaved
+   * so that one probe of the binary search touches one cache line and no bigint.
+   */
+  readonly keys: Float64Array;
+  readonly ids: Float64Array;
+}
+
+interface Flattened {
+  readonly starts: Float64Array;
+  readonly ids: Float64Array;
+  readonly count: number;
+}
+
+/**
+ * Flattens ranges into segments covering [0, max], each with the id of the best
+ * covering range (-1 for a hole), adjacent equal answers merged. `best` lists range
+ * indices in specificity order, so a range's position in it is its heap priority.
+ *
+ * The heap holds every range that has started; ranges that have ended are dropped only
+ * when they reach the top (lazy deletion). A buried expired range is harmless: the top
+ * is checked to cover the point, and it beats everything below it. The answer can only
+ * change where a range starts or where the current top ends, so each step either
+ * pushes or pops and the whole sweep is O(n log n).
+ */
+function sweep(
+  start: ArrayLike<number>,
+  end: ArrayLike<number>,
+  max: number,
+  byStart: Uint32Array,
+  best: Uint32Array,
+  id: Float64Array,
+): Flattened {
+  const n = byStart.length;
+  const priority = new Uint32Array(n);
+  for (let k = 0; k < n; k++) priority[best[k]!] = k;
+  const heap = new Uint32Array(n);
+  let heapSize = 0;
+
+  // Each step adds at most one segment and there are at most 2n steps, plus the first hole.
+  const starts = new Float64Array(2 * n + 1);
+  const ids = new Float64Array(2 * n + 1);
+  starts[0] = 0;
+  ids[0] = NO_HOLDER;
+  let count = 1;
+  let answer = NO_HOLDER;
+
+  let next = 0;
+  let point = n > 0 ? start[byStart[0]!]! : Infinity;
+  while (point !== Infinity) {
+    while (next < n && start[byStart[next]!]! <= point) {
+      let i = heapSize++;
+      const p = priority[byStart[next++]!]!;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (heap[parent]! <= p) break;
+        heap[i] = heap[parent]!;
+        i = parent;
+      }
+      heap[i] = p;
+    }
+    while (heapSize > 0 && end[best[heap[0]!]!]! < point) {
+      const p = heap[--heapSize]!;
+      let i = 0;
+      for (;;) {
+        let child = 2 * i + 1;
+        if (child >= heapSize) break;
+        if (child + 1 < heapSize && heap[child + 1]! < heap[child]!) child++;
+        if (heap[child]! >= p) break;
+        heap[i] = heap[child]!;
+        i = child;
+      }
+      heap[i] = p;
+    }
+
+    const holder = heapSize > 0 ? id[best[heap[0]!]!]! : NO_HOLDER;
+    if (holder !== answer) {
+      // Points only grow, so the one segment that can share a start is the initial hole.
+      if (point === 0) count = 0;
+      starts[count] = point;
+      ids[count++] = holder;
+      answer = holder;
+    }
+
+    point = next < n ? start[byStart[next]!]! : Infinity;
+    if (heapSize > 0) {
+      // At the top of the address space there is no end + 1 to stop at.
+      const topEnd = end[best[heap[0]!]!]!;
+      if (topEnd < max && topEnd + 1 < point) point = topEnd + 1;
+    }
+  }
+  return { starts, ids, count };
+}
+
+class SegmentIndex implements RangeIndex {
+  readonly networks: number;
+  readonly segments: number;
+  readonly memoryBytes: number;
+  private readonly v4Starts: Uint32Array;
+  private readonly v4Ids: Float64Array;
+  private readonly v4Last: number;
+  private readonly v6Keys: Float64Array;
+  private readonly v6Ids: Float64Array;
+  private readonly v6Last: number;
+
+  constructor(v4: Ipv4Segments, v6: Ipv6Segments, networks: number) {
+    this.v4Starts = v4.starts;
+    this.v4Ids = v4.ids;
+    this.v4Last = v4.ids.length - 1;
+    this.v6Keys = v6.keys;
+    this.v6Ids = v6.ids;
+    this.v6Last = v6.ids.length - 1;
+    this.networks = networks;
+    this.segments = v4.ids.length + v6.ids.length;
+    this.memoryBytes = v4.starts.byteLength + v4.ids.byteLength + v6.keys.byteLength + v6.ids.byteLength;
+  }
+
+  lookup(address: IpAddress): number {
+    if (address.family === 4) {
+      const v = address.value;
+      if (v < 0n || v > 0xffff_ffffn) throw new RangeError('IPv4 address out of range');
+      return this.lookupIpv4(Number(v));
+    }
+    return this.lookupIpv6(address.value);
+  }
+
+  lookupIpv4(value: number): number {
+    if (value >>> 0 !== value) throw new RangeError(`not an unsigned 32-bit address: ${value}`);
+    const starts = this.v4Starts;
+    // starts[0] is 0, so the last segment starting at or before the address always exists:
+    // holes are segments too and cost the same search as hits.
+    let lo = 0;
+    let hi = this.v4Last;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (starts[mid]! <= value) lo = mid;
+      else hi = mid - 1;
+    }
+    return this.v4Ids[lo]!;
+  }
+
+  lookupText(text: string): number {
+    const v4 = parseIpv4Fast(text);
+    if (v4 >= 0) return this.lookupIpv4(v4);
+    const address = parseIp(text);
+    return address === null ? NOT_AN_ADDRESS : this.lookup(address);
+  }
+
+  private lookupIpv6(value: bigint): number {
+    if (value < 0n || value > IPV6_MAX) throw new RangeError('IPv6 address out of range');
+    const a = Number(value >> 80n);
+    const b = Number(BigInt.asUintN(48, value >> 32n));
+    const c = Number(BigInt.asUintN(32, value));
+    const keys = this.v6Keys;
+    let lo = 0;
+    let hi = this.v6Last;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      const k = mid * 3;
+      const ka = keys[k]!;
+      if (ka < a || (ka === a && (keys[k + 1]! < b || (keys[k + 1] === b && keys[k + 2]! <= c)))) lo = mid;
+      else hi = mid - 1;
+    }
+    return this.v6Ids[lo]!;
+  }
+}
+
+function readWord(key: Uint8Array, offset: number): number {
+  return ((key[offset]! << 24) | (key[offset + 1]! << 16) | (key[offset + 2]! << 8) | key[offset + 3]!) >>> 0;
+}
+
+function wordsToBigint(words: Uint32Array, offset: number): bigint {
+  const hi = (BigInt(words[offset]!) << 32n) | BigInt(words[offset + 1]!);
+  const lo = (BigInt(words[offset + 2]!) << 32n) | BigInt(words[offset + 3]!);
+  return (hi << 64n) | lo;
+}
+
+function indices(n: number): Uint32Array {
+  const out = new Uint32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  return out;
+}
+
+function grow<T extends Uint32Array | Int32Array | Float64Array>(array: T, capacity: number): T {
+  const bigger = new (array.constructor as new (length: number) => T)(capacity);
+  bigger.set(array);
+  return bigger;
+}

@@ -1,0 +1,52 @@
+// Composition root for `lacak serve`: config → logger → database → query service → servers.
+import { existsSync } from 'node:fs';
+import type { Config } from './config.js';
+import type { Logger } from './logger.js';
+import { buildApp } from './http/app.js';
+import { LookupService } from './query/service.js';
+import { buildSampleRegistry } from './sample.js';
+import { openRegistryDb } from './store/db.js';
+import { openStateDb } from './store/state-db.js';
+
+export interface RunningServer {
+  readonly httpPort: number;
+  close(): Promise<void>;
+}
+
+export async function serve(config: Config, log: Logger): Promise<RunningServer> {
+  if (config.usesSample && !existsSync(config.dbPath)) {
+    await buildSampleRegistry(config.sampleDir, config.dbPath, log.child({ component: 'sample' }));
+  }
+  const db = openRegistryDb(config.dbPath);
+  const state = openStateDb(config.stateDbPath);
+  const service = new LookupService(db, config, log.child({ component: 'query' }));
+  const app = buildApp({ config, service, logger: log });
+
+  const poll = setInterval(() => {
+    try {
+      service.refreshIfChanged();
+    } catch (err) {
+      log.error({ err }, 'index refresh failed; still serving the previous index');
+    }
+  }, config.pollMs);
+  poll.unref();
+
+  await app.listen({ host: config.host, port: config.httpPort });
+  const address = app.server.address();
+  const httpPort = typeof address === 'object' && address ? address.port : config.httpPort;
+  log.info({ http: httpPort, db: config.dbPath, importId: service.importId, networks: service.rangeIndex.networks }, 'lacak serving');
+
+  let closing: Promise<void> | null = null;
+  return {
+    httpPort,
+    close() {
+      closing ??= (async () => {
+        clearInterval(poll);
+        await app.close();
+        db.close();
+        state.close();
+      })();
+      return closing;
+    },
+  };
+}

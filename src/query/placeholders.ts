@@ -1,0 +1,39 @@
+// Which networks never answer as holder (DESIGN §2): placeholders by netname or status,
+// and the delegated-statistics records of the registry's own account, which define the
+// space it manages rather than a holder.
+import type { Config } from '../config.js';
+import type { StoredObject } from '../model/types.js';
+import { firstValue, stripComment } from '../model/types.js';
+
+export interface PlaceholderRule {
+  isPlaceholder(netname: string | null, status: string | null, source: string, org: string | null): boolean;
+  /** The network marks space this registry manages (its own source, or its delegated account). */
+  isManagedMarker(source: string, org: string | null): boolean;
+}
+
+function matches(pattern: string, value: string): boolean {
+  return pattern.endsWith('*') ? value.startsWith(pattern.slice(0, -1)) : value === pattern;
+}
+
+export function placeholderRule(config: Pick<Config, 'placeholderNetnames' | 'placeholderStatuses' | 'managedOpaqueIds' | 'registry'>): PlaceholderRule {
+  const accounts = new Set(config.managedOpaqueIds.map((x) => x.toUpperCase()));
+  const isOwnAccount = (source: string, org: string | null) => source.startsWith('DELEGATED-') && org !== null && accounts.has(org);
+  return {
+    isPlaceholder(netname, status, source, org) {
+      if (netname && config.placeholderNetnames.some((p) => matches(p, netname.toUpperCase()))) return true;
+      if (status && config.placeholderStatuses.includes(status.toUpperCase())) return true;
+      return isOwnAccount(source, org);
+    },
+    isManagedMarker(source, org) {
+      return source === config.registry || isOwnAccount(source, org);
+    },
+  };
+}
+
+export function objectIsPlaceholder(rule: PlaceholderRule, o: StoredObject): boolean {
+  const v = (name: string) => {
+    const x = firstValue(o, name);
+    return x === undefined ? null : stripComment(x).toUpperCase() || null;
+  };
+  return rule.isPlaceholder(v('netname'), v('status'), o.source, v('org'));
+}

@@ -1,0 +1,425 @@
+// The one query service every front end uses (DESIGN §2, §6): holder, chain, responsible
+// member, sub-allocation, abuse contact, managed and special-purpose space, objects by key,
+// inverse lookups, all "as of" any instant with the snapshots they were read from.
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import { firstValue, stripComment, type StoredObject } from '../model/types.js';
+import { parseAsn } from '../net/asn.js';
+import { parseAddressWithPort, type IpAddress } from '../net/ip.js';
+import { parseRange, formatRange, type IpRange } from '../net/prefix.js';
+import { specialPurpose } from '../net/special.js';
+import { compareSpecificity } from '../index/specificity.js';
+import type { RangeIndex } from '../index/range-index.js';
+import { buildIndexFromDb } from '../index/build-from-db.js';
+import type { Db } from '../store/db.js';
+import { ObjectStore, type SnapshotRow } from '../store/objects.js';
+import { RangeStore, type AsOf as StoreAsOf } from '../store/ranges.js';
+import { objectIsPlaceholder, placeholderRule, type PlaceholderRule } from './placeholders.js';
+import { parseInstant } from './time.js';
+import type {
+  AbuseContact,
+  AsOf,
+  HolderName,
+  IpAnswer,
+  LegalContact,
+  NotFound,
+  ObjectAnswer,
+  Outcome,
+  ResponsibleMember,
+  SourceSnapshot,
+} from './types.js';
+
+/** When the caller asks: absent means now; `tz` makes a zoneless time valid. */
+export interface When {
+  readonly at?: string;
+  readonly tz?: string;
+}
+
+const HANDLE_CLASSES = ['organisation', 'role', 'person', 'irt', 'mntner', 'member'];
+const CONTACT_CLASSES = ['role', 'person'];
+
+type Resolved<T> = { ok: true; asOf: AsOf; at: StoreAsOf } | { ok: false; error: Outcome<T> };
+
+export class LookupService {
+  readonly objects: ObjectStore;
+  readonly ranges: RangeStore;
+  private readonly rule: PlaceholderRule;
+  private readonly rank: (source: string) => number;
+  private index: RangeIndex;
+  private indexImportId: number;
+  private snapshotCache: { importId: number; rows: SnapshotRow[] } | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly config: Config,
+    private readonly log?: Logger,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.objects = new ObjectStore(db);
+    this.ranges = new RangeStore(db);
+    this.rule = placeholderRule(config);
+    const order = new Map(config.sources.map((s, i) => [s, i] as const));
+    this.rank = (source) => order.get(source) ?? config.sources.length;
+    this.indexImportId = this.objects.lastImportId();
+    this.index = buildIndexFromDb(db, this.rule, this.rank);
+  }
+
+  /** The import the in-memory index reflects. */
+  get importId(): number {
+    return this.indexImportId;
+  }
+
+  get rangeIndex(): RangeIndex {
+    return this.index;
+  }
+
+  /**
+   * Called by the server's poll: when an import has committed since the index was built,
+   * build a new one and swap it in one assignment (lookups in flight keep the old one).
+   */
+  refreshIfChanged(): boolean {
+    const latest = this.objects.lastImportId();
+    if (latest === this.indexImportId) return false;
+    const started = Date.now();
+    const next = buildIndexFromDb(this.db, this.rule, this.rank);
+    this.ranges.invalidate();
+    this.snapshotCache = null;
+    this.index = next;
+    this.indexImportId = latest;
+    this.log?.info({ importId: latest, networks: next.networks, ms: Date.now() - started }, 'index rebuilt');
+    return true;
+  }
+
+  /** Hot path: holder version id for a string address, -1 none, -2 not an address (current data). */
+  holderId(address: string): number {
+    return this.index.lookupText(address);
+  }
+
+  // ---- time -------------------------------------------------------------------------
+
+  private snapshotRows(): SnapshotRow[] {
+    const id = this.objects.lastImportId();
+    if (!this.snapshotCache || this.snapshotCache.importId !== id) this.snapshotCache = { importId: id, rows: this.objects.snapshots() };
+    return this.snapshotCache.rows;
+  }
+
+  /** Resolves "as of" into an instant and its snapshots, or the user error of DESIGN §2. */
+  resolveWhen<T>(when: When = {}): Resolved<T> {
+    let instant: number;
+    const requested = when.at !== undefined && when.at !== '';
+    if (requested) {
+      const parsed = parseInstant(when.at!, when.tz);
+      if (!parsed.ok) return { ok: false, error: { kind: 'userError', code: 'bad-time', message: parsed.message } };
+      instant = parsed.ms;
+    } else {
+      instant = this.now();
+    }
+    const rows = this.snapshotRows();
+    const bySource = new Map<string, SnapshotRow[]>();
+    for (const r of rows) {
+      const list = bySource.get(r.source) ?? [];
+      list.push(r);
+      bySource.set(r.source, list);
+    }
+    const sources = [...bySource.keys()].sort((a, b) => this.rank(a) - this.rank(b) || a.localeCompare(b));
+    const out: SourceSnapshot[] = [];
+    for (const source of sources) {
+      const list = bySource.get(source)!;
+      const first = list[0]!;
+      if (instant < first.at) {
+        return {
+          ok: false,
+          error: {
+            kind: 'userError',
+            code: 'no-data-at-time',
+            message: `no data for ${source} before ${new Date(first.at).toISOString()}`,
+          },
+        };
+      }
+      let read = first;
+      let nextAt: number | null = null;
+      for (const r of list) {
+        if (r.at <= instant) read = r;
+        else if (nextAt === null || r.at < nextAt) nextAt = r.at;
+      }
+      out.push({ source, snapshotAt: read.at, importId: read.importId, nextAt });
+    }
+    // "Now" reads current versions; an instant reads the versions valid then.
+    return { ok: true, asOf: { instant, requested, sources: out }, at: requested ? instant : null };
+  }
+
+  // ---- addresses ----------------------------------------------------------------------
+
+  /** An address, optionally with a port (`203.0.113.7:51234`, `[2001:db8::1]:443`). */
+  lookupAddress(text: string, when: When = {}): Outcome<IpAnswer> {
+    const parsed = parseAddressWithPort(text);
+    if (!parsed) return { kind: 'userError', code: 'bad-address', message: `not an IP address: "${text.trim()}"` };
+    const { address, port } = parsed;
+    return this.answerRange(text, { family: address.family, start: address.value, end: address.value }, port, when);
+  }
+
+  /** A prefix or range: the most specific network covering all of it (RFC 9082 §3.1.1). */
+  lookupRange(text: string, when: When = {}): Outcome<IpAnswer> {
+    const parsed = parseRange(text);
+    if (!parsed.ok) return { kind: 'userError', code: 'bad-range', message: parsed.reason };
+    return this.answerRange(text, parsed.range, null, when);
+  }
+
+  /** Every network covering the range at the time, most specific first (placeholders kept). */
+  coveringNetworks(range: IpRange, at: StoreAsOf): StoredObject[] {
+    return this.ranges.covering(range.family, range.start, range.end, at).sort((a, b) => this.compare(a, b));
+  }
+
+  /** Networks inside the range; `oneLevel` keeps only those with no other network between. */
+  moreSpecifics(range: IpRange, at: StoreAsOf, options: { oneLevel: boolean; limit: number }): StoredObject[] {
+    const inside = this.ranges
+      .inside(range.family, range.start, range.end, at, options.limit + 1)
+      .filter((o) => !(o.range!.start === range.start && o.range!.end === range.end));
+    if (!options.oneLevel) return inside.sort((a, b) => cmpStart(a, b));
+    return inside
+      .filter((o) => !inside.some((p) => p !== o && p.range!.start <= o.range!.start && o.range!.end <= p.range!.end && !(p.range!.start === o.range!.start && p.range!.end === o.range!.end)))
+      .sort((a, b) => cmpStart(a, b));
+  }
+
+  isPlaceholder(o: StoredObject): boolean {
+    return objectIsPlaceholder(this.rule, o);
+  }
+
+  private compare(a: StoredObject, b: StoredObject): number {
+    return compareSpecificity(
+      { id: a.id, family: a.range!.family, start: a.range!.start, end: a.range!.end, rank: this.rank(a.source) },
+      { id: b.id, family: b.range!.family, start: b.range!.start, end: b.range!.end, rank: this.rank(b.source) },
+    );
+  }
+
+  private answerRange(text: string, range: IpRange, port: number | null, when: When): Outcome<IpAnswer> {
+    const resolved = this.resolveWhen<IpAnswer>(when);
+    if (!resolved.ok) return resolved.error;
+    const { asOf, at } = resolved;
+    const covering = this.coveringNetworks(range, at);
+    const chain = covering.filter((o) => !this.isPlaceholder(o));
+    const holder = chain[0];
+    if (!holder) return { kind: 'notFound', notFound: this.classifyUnheld(range, covering), asOf };
+    const organisation = this.orgOf(holder, at);
+    const member = this.responsibleMember(chain, at);
+    const subAllocation = this.subAllocation(chain, member);
+    return {
+      kind: 'ok',
+      value: {
+        query: { text: text.trim(), range, port },
+        asOf,
+        holder,
+        holderName: this.holderName(holder, organisation, at),
+        organisation,
+        chain,
+        member,
+        subAllocation,
+        heldByRegistry: member === null,
+        abuse: this.abuseContact(chain, at),
+      },
+    };
+  }
+
+  private classifyUnheld(range: IpRange, covering: readonly StoredObject[]): NotFound {
+    const managed = covering.some((o) => this.rule.isManagedMarker(o.source, upper(firstValue(o, 'org'))));
+    if (managed) return { kind: 'not-assigned', registry: this.config.registry };
+    const address: IpAddress = { family: range.family, value: range.start };
+    const block = specialPurpose(address);
+    if (block) return { kind: 'special', block };
+    return { kind: 'foreign' };
+  }
+
+  // ---- DESIGN §2 rules ------------------------------------------------------------------
+
+  /** The first object with this handle in source order, among the given classes. */
+  resolveHandle(handle: string, classes: readonly string[], at: StoreAsOf): StoredObject | null {
+    const found = this.objects.byKey(handle.toUpperCase(), at).filter((o) => classes.includes(o.className));
+    found.sort((a, b) => this.rank(a.source) - this.rank(b.source));
+    return found[0] ?? null;
+  }
+
+  private orgOf(network: StoredObject, at: StoreAsOf): StoredObject | null {
+    const org = upper(firstValue(network, 'org'));
+    return org ? this.resolveHandle(org, ['organisation'], at) : null;
+  }
+
+  /** The members-CSV row naming this organisation handle or delegated account. */
+  memberRecord(orgHandle: string, at: StoreAsOf): StoredObject | null {
+    const rows = [
+      ...this.objects.inverse('org', orgHandle, at, 5, 'member'),
+      ...this.objects.inverse('opaque-id', orgHandle, at, 5, 'member'),
+    ];
+    return rows[0] ?? null;
+  }
+
+  private holderName(holder: StoredObject, organisation: StoredObject | null, at: StoreAsOf): HolderName | null {
+    const orgName = organisation ? firstValue(organisation, 'org-name') : undefined;
+    if (orgName) return { text: orgName.trim(), from: 'org-name' };
+    const org = upper(firstValue(holder, 'org'));
+    const record = org ? this.memberRecord(org, at) : null;
+    const recordName = record ? firstValue(record, 'org-name') : undefined;
+    if (recordName) return { text: recordName.trim(), from: 'member-record' };
+    const descr = firstValue(holder, 'descr');
+    return descr ? { text: descr.trim(), from: 'descr' } : null;
+  }
+
+  /** Nearest covering ALLOCATED PORTABLE network whose organisation is a member (DESIGN §2). */
+  private responsibleMember(chain: readonly StoredObject[], at: StoreAsOf): ResponsibleMember | null {
+    for (const network of chain) {
+      if (upper(firstValue(network, 'status')) !== 'ALLOCATED PORTABLE') continue;
+      const orgHandle = upper(firstValue(network, 'org'));
+      if (!orgHandle) continue;
+      const organisation = this.resolveHandle(orgHandle, ['organisation'], at);
+      const record = this.memberRecord(orgHandle, at);
+      const isLir = organisation !== null && upper(firstValue(organisation, 'org-type')) === 'LIR';
+      if (!isLir && !record) continue;
+      return {
+        network,
+        orgHandle,
+        organisation,
+        record,
+        name: (organisation && firstValue(organisation, 'org-name')?.trim()) || (record && firstValue(record, 'org-name')?.trim()) || null,
+        legalContact: record ? legalContactOf(record) : null,
+      };
+    }
+    return null;
+  }
+
+  /** A nearer ALLOCATED NON-PORTABLE network between the holder and the member's allocation. */
+  private subAllocation(chain: readonly StoredObject[], member: ResponsibleMember | null): StoredObject | null {
+    for (const network of chain) {
+      if (member && network.id === member.network.id) return null;
+      if (upper(firstValue(network, 'status')) === 'ALLOCATED NON-PORTABLE') return network;
+    }
+    return null;
+  }
+
+  /** abuse-c, else mnt-irt, else the organisation's abuse-c; else the same one level up. */
+  private abuseContact(chain: readonly StoredObject[], at: StoreAsOf): AbuseContact | null {
+    for (const [i, network] of chain.entries()) {
+      const found = this.abuseOf(network, at);
+      if (found) return { ...found, network, inherited: i > 0 };
+    }
+    return null;
+  }
+
+  private abuseOf(network: StoredObject, at: StoreAsOf): Pick<AbuseContact, 'mailbox' | 'contact' | 'via'> | null {
+    const fromRole = (handle: string | null) => {
+      if (!handle) return null;
+      const contact = this.resolveHandle(handle, CONTACT_CLASSES, at);
+      const mailbox = contact ? firstValue(contact, 'abuse-mailbox') : undefined;
+      return contact && mailbox ? { contact, mailbox: stripComment(mailbox) } : null;
+    };
+    const direct = fromRole(upper(firstValue(network, 'abuse-c')));
+    if (direct) return { ...direct, via: 'abuse-c' };
+    for (const [name, value] of network.attributes) {
+      if (name !== 'mnt-irt') continue;
+      const irt = this.resolveHandle(stripComment(value).toUpperCase(), ['irt'], at);
+      const mailbox = irt ? firstValue(irt, 'abuse-mailbox') : undefined;
+      if (irt && mailbox) return { contact: irt, mailbox: stripComment(mailbox), via: 'mnt-irt' };
+    }
+    const organisation = this.orgOf(network, at);
+    const viaOrg = organisation ? fromRole(upper(firstValue(organisation, 'abuse-c'))) : null;
+    return viaOrg ? { ...viaOrg, via: 'org-abuse-c' } : null;
+  }
+
+  // ---- objects --------------------------------------------------------------------------
+
+  /** Objects by primary key or handle (case-insensitive), every source, in source order. */
+  lookupKey(text: string, when: When = {}, className?: string): Outcome<ObjectAnswer> {
+    const resolved = this.resolveWhen<ObjectAnswer>(when);
+    if (!resolved.ok) return resolved.error;
+    const key = normaliseKey(text, className);
+    if (key === null) return { kind: 'userError', code: 'bad-key', message: `not a valid key: "${text.trim()}"` };
+    const objects = this.objects.byKey(key, resolved.at, className).sort((a, b) => this.rank(a.source) - this.rank(b.source));
+    if (objects.length === 0) return { kind: 'notFound', notFound: { kind: 'no-object' }, asOf: resolved.asOf };
+    return { kind: 'ok', value: { asOf: resolved.asOf, objects } };
+  }
+
+  /** An entity by handle: organisation, role, person, irt, mntner or member row. */
+  lookupHandle(handle: string, when: When = {}): Outcome<ObjectAnswer> {
+    const outcome = this.lookupKey(handle, when);
+    if (outcome.kind !== 'ok') return outcome;
+    const objects = outcome.value.objects.filter((o) => HANDLE_CLASSES.includes(o.className));
+    if (objects.length === 0) return { kind: 'notFound', notFound: { kind: 'no-object' }, asOf: outcome.value.asOf };
+    return { kind: 'ok', value: { ...outcome.value, objects } };
+  }
+
+  /** The aut-num, else the most specific as-block (or delegated range) containing the AS. */
+  lookupAutnum(text: string, when: When = {}): Outcome<ObjectAnswer> {
+    const asn = parseAsn(text);
+    if (asn === null) return { kind: 'userError', code: 'bad-asn', message: `not an AS number: "${text.trim()}"` };
+    const resolved = this.resolveWhen<ObjectAnswer>(when);
+    if (!resolved.ok) return resolved.error;
+    const found = this.objects.autnums(asn, resolved.at).sort(
+      (a, b) =>
+        a.asns!.last - a.asns!.first - (b.asns!.last - b.asns!.first) || this.rank(a.source) - this.rank(b.source) || a.id - b.id,
+    );
+    if (found.length === 0) return { kind: 'notFound', notFound: { kind: 'no-object' }, asOf: resolved.asOf };
+    return { kind: 'ok', value: { asOf: resolved.asOf, objects: found } };
+  }
+
+  /** Inverse lookup: objects whose `attribute` names `value` (`-i mnt-by MAINT-X`). */
+  inverse(attribute: string, value: string, when: When = {}, limit = 1000): Outcome<ObjectAnswer> {
+    const resolved = this.resolveWhen<ObjectAnswer>(when);
+    if (!resolved.ok) return resolved.error;
+    const target = attribute === 'origin' ? normaliseKey(value, 'aut-num') ?? value : stripComment(value);
+    const objects = this.objects.inverse(attribute.toLowerCase(), target, resolved.at, limit);
+    if (objects.length === 0) return { kind: 'notFound', notFound: { kind: 'no-object' }, asOf: resolved.asOf };
+    return { kind: 'ok', value: { asOf: resolved.asOf, objects } };
+  }
+
+  /** Whether the registry manages the address (for front ends that must refer elsewhere). */
+  spaceOf(address: IpAddress, at: StoreAsOf): NotFound | { kind: 'managed' } {
+    const covering = this.ranges.covering(address.family, address.value, address.value, at);
+    if (covering.some((o) => this.rule.isManagedMarker(o.source, upper(firstValue(o, 'org'))))) return { kind: 'managed' };
+    return this.classifyUnheld({ family: address.family, start: address.value, end: address.value }, covering);
+  }
+}
+
+function upper(value: string | undefined): string | null {
+  if (value === undefined) return null;
+  const s = stripComment(value).toUpperCase();
+  return s.length > 0 ? s : null;
+}
+
+function cmpStart(a: StoredObject, b: StoredObject): number {
+  const d = a.range!.start - b.range!.start;
+  if (d !== 0n) return d < 0n ? -1 : 1;
+  const e = b.range!.end - a.range!.end;
+  return e === 0n ? 0 : e < 0n ? -1 : 1;
+}
+
+function legalContactOf(record: StoredObject): LegalContact | null {
+  const name = firstValue(record, 'legal-contact');
+  const email = firstValue(record, 'legal-email');
+  const phone = firstValue(record, 'legal-phone');
+  return name && email && phone ? { name: name.trim(), email: email.trim(), phone: phone.trim() } : null;
+}
+
+/**
+ * The canonical stored key for a query string: ranges and prefixes as `a - b` / `prefix/len`,
+ * AS numbers as `AS<n>`, reverse domains lower-case, handles upper-case.
+ */
+export function normaliseKey(text: string, className?: string): string | null {
+  const t = text.trim();
+  if (t.length === 0) return null;
+  if (className === 'domain' || /\.(in-addr|ip6)\.arpa\.?$/i.test(t)) return t.toLowerCase().replace(/\.$/, '');
+  if (className === undefined || className === 'inetnum' || className === 'inet6num') {
+    if (/^[0-9a-f.:]+(\s*-\s*[0-9a-f.:]+|\/\d+)?$/i.test(t) && /[.:]/.test(t)) {
+      const r = parseRange(t);
+      if (r.ok) return formatRange(r.range);
+      if (className) return null;
+    }
+  }
+  if (className === 'aut-num' || /^AS\d+$/i.test(t)) {
+    const asn = parseAsn(t);
+    if (asn !== null) return `AS${asn}`;
+    if (className) return null;
+  }
+  if (className === 'as-block' || /^AS\d+\s*-\s*AS\d+$/i.test(t)) {
+    const m = /^AS(\d+)\s*-\s*AS(\d+)$/i.exec(t);
+    if (m) return `AS${Number(m[1])} - AS${Number(m[2])}`;
+  }
+  return t.toUpperCase();
+}

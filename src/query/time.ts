@@ -1,0 +1,67 @@
+// "As of T" (DESIGN §2): an RFC 3339 instant with a zone, or a zoneless local time
+// with an IANA zone given separately (`tz=Asia/Jakarta`).
+const WITH_ZONE = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?([Zz]|[+-]\d{2}:\d{2})$/;
+const ZONELESS = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?)?$/;
+
+export type InstantParse = { ok: true; ms: number } | { ok: false; message: string };
+
+function validFields(y: number, mo: number, d: number, h: number, mi: number, s: number): boolean {
+  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 60) return false;
+  return d <= new Date(Date.UTC(y, mo, 0)).getUTCDate();
+}
+
+function isValidZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Offset of `tz` from UTC at the given UTC instant, in ms. */
+function zoneOffset(utcMs: number, tz: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: tz,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(utcMs));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const local = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return local - Math.floor(utcMs / 1000) * 1000;
+}
+
+export function parseInstant(text: string, tz?: string): InstantParse {
+  const t = text.trim();
+  const z = WITH_ZONE.exec(t);
+  if (z) {
+    const [y, mo, d, h, mi] = [1, 2, 3, 4, 5].map((i) => Number(z[i]));
+    const s = Number(z[6] ?? 0);
+    if (!validFields(y!, mo!, d!, h!, mi!, s)) return { ok: false, message: `not a valid time: "${t}"` };
+    const ms = Date.parse(t.replace(' ', 'T'));
+    if (Number.isNaN(ms)) return { ok: false, message: `not a valid time: "${t}"` };
+    return { ok: true, ms };
+  }
+  const local = ZONELESS.exec(t);
+  if (!local) return { ok: false, message: `not an RFC 3339 time: "${t}" (e.g. 2017-04-29T20:14:00+07:00)` };
+  if (!tz) {
+    return { ok: false, message: `time "${t}" has no zone: add one (e.g. +07:00) or give a time zone such as Asia/Jakarta` };
+  }
+  if (!isValidZone(tz)) return { ok: false, message: `unknown time zone "${tz}"` };
+  const [y, mo, d] = [1, 2, 3].map((i) => Number(local[i]));
+  const h = Number(local[4] ?? 0);
+  const mi = Number(local[5] ?? 0);
+  const s = Number(local[6] ?? 0);
+  if (!validFields(y!, mo!, d!, h, mi, s)) return { ok: false, message: `not a valid time: "${t}"` };
+  const fraction = local[7] ? Math.round(Number(local[7]) * 1000) : 0;
+  const wall = Date.UTC(y!, mo! - 1, d!, h, mi, s) + fraction;
+  // Two passes settle the offset across a daylight-saving change.
+  let ms = wall - zoneOffset(wall, tz);
+  ms = wall - zoneOffset(ms, tz);
+  return { ok: true, ms };
+}

@@ -1,0 +1,64 @@
+// Opening the registry database: WAL (readers never wait for an import), migrations.
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { LACAK_ERR, LacakError } from '../errors.js';
+import { REGISTRY_MIGRATIONS } from './migrations.js';
+
+export type Db = Database.Database;
+
+export interface OpenOptions {
+  /** Create the file (and its folder) if missing; else a missing file is an error. */
+  readonly create?: boolean;
+  readonly readonly?: boolean;
+}
+
+export function openRegistryDb(path: string, options: OpenOptions = {}): Db {
+  const isMemory = path === ':memory:';
+  if (!isMemory && !existsSync(path)) {
+    if (!options.create) {
+      throw new LacakError(LACAK_ERR.DB_MISSING, `registry database ${path} does not exist (create it with "lacak import")`);
+    }
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      accessSync(dirname(path), constants.W_OK);
+    } catch {
+      throw new LacakError(LACAK_ERR.DB_UNWRITABLE, `cannot create registry database in ${dirname(path)}: not writable`);
+    }
+  }
+  let db: Db;
+  try {
+    db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: !options.create && !isMemory });
+    if (!options.readonly) {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+    }
+    db.pragma('foreign_keys = ON');
+    db.pragma('cache_size = -65536');
+    if (!options.readonly) migrate(db);
+  } catch (err) {
+    if (err instanceof LacakError) throw err;
+    const code = (err as { code?: string }).code ?? '';
+    const kind = /READONLY|CANTOPEN|PERM|AUTH/.test(code) ? LACAK_ERR.DB_UNWRITABLE : LACAK_ERR.FILE;
+    throw new LacakError(kind, `cannot open registry database ${path}: ${(err as Error).message}`);
+  }
+  return db;
+}
+
+function migrate(db: Db): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > REGISTRY_MIGRATIONS.length) {
+    throw new LacakError(LACAK_ERR.FILE, `registry database schema ${version} is newer than this lacak (${REGISTRY_MIGRATIONS.length})`);
+  }
+  for (let v = version; v < REGISTRY_MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(REGISTRY_MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}
+
+/** Changes whenever another connection commits: how the server notices a finished import. */
+export function dataVersion(db: Db): number {
+  return db.pragma('data_version', { simple: true }) as number;
+}

@@ -1,0 +1,69 @@
+// Schema of the registry database, one entry per version; applied in order and
+// recorded in PRAGMA user_version so an old file is upgraded in place.
+export const REGISTRY_MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE imports (
+    id            INTEGER PRIMARY KEY,
+    snapshot_at   INTEGER NOT NULL,          -- epoch ms: the instant this snapshot describes
+    started_at    INTEGER NOT NULL,
+    finished_at   INTEGER,
+    format        TEXT NOT NULL,
+    files         TEXT NOT NULL,             -- JSON [{name, sha256, bytes}]
+    pairs         TEXT NOT NULL,             -- JSON [[source, class], ...] replaced by this run
+    created       INTEGER NOT NULL DEFAULT 0,
+    changed       INTEGER NOT NULL DEFAULT 0,
+    deleted       INTEGER NOT NULL DEFAULT 0,
+    unchanged     INTEGER NOT NULL DEFAULT 0,
+    rejected      INTEGER NOT NULL DEFAULT 0,
+    duration_ms   INTEGER,
+    lacak_version TEXT NOT NULL
+  );
+
+  -- One row per (source, class) pair a run replaced: the timeline answers read.
+  CREATE TABLE snapshots (
+    source    TEXT NOT NULL,
+    class     TEXT NOT NULL,
+    at        INTEGER NOT NULL,
+    import_id INTEGER NOT NULL REFERENCES imports(id),
+    PRIMARY KEY (source, class, at)
+  ) WITHOUT ROWID;
+
+  -- Every version of every object, valid in [valid_from, valid_to) (epoch ms).
+  CREATE TABLE objects (
+    id         INTEGER PRIMARY KEY,
+    source     TEXT NOT NULL,
+    class      TEXT NOT NULL,
+    key        TEXT NOT NULL,
+    valid_from INTEGER NOT NULL,
+    valid_to   INTEGER,
+    import_id  INTEGER NOT NULL,
+    closed_by  INTEGER,
+    digest     BLOB NOT NULL,
+    attributes TEXT NOT NULL,                -- JSON [[name, value], ...] in original order
+    netname    TEXT,
+    status     TEXT,
+    org        TEXT,
+    family     INTEGER,                      -- 4 or 6 for inetnum/inet6num/route/route6
+    first      BLOB,                         -- 16-byte big-endian address keys
+    last       BLOB,
+    bucket     INTEGER,                      -- floor(log2(size)): bounds the covering-range seek
+    asn_first  INTEGER,
+    asn_last   INTEGER,
+    file       TEXT,
+    line       INTEGER
+  );
+  CREATE UNIQUE INDEX objects_current ON objects (source, class, key) WHERE valid_to IS NULL;
+  CREATE INDEX objects_key ON objects (key, class);
+  CREATE INDEX objects_range ON objects (family, bucket, first) WHERE family IS NOT NULL;
+  CREATE INDEX objects_as_block ON objects (asn_first) WHERE class = 'as-block';
+
+  -- References (admin-c, org, mnt-by, ...) of each version, for inverse lookups.
+  CREATE TABLE refs (
+    object_id INTEGER NOT NULL,
+    attribute TEXT NOT NULL,
+    target    TEXT NOT NULL
+  );
+  CREATE INDEX refs_target ON refs (target, attribute);
+  CREATE INDEX refs_object ON refs (object_id);
+  `,
+];

@@ -1,0 +1,120 @@
+// Objects by primary key, by handle and by reference (inverse lookups), at a time.
+import type { StoredObject } from '../model/types.js';
+import type { Db } from './db.js';
+import { rowToObject, type ObjectRow } from './rows.js';
+import type { AsOf } from './ranges.js';
+
+const VALID_AT = `((@at IS NULL AND o.valid_to IS NULL) OR (@at IS NOT NULL AND o.valid_from <= @at AND (o.valid_to IS NULL OR o.valid_to > @at)))`;
+const COLUMNS = `o.id, o.source, o.class, o.key, o.valid_from, o.valid_to, o.import_id, o.attributes, o.netname, o.status, o.org, o.family, o.first, o.last, o.asn_first, o.asn_last, o.file, o.line`;
+
+export interface SnapshotRow {
+  readonly source: string;
+  readonly className: string;
+  readonly at: number;
+  readonly importId: number;
+}
+
+export interface ImportRecord {
+  readonly id: number;
+  readonly snapshotAt: number;
+  readonly format: string;
+  readonly files: readonly { name: string; sha256: string; bytes: number }[];
+  readonly finishedAt: number | null;
+}
+
+export class ObjectStore {
+  private readonly byKeyStmt;
+  private readonly byKeyClassStmt;
+  private readonly inverseStmt;
+  private readonly inverseClassStmt;
+  private readonly autnumStmt;
+  private readonly byIdStmt;
+  private readonly allAtStmt;
+  private readonly snapshotsStmt;
+  private readonly importStmt;
+  private readonly lastImportStmt;
+  private readonly versionsStmt;
+
+  constructor(private readonly db: Db) {
+    this.byKeyStmt = db.prepare<Record<string, unknown>, ObjectRow>(`SELECT ${COLUMNS} FROM objects o WHERE o.key = @key AND ${VALID_AT}`);
+    this.byKeyClassStmt = db.prepare<Record<string, unknown>, ObjectRow>(
+      `SELECT ${COLUMNS} FROM objects o WHERE o.key = @key AND o.class = @class AND ${VALID_AT}`,
+    );
+    this.inverseStmt = db.prepare<Record<string, unknown>, ObjectRow>(
+      `SELECT DISTINCT ${COLUMNS} FROM refs r JOIN objects o ON o.id = r.object_id
+        WHERE r.target = @target AND r.attribute = @attribute AND ${VALID_AT} ORDER BY o.id LIMIT @limit`,
+    );
+    this.inverseClassStmt = db.prepare<Record<string, unknown>, ObjectRow>(
+      `SELECT DISTINCT ${COLUMNS} FROM refs r JOIN objects o ON o.id = r.object_id
+        WHERE r.target = @target AND r.attribute = @attribute AND o.class = @class AND ${VALID_AT} ORDER BY o.id LIMIT @limit`,
+    );
+    // aut-nums are exact keys; as-blocks are few (hundreds), so their own index is walked.
+    this.autnumStmt = db.prepare<Record<string, unknown>, ObjectRow>(
+      `SELECT ${COLUMNS} FROM objects o WHERE o.class = 'as-block' AND o.asn_first <= @asn AND o.asn_last >= @asn AND ${VALID_AT}
+       UNION ALL
+       SELECT ${COLUMNS} FROM objects o WHERE o.key = @key AND o.class = 'aut-num' AND ${VALID_AT}`,
+    );
+    this.byIdStmt = db.prepare<[number], ObjectRow>(`SELECT ${COLUMNS} FROM objects o WHERE o.id = ?`);
+    this.allAtStmt = db.prepare<Record<string, unknown>, ObjectRow>(
+      `SELECT ${COLUMNS} FROM objects o WHERE ${VALID_AT} ORDER BY o.source, o.class, o.family, o.first, o.key`,
+    );
+    this.snapshotsStmt = db.prepare<[], { source: string; class: string; at: number; import_id: number }>(
+      'SELECT source, class, at, import_id FROM snapshots ORDER BY at',
+    );
+    this.importStmt = db.prepare<[number], { id: number; snapshot_at: number; format: string; files: string; finished_at: number | null }>(
+      'SELECT id, snapshot_at, format, files, finished_at FROM imports WHERE id = ?',
+    );
+    this.lastImportStmt = db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM imports WHERE finished_at IS NOT NULL');
+    this.versionsStmt = db.prepare<[string, string], ObjectRow>(
+      `SELECT ${COLUMNS} FROM objects o WHERE o.class = ? AND o.key = ? ORDER BY o.valid_from, o.id`,
+    );
+  }
+
+  byId(id: number): StoredObject | null {
+    const row = this.byIdStmt.get(id);
+    return row ? rowToObject(row) : null;
+  }
+
+  /** Every source's version of the key valid at `at` (keys are canonical: see normaliseKey). */
+  byKey(key: string, at: AsOf, className?: string): StoredObject[] {
+    const rows = className ? this.byKeyClassStmt.all({ key, class: className, at }) : this.byKeyStmt.all({ key, at });
+    return rows.map((r) => rowToObject(r));
+  }
+
+  /** Objects whose `attribute` refers to `target` (upper-cased handle) at `at`. */
+  inverse(attribute: string, target: string, at: AsOf, limit: number, className?: string): StoredObject[] {
+    const params = { attribute, target: target.toUpperCase(), at, limit, class: className };
+    const rows = className ? this.inverseClassStmt.all(params) : this.inverseStmt.all({ attribute, target: params.target, at, limit });
+    return rows.map((r) => rowToObject(r));
+  }
+
+  /** The aut-num itself and the as-blocks containing it. */
+  autnums(asn: number, at: AsOf): StoredObject[] {
+    return this.autnumStmt.all({ asn, key: `AS${asn}`, at }).map((r) => rowToObject(r));
+  }
+
+  /** Every object valid at `at`, streamed in a stable order (for export). */
+  *allAt(at: AsOf): Generator<StoredObject> {
+    for (const row of this.allAtStmt.iterate({ at })) yield rowToObject(row);
+  }
+
+  /** Every stored version of one object, oldest first (all sources). */
+  versions(className: string, key: string): StoredObject[] {
+    return this.versionsStmt.all(className, key).map((r) => rowToObject(r));
+  }
+
+  snapshots(): SnapshotRow[] {
+    return this.snapshotsStmt.all().map((r) => ({ source: r.source, className: r.class, at: r.at, importId: r.import_id }));
+  }
+
+  importRecord(id: number): ImportRecord | null {
+    const r = this.importStmt.get(id);
+    if (!r) return null;
+    return { id: r.id, snapshotAt: r.snapshot_at, format: r.format, files: JSON.parse(r.files), finishedAt: r.finished_at };
+  }
+
+  /** The newest finished import: changes exactly when an import commits. */
+  lastImportId(): number {
+    return this.lastImportStmt.get()?.id ?? 0;
+  }
+}

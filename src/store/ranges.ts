@@ -1,0 +1,86 @@
+// Range queries for history, chains and more-specifics. Never `first <= x AND last >= x`
+// over the whole table (SQLite can use only one range bound of an index): every
+// seek is confined to one size bucket, where a covering range must start within
+// 2^(bucket+1) addresses below the query, so each seek reads a handful of rows.
+import { FAMILY_BITS, ipKey, type Family } from '../net/ip.js';
+import type { StoredObject } from '../model/types.js';
+import type { Db } from './db.js';
+import { rowToObject, type ObjectRow } from './rows.js';
+
+export const NETWORK_CLASSES = ['inetnum', 'inet6num'] as const;
+
+/** `at` null means current data; else the versions valid at that instant (epoch ms). */
+export type AsOf = number | null;
+
+const VALID_AT = `((@at IS NULL AND valid_to IS NULL) OR (@at IS NOT NULL AND valid_from <= @at AND (valid_to IS NULL OR valid_to > @at)))`;
+const COLUMNS = `id, source, class, key, valid_from, valid_to, import_id, attributes, netname, status, org, family, first, last, asn_first, asn_last, file, line`;
+
+export class RangeStore {
+  private readonly coveringStmt;
+  private readonly insideStmt;
+  private readonly bucketProbe;
+  private buckets: Map<Family, number[]> | null = null;
+
+  constructor(private readonly db: Db) {
+    this.coveringStmt = db.prepare<Record<string, unknown>, ObjectRow>(
+      `SELECT ${COLUMNS} FROM objects
+        WHERE family = @family AND bucket = @bucket AND first >= @low AND first <= @first AND last >= @last
+          AND class IN ('inetnum', 'inet6num') AND ${VALID_AT}`,
+    );
+    this.insideStmt = db.prepare<Record<string, unknown>, ObjectRow>(
+      `SELECT ${COLUMNS} FROM objects
+        WHERE family = @family AND bucket = @bucket AND first >= @first AND first <= @last AND last <= @last
+          AND class IN ('inetnum', 'inet6num') AND ${VALID_AT}`,
+    );
+    this.bucketProbe = db.prepare<[number, number], { one: number }>(
+      'SELECT 1 AS one FROM objects WHERE family = ? AND bucket = ? LIMIT 1',
+    );
+  }
+
+  /** Forget cached bucket occupancy (after an import). */
+  invalidate(): void {
+    this.buckets = null;
+  }
+
+  private occupiedBuckets(family: Family): number[] {
+    if (!this.buckets) {
+      this.buckets = new Map();
+      for (const f of [4, 6] as const) {
+        const used: number[] = [];
+        for (let b = 0; b <= FAMILY_BITS[f]; b++) if (this.bucketProbe.get(f, b)) used.push(b);
+        this.buckets.set(f, used);
+      }
+    }
+    return this.buckets.get(family)!;
+  }
+
+  /** Every network (any source, placeholders included) that covers [first, last] at `at`. */
+  covering(family: Family, first: bigint, last: bigint, at: AsOf): StoredObject[] {
+    const out: StoredObject[] = [];
+    const span = last - first + 1n;
+    for (const bucket of this.occupiedBuckets(family)) {
+      // A range of this bucket is shorter than 2^(bucket+1): too short to cover the query?
+      if (1n << BigInt(bucket + 1) <= span) continue;
+      const reach = (1n << BigInt(bucket + 1)) - 1n;
+      const low = last > reach ? last - reach : 0n;
+      for (const row of this.coveringStmt.iterate({ family, bucket, low: ipKey(low), first: ipKey(first), last: ipKey(last), at })) {
+        out.push(rowToObject(row));
+      }
+    }
+    return out;
+  }
+
+  /** Networks lying inside [first, last] (the range itself included), at most `limit`. */
+  inside(family: Family, first: bigint, last: bigint, at: AsOf, limit: number): StoredObject[] {
+    const out: StoredObject[] = [];
+    const span = last - first + 1n;
+    for (const bucket of this.occupiedBuckets(family)) {
+      if (1n << BigInt(bucket) > span) continue;
+      for (const row of this.insideStmt.iterate({ family, bucket, first: ipKey(first), last: ipKey(last), at })) {
+        out.push(rowToObject(row));
+        if (out.length >= limit) return out;
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,76 @@
+// How a RegistryObject is laid out in the objects table, and back.
+import { createHash } from 'node:crypto';
+import { ipFromKey, ipKey, type Family } from '../net/ip.js';
+import { firstValue, stripComment, type RegistryObject, type StoredObject } from '../model/types.js';
+
+export interface ObjectRow {
+  id: number;
+  source: string;
+  class: string;
+  key: string;
+  valid_from: number;
+  valid_to: number | null;
+  import_id: number;
+  attributes: string;
+  netname: string | null;
+  status: string | null;
+  org: string | null;
+  family: number | null;
+  first: Buffer | null;
+  last: Buffer | null;
+  asn_first: number | null;
+  asn_last: number | null;
+  file: string | null;
+  line: number | null;
+}
+
+/** floor(log2(size)): a range in bucket b is shorter than 2^(b+1), which bounds where it can start. */
+export function sizeBucket(first: bigint, last: bigint): number {
+  return (last - first + 1n).toString(2).length - 1;
+}
+
+export function objectDigest(object: RegistryObject): Buffer {
+  return createHash('sha1').update(object.className).update('\0').update(object.key).update('\0').update(JSON.stringify(object.attributes)).digest();
+}
+
+export function upperValue(object: RegistryObject, name: string): string | null {
+  const v = firstValue(object, name);
+  if (v === undefined) return null;
+  const s = stripComment(v).toUpperCase();
+  return s.length > 0 ? s : null;
+}
+
+/** The derived columns stored beside the attributes (for indexes and the in-memory index build). */
+export function derivedColumns(object: RegistryObject) {
+  const range = object.range;
+  return {
+    netname: upperValue(object, 'netname'),
+    status: upperValue(object, 'status'),
+    org: upperValue(object, 'org'),
+    family: range ? range.family : null,
+    first: range ? ipKey(range.start) : null,
+    last: range ? ipKey(range.end) : null,
+    bucket: range ? sizeBucket(range.start, range.end) : null,
+    asn_first: object.asns ? object.asns.first : null,
+    asn_last: object.asns ? object.asns.last : null,
+  };
+}
+
+export function rowToObject(row: ObjectRow, references: StoredObject['references'] = []): StoredObject {
+  const family = row.family as Family | null;
+  return {
+    id: row.id,
+    source: row.source,
+    className: row.class,
+    key: row.key,
+    attributes: JSON.parse(row.attributes) as [string, string][],
+    range: family && row.first && row.last ? { family, start: ipFromKey(row.first), end: ipFromKey(row.last) } : undefined,
+    asns: row.asn_first !== null && row.asn_last !== null ? { first: row.asn_first, last: row.asn_last } : undefined,
+    references,
+    file: row.file ?? '',
+    line: row.line ?? 0,
+    validFrom: row.valid_from,
+    validTo: row.valid_to,
+    importId: row.import_id,
+  };
+}

@@ -1,0 +1,256 @@
+// One import run = one snapshot, inside one SQLite transaction: it commits whole or
+// not at all (a kill -9 leaves uncommitted WAL frames that SQLite discards on open).
+import { LACAK_ERR, LacakError } from '../errors.js';
+import type { RegistryObject } from '../model/types.js';
+import { lacakVersion } from '../version.js';
+import type { Db } from './db.js';
+import { derivedColumns, objectDigest } from './rows.js';
+
+export interface ImportRunOptions {
+  /** Snapshot instant, epoch ms. */
+  readonly at: number;
+  readonly format: string;
+  readonly dryRun?: boolean;
+  /** Largest share (percent) of a (source, class) pair one run may close. */
+  readonly maxDeletePct?: number;
+  readonly allowMassDelete?: boolean;
+}
+
+export interface ImportedFile {
+  readonly name: string;
+  readonly sha256: string;
+  readonly bytes: number;
+}
+
+export interface ImportCounts {
+  created: number;
+  changed: number;
+  deleted: number;
+  unchanged: number;
+  rejected: number;
+}
+
+export interface ImportSummary extends ImportCounts {
+  readonly importId: number;
+  readonly at: number;
+  readonly pairs: readonly (readonly [string, string])[];
+  readonly durationMs: number;
+  readonly dryRun: boolean;
+}
+
+export interface UnresolvedReference {
+  readonly file: string;
+  readonly line: number;
+  readonly className: string;
+  readonly key: string;
+  readonly attribute: string;
+  readonly target: string;
+}
+
+export type WriteOutcome = 'created' | 'changed' | 'unchanged' | 'duplicate' | 'handle-taken';
+
+/** person and role share one namespace of NIC handles within a source (RFC 2622 nic-hdl). */
+const NIC_HANDLE_PEER: Readonly<Record<string, string>> = { person: 'role', role: 'person' };
+
+interface PairState {
+  readonly source: string;
+  readonly className: string;
+  /** Current objects before this run: none means nothing to compare or close. */
+  readonly currentBefore: number;
+}
+
+export class ImportRun {
+  readonly importId: number;
+  readonly counts: ImportCounts = { created: 0, changed: 0, deleted: 0, unchanged: 0, rejected: 0 };
+  private readonly pairs = new Map<string, PairState>();
+  private readonly seen = new Set<number>();
+  private readonly started = Date.now();
+  private open = true;
+  private readonly stmts;
+
+  constructor(
+    private readonly db: Db,
+    private readonly options: ImportRunOptions,
+  ) {
+    if (!Number.isFinite(options.at)) throw new LacakError(LACAK_ERR.BAD_ARGUMENT, 'snapshot time is not a valid instant');
+    this.stmts = {
+      latestOfSource: db.prepare<[string], { at: number | null }>('SELECT max(at) AS at FROM snapshots WHERE source = ?'),
+      pairAt: db.prepare<[string, string, number], { n: number }>('SELECT count(*) AS n FROM snapshots WHERE source = ? AND class = ? AND at = ?'),
+      countCurrent: db.prepare<[string, string], { n: number }>('SELECT count(*) AS n FROM objects WHERE source = ? AND class = ? AND valid_to IS NULL'),
+      current: db.prepare<[string, string, string], { id: number; digest: Buffer; import_id: number }>(
+        'SELECT id, digest, import_id FROM objects WHERE source = ? AND class = ? AND key = ? AND valid_to IS NULL',
+      ),
+      close: db.prepare<[number, number, number]>('UPDATE objects SET valid_to = ?, closed_by = ? WHERE id = ?'),
+      insert: db.prepare(
+        `INSERT INTO objects (source, class, key, valid_from, import_id, digest, attributes, netname, status, org,
+           family, first, last, bucket, asn_first, asn_last, file, line)
+         VALUES (@source, @class, @key, @valid_from, @import_id, @digest, @attributes, @netname, @status, @org,
+           @family, @first, @last, @bucket, @asn_first, @asn_last, @file, @line)`,
+      ),
+      insertRef: db.prepare<[number | bigint, string, string]>('INSERT INTO refs (object_id, attribute, target) VALUES (?, ?, ?)'),
+      pairCurrentIds: db.prepare<[string, string, number], { id: number }>(
+        'SELECT id FROM objects WHERE source = ? AND class = ? AND valid_to IS NULL AND import_id != ?',
+      ),
+      snapshot: db.prepare<[string, string, number, number]>('INSERT INTO snapshots (source, class, at, import_id) VALUES (?, ?, ?, ?)'),
+      finishImport: db.prepare(
+        `UPDATE imports SET finished_at = @finished_at, files = @files, pairs = @pairs, created = @created, changed = @changed,
+           deleted = @deleted, unchanged = @unchanged, rejected = @rejected, duration_ms = @duration_ms WHERE id = @id`,
+      ),
+    };
+    db.exec('BEGIN IMMEDIATE');
+    const info = db
+      .prepare(`INSERT INTO imports (snapshot_at, started_at, format, files, pairs, lacak_version) VALUES (?, ?, ?, '[]', '[]', ?)`)
+      .run(options.at, this.started, options.format, lacakVersion());
+    this.importId = Number(info.lastInsertRowid);
+  }
+
+  /** Writes one object; the first object of a (source, class) pair checks the snapshot order. */
+  write(object: RegistryObject): WriteOutcome {
+    const pair = this.enterPair(object.source, object.className);
+    const peer = NIC_HANDLE_PEER[object.className];
+    if (peer && this.stmts.current.get(object.source, peer, object.key)) return 'handle-taken';
+    const digest = objectDigest(object);
+    if (pair.currentBefore > 0) {
+      const current = this.stmts.current.get(object.source, object.className, object.key);
+      if (current) {
+        if (current.import_id === this.importId || this.seen.has(current.id)) return 'duplicate';
+        if (current.digest.equals(digest)) {
+          this.seen.add(current.id);
+          this.counts.unchanged++;
+          return 'unchanged';
+        }
+        this.stmts.close.run(this.options.at, this.importId, current.id);
+        this.insert(object, digest);
+        this.counts.changed++;
+        return 'changed';
+      }
+    }
+    // A pair with no current objects needs no lookup: the unique index on current
+    // keys catches a key repeated within this run.
+    try {
+      this.insert(object, digest);
+    } catch (err) {
+      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') return 'duplicate';
+      throw err;
+    }
+    this.counts.created++;
+    return 'created';
+  }
+
+  /**
+   * References from this run's objects to handles that no current object has (any source:
+   * references resolve across sources). Checked on dry runs, where nothing else waits.
+   */
+  unresolvedReferences(attributes: readonly string[], limit: number): UnresolvedReference[] {
+    const marks = attributes.map(() => '?').join(', ');
+    return this.db
+      .prepare<unknown[], UnresolvedReference>(
+        `SELECT o.file AS file, o.line AS line, o.class AS className, o.key AS key, r.attribute AS attribute, r.target AS target
+           FROM refs r JOIN objects o ON o.id = r.object_id
+          WHERE o.import_id = ? AND r.attribute IN (${marks})
+            AND NOT EXISTS (SELECT 1 FROM objects t WHERE t.key = r.target AND t.valid_to IS NULL)
+          ORDER BY o.id LIMIT ?`,
+      )
+      .all(this.importId, ...attributes, limit);
+  }
+
+  reject(): void {
+    this.counts.rejected++;
+  }
+
+  /** Closes what vanished, records the snapshot and commits (or rolls back a dry run). */
+  finish(files: readonly ImportedFile[]): ImportSummary {
+    this.assertOpen();
+    try {
+      for (const pair of this.pairs.values()) this.closeVanished(pair);
+      const pairs = [...this.pairs.values()].map((p) => [p.source, p.className] as const);
+      for (const [source, className] of pairs) this.stmts.snapshot.run(source, className, this.options.at, this.importId);
+      const durationMs = Date.now() - this.started;
+      this.stmts.finishImport.run({
+        id: this.importId,
+        finished_at: Date.now(),
+        files: JSON.stringify(files),
+        pairs: JSON.stringify(pairs),
+        ...this.counts,
+        duration_ms: durationMs,
+      });
+      const dryRun = this.options.dryRun ?? false;
+      this.db.exec(dryRun ? 'ROLLBACK' : 'COMMIT');
+      this.open = false;
+      return { importId: this.importId, at: this.options.at, pairs, durationMs, dryRun, ...this.counts };
+    } catch (err) {
+      this.abort();
+      throw err;
+    }
+  }
+
+  /** Leaves the database exactly as it was before the run. */
+  abort(): void {
+    if (!this.open) return;
+    this.open = false;
+    if (this.db.inTransaction) this.db.exec('ROLLBACK');
+  }
+
+  private enterPair(source: string, className: string): PairState {
+    const id = `${source}\0${className}`;
+    let pair = this.pairs.get(id);
+    if (pair) return pair;
+    this.assertOpen();
+    const latest = this.stmts.latestOfSource.get(source)?.at ?? null;
+    if (latest !== null && this.options.at < latest) {
+      throw new LacakError(
+        LACAK_ERR.SNAPSHOT_ORDER,
+        `${source} already has a snapshot at ${new Date(latest).toISOString()}; history is built oldest first, so ${new Date(this.options.at).toISOString()} is refused`,
+      );
+    }
+    if (this.stmts.pairAt.get(source, className, this.options.at)!.n > 0) {
+      throw new LacakError(
+        LACAK_ERR.SNAPSHOT_ORDER,
+        `${source} ${className} was already imported at ${new Date(this.options.at).toISOString()}`,
+      );
+    }
+    pair = { source, className, currentBefore: this.stmts.countCurrent.get(source, className)!.n };
+    this.pairs.set(id, pair);
+    return pair;
+  }
+
+  private closeVanished(pair: PairState): void {
+    if (pair.currentBefore === 0) return;
+    const vanished: number[] = [];
+    for (const { id } of this.stmts.pairCurrentIds.iterate(pair.source, pair.className, this.importId)) {
+      if (!this.seen.has(id)) vanished.push(id);
+    }
+    // Changed objects were closed already; what is left unseen vanished from the dump.
+    // Only vanished objects count against --max-delete: a truncated dump deletes, it does not change.
+    const limit = this.options.maxDeletePct ?? 20;
+    const pct = (vanished.length / pair.currentBefore) * 100;
+    if (pct > limit && !this.options.allowMassDelete) {
+      throw new LacakError(
+        LACAK_ERR.MASS_DELETE,
+        `this run would delete ${vanished.length} of ${pair.currentBefore} ${pair.source} ${pair.className} objects (${pct.toFixed(1)}% > --max-delete ${limit}%); refused (use --allow-mass-delete if that is intended)`,
+      );
+    }
+    for (const id of vanished) this.stmts.close.run(this.options.at, this.importId, id);
+    this.counts.deleted += vanished.length;
+  }
+
+  private insert(object: RegistryObject, digest: Buffer): void {
+    const info = this.stmts.insert.run({
+      source: object.source,
+      class: object.className,
+      key: object.key,
+      valid_from: this.options.at,
+      import_id: this.importId,
+      digest,
+      attributes: JSON.stringify(object.attributes),
+      ...derivedColumns(object),
+      file: object.file,
+      line: object.line,
+    });
+    for (const ref of object.references) this.stmts.insertRef.run(info.lastInsertRowid, ref.attribute, ref.target);
+  }
+
+  private assertOpen(): void {
+    if (!this.open) throw new Error('import run already finished');
+  }
+}
