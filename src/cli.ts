@@ -49,8 +49,11 @@ function buildProgram(ctx: Context): Command {
   const program = new Command('lacak')
     .description('IP address ownership lookup for a National Internet Registry')
     .version(lacakVersion())
-    .showHelpAfterError()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    // Usage errors are one line like every other error; `--help` shows the rest.
+    .configureOutput({
+      writeErr: (s) => process.stderr.write(s),
+      outputError: (s, write) => write(`lacak: ${s.replace(/^error: /, '').replace(/\n+$/, '')}\n`),
+    });
   const dbOption = () => new Option('--db <file>', 'registry database (default: LACAK_DB, else data/lacak.sqlite)');
 
   program

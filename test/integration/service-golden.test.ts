@@ -1,0 +1,125 @@
+// The query service on the sample registry against the hand-computed golden answers
+// (test/fixtures/golden/sample-holders.json): holder, member, sub-allocation, abuse contact.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatIp } from '../../src/net/ip.js';
+import { LookupService } from '../../src/query/service.js';
+import { buildSampleRegistry } from '../../src/sample.js';
+import { openRegistryDb, type Db } from '../../src/store/db.js';
+import { ROOT, SAMPLE_DIR, quietLog, tempDir, testConfig } from '../helpers/registry.js';
+
+interface GoldenCase {
+  query: string;
+  at: string | null;
+  holder: string | null;
+  holderSource: string | null;
+  holderName: string | null;
+  member: string | null;
+  subAllocation: string | null;
+  abuseMailbox: string | null;
+  abuseFrom: string | null;
+  note: string;
+}
+
+const golden = JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'golden', 'sample-holders.json'), 'utf8')) as GoldenCase[];
+
+describe('query service on the sample registry', () => {
+  const tmp = tempDir();
+  const path = join(tmp.dir, 'sample.sqlite');
+  let db: Db;
+  let service: LookupService;
+
+  beforeAll(async () => {
+    await buildSampleRegistry(SAMPLE_DIR, path, quietLog);
+    db = openRegistryDb(path);
+    service = new LookupService(db, testConfig(path), quietLog);
+  });
+  afterAll(() => {
+    db?.close();
+    tmp.cleanup();
+  });
+
+  it.each(golden.map((c) => [`${c.query} at ${c.at ?? 'now'}`, c] as const))('%s', (_name, c) => {
+    const outcome = service.lookupAddress(c.query, c.at ? { at: c.at } : {});
+    if (c.holder === null) {
+      expect(outcome.kind).toBe('notFound');
+      return;
+    }
+    expect(outcome.kind).toBe('ok');
+    if (outcome.kind !== 'ok') return;
+    const a = outcome.value;
+    expect({
+      holder: a.holder.key,
+      holderSource: a.holder.source,
+      holderName: a.holderName?.text ?? null,
+      member: a.member?.orgHandle ?? null,
+      subAllocation: a.subAllocation?.key ?? null,
+      abuseMailbox: a.abuse?.mailbox ?? null,
+      abuseFrom: a.abuse?.network.key ?? null,
+    }).toEqual({
+      holder: c.holder,
+      holderSource: c.holderSource,
+      holderName: c.holderName,
+      member: c.member,
+      subAllocation: c.subAllocation,
+      abuseMailbox: c.abuseMailbox,
+      abuseFrom: c.abuseFrom,
+    });
+    // The in-memory index must name the same holder as the SQL path for current data.
+    if (c.at === null) expect(service.holderId(formatIp(a.query.range.family, a.query.range.start))).toBe(a.holder.id);
+  });
+
+  it('says whose legal-request desk handles port-level (CGNAT) questions', () => {
+    const outcome = service.lookupAddress('198.51.100.41:51234');
+    expect(outcome.kind === 'ok' && outcome.value.query.port).toBe(51234);
+    expect(outcome.kind === 'ok' && outcome.value.member?.legalContact?.email).toMatch(/@/);
+  });
+
+  it('explains special-purpose, unassigned and foreign space instead of a bare not-found', () => {
+    expect(service.lookupAddress('10.1.2.3')).toMatchObject({ kind: 'notFound', notFound: { kind: 'special', block: { rfc: 'RFC 1918' } } });
+    expect(service.lookupAddress('100.64.0.1')).toMatchObject({ kind: 'notFound', notFound: { kind: 'special', block: { rfc: 'RFC 6598' } } });
+    expect(service.lookupAddress('8.8.8.8')).toMatchObject({ kind: 'notFound', notFound: { kind: 'foreign' } });
+    expect(service.lookupAddress('not-an-address')).toMatchObject({ kind: 'userError', code: 'bad-address' });
+  });
+
+  it('finds objects by key and handle case-insensitively, as whois clients lower-case them', () => {
+    const org = service.lookupHandle('org-cjn1-idnic');
+    expect(org.kind === 'ok' && org.value.objects[0]!.key).toBe('ORG-CJN1-IDNIC');
+    const autnum = service.lookupAutnum('as64497');
+    expect(autnum.kind === 'ok' && autnum.value.objects[0]!.className).toBe('aut-num');
+    // AS64501 has no aut-num: the most specific block holding it answers (IDNIC's, then APNIC's).
+    const inBlock = service.lookupAutnum('AS64501');
+    expect(inBlock.kind === 'ok' && inBlock.value.objects.map((o) => [o.className, o.key, o.source])).toEqual([
+      ['as-block', 'AS64496 - AS64503', 'IDNIC'],
+      ['as-block', 'AS64496 - AS64503', 'DELEGATED-APNIC'],
+      ['as-block', 'AS64496 - AS64511', 'APNIC'],
+    ]);
+    // AS64510 is known only from the delegated statistics of another account.
+    const statsOnly = service.lookupAutnum('AS64510');
+    expect(statsOnly.kind === 'ok' && statsOnly.value.objects.map((o) => o.source)).toEqual(['DELEGATED-APNIC']);
+    const net = service.lookupKey('198.51.100.0/26');
+    expect(net.kind).toBe('notFound');
+    const exact = service.lookupKey('198.51.100.128/26');
+    expect(exact.kind === 'ok' && exact.value.objects[0]!.key).toBe('198.51.100.128 - 198.51.100.191');
+  });
+
+  it('inverse lookups find what refers to a maintainer or organisation', () => {
+    const byOrg = service.inverse('org', 'ORG-CJN1-IDNIC');
+    expect(byOrg.kind).toBe('ok');
+    if (byOrg.kind !== 'ok') return;
+    expect(byOrg.value.objects.map((o) => o.key)).toContain('198.51.100.0 - 198.51.100.95');
+    expect(byOrg.value.objects.every((o) => o.references.length >= 0)).toBe(true);
+  });
+
+  it('lists less and more specific networks', () => {
+    const outcome = service.lookupRange('198.51.100.0 - 198.51.100.95');
+    expect(outcome.kind).toBe('ok');
+    if (outcome.kind !== 'ok') return;
+    expect(outcome.value.chain.map((o) => o.key)).toEqual(['198.51.100.0 - 198.51.100.95', '198.51.100.0 - 198.51.100.255', '198.51.100.0 - 198.51.100.255']);
+    const more = service.moreSpecifics(outcome.value.holder.range!, null, { oneLevel: true, limit: 100 }).map((o) => o.key);
+    expect(more).toEqual(['198.51.100.16 - 198.51.100.63', '198.51.100.64 - 198.51.100.79']);
+    const all = service.moreSpecifics(outcome.value.holder.range!, null, { oneLevel: false, limit: 100 }).map((o) => o.key);
+    expect(all).toEqual(['198.51.100.16 - 198.51.100.63', '198.51.100.32 - 198.51.100.47', '198.51.100.40 - 198.51.100.43', '198.51.100.64 - 198.51.100.79']);
+  });
+});
