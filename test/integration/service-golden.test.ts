@@ -95,9 +95,12 @@ describe('query service on the sample registry', () => {
       ['as-block', 'AS64496 - AS64503', 'DELEGATED-APNIC'],
       ['as-block', 'AS64496 - AS64511', 'APNIC'],
     ]);
-    // AS64510 is known only from the delegated statistics of another account.
+    // AS64510 has no RPSL aut-num: the delegated record of another account is the most specific.
     const statsOnly = service.lookupAutnum('AS64510');
-    expect(statsOnly.kind === 'ok' && statsOnly.value.objects.map((o) => o.source)).toEqual(['DELEGATED-APNIC']);
+    expect(statsOnly.kind === 'ok' && statsOnly.value.objects.map((o) => [o.className, o.source])).toEqual([
+      ['aut-num', 'DELEGATED-APNIC'],
+      ['as-block', 'APNIC'],
+    ]);
     const net = service.lookupKey('198.51.100.0/26');
     expect(net.kind).toBe('notFound');
     const exact = service.lookupKey('198.51.100.128/26');
