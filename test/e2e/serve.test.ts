@@ -1,0 +1,60 @@
+// `lacak serve` as a process: health and readiness, noticing a finished import without a
+// restart, and a clean exit on SIGTERM.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildSampleRegistry } from '../../src/sample.js';
+import { CLI, SAMPLE_DIR, quietLog, tempDir } from '../helpers/registry.js';
+import { startServer, type ServerProcess } from '../helpers/server.js';
+
+describe('lacak serve', () => {
+  const tmp = tempDir();
+  const db = join(tmp.dir, 'registry.sqlite');
+  let server: ServerProcess;
+
+  beforeAll(async () => {
+    await buildSampleRegistry(SAMPLE_DIR, db, quietLog);
+    server = await startServer(CLI, { LACAK_DB: db, LACAK_POLL_MS: '100' });
+  });
+  afterAll(async () => {
+    await server?.stop();
+    tmp.cleanup();
+  });
+
+  it('answers /healthz and /readyz', async () => {
+    const health = await fetch(`${server.baseUrl}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'ok' });
+    const ready = await fetch(`${server.baseUrl}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready', importId: 4 });
+  });
+
+  it('notices an import made by another process and swaps its index', async () => {
+    const more = join(tmp.dir, 'more.db');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(more, 'inetnum: 203.0.113.200 - 203.0.113.201\nnetname: LATE-NET\ncountry: ID\nadmin-c: IH1-IDNIC\ntech-c: IH1-IDNIC\nstatus: ASSIGNED PORTABLE\nmnt-by: MAINT-IDNIC\nsource: LATE\n');
+    const r = spawnSync(process.execPath, [CLI, 'import', '--db', db, '--at', '2026-06-01T00:00:00Z', more], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    let importId = 0;
+    for (let i = 0; i < 100 && importId !== 5; i++) {
+      await new Promise((res) => setTimeout(res, 50));
+      importId = ((await (await fetch(`${server.baseUrl}/readyz`)).json()) as { importId: number }).importId;
+    }
+    expect(importId).toBe(5);
+    expect(server.logs.some((l) => l.includes('"msg":"index rebuilt"'))).toBe(true);
+  });
+
+  it('logs one line per request and no stack traces', async () => {
+    await fetch(`${server.baseUrl}/healthz?probe=1`);
+    await new Promise((res) => setTimeout(res, 100));
+    const lines = server.logs.filter((l) => l.includes('/healthz?probe=1'));
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ msg: 'http request', status: 200 });
+    expect(server.logs.join('\n')).not.toMatch(/\n\s+at /);
+  });
+
+  it('exits cleanly on SIGTERM', async () => {
+    expect(await server.stop('SIGTERM')).toBe(0);
+  });
+});
