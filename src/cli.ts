@@ -3,7 +3,7 @@
 // non-zero status; a stack trace only with LOG_LEVEL=debug.
 import { existsSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { loadConfig, type Config } from './config.js';
+import { configFromProcess, type Config } from './config.js';
 import { LACAK_ERR, isLacakError } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
 import type { DataIssue } from './model/types.js';
@@ -174,7 +174,7 @@ async function main(argv: string[]): Promise<void> {
   let debug = false;
   const ctx: Context = {
     config: (db) => {
-      const config = loadConfig(process.env, { db });
+      const config = configFromProcess({ db });
       debug = config.logLevel === 'debug' || config.logLevel === 'trace';
       return config;
     },

@@ -71,8 +71,13 @@ export interface Config {
   readonly sampleDir: string;
 }
 
-/** The defaults a test or a tool gets without touching the environment. */
-export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: { db?: string } = {}): Config {
+/** The process's own configuration: the environment, with a command line's `--db` on top. */
+export function configFromProcess(overrides: { db?: string } = {}): Config {
+  return loadConfig(process.env, overrides);
+}
+
+/** Parses settings from the given variables (tests pass their own, never the real environment). */
+export function loadConfig(env: Record<string, string | undefined>, overrides: { db?: string } = {}): Config {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
     const first = parsed.error.issues[0]!;

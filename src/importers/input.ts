@@ -4,7 +4,7 @@ import { createReadStream } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { LACAK_ERR, LacakError } from '../errors.js';
 
@@ -47,17 +47,48 @@ export interface InputOptions {
   readonly digest?: FileDigest;
 }
 
+function firstChunk(stream: Readable): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const onReadable = () => {
+      cleanup();
+      resolve((stream.read() as Buffer | null) ?? null);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(null);
+    };
+    const onError = (err: Error) => {
+      cleanup();
+      reject(new LacakError(LACAK_ERR.FILE, `cannot read <stdin>: ${err.message}`));
+    };
+    const cleanup = () => {
+      stream.off('readable', onReadable);
+      stream.off('end', onEnd);
+      stream.off('error', onError);
+    };
+    stream.once('readable', onReadable);
+    stream.once('end', onEnd);
+    stream.once('error', onError);
+  });
+}
+
 /** A byte stream of the (decompressed) input. Errors surface as LacakError while iterating. */
 export async function openInput(path: string, options: InputOptions = {}): Promise<Readable> {
+  let raw: Readable;
+  let gz: boolean;
   if (path === '-') {
-    // stdin cannot be peeked cheaply, so gzip is not detected there: pipe through zcat.
-    const stdin = options.stdin ?? process.stdin;
-    if (options.digest) stdin.on('data', (chunk: Buffer) => options.digest!.update(chunk));
-    return stdin;
+    // A pipe cannot be peeked, so its first bytes are read and pushed back.
+    raw = options.stdin ?? process.stdin;
+    const head = await firstChunk(raw);
+    // An ended stream never ends again for a new reader: hand over an empty one.
+    if (head === null) return Readable.from([]);
+    gz = head !== null && head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+    raw.unshift(head);
+  } else {
+    gz = await isGzipFile(path);
+    raw = createReadStream(path);
   }
-  const gz = await isGzipFile(path);
-  const raw = createReadStream(path);
-  if (options.digest) raw.on('data', (chunk) => options.digest!.update(chunk as Buffer));
+  if (options.digest) raw.on('data', (chunk: Buffer) => options.digest!.update(chunk));
   if (!gz) return raw;
   const gunzip = createGunzip();
   raw.on('error', (err) => gunzip.destroy(err));

@@ -25,6 +25,7 @@ const NOT_AN_ADDRESS = -2;
 const IPV4_MAX = 0xffff_ffff;
 const IPV6_MAX = (1n << 128n) - 1n;
 const INITIAL_CAPACITY = 1024;
+const IPV4_BUCKETS = 0x1_0000;
 
 /**
  * Collects ranges (fed row by row from SQLite) and builds an immutable RangeIndex.
@@ -110,19 +111,31 @@ export class RangeIndexBuilder {
 
   private buildIpv4(): Ipv4Segments {
     const n = this.v4Count;
-    const start = this.v4Start;
+    const start = this.v4Start.subarray(0, n);
     const end = this.v4End;
     const id = this.v4Id;
     const rank = this.v4Rank;
     const best = indices(n).sort((a, b) =>
       compareSpecificityParts(end[a]! - start[a]!, rank[a]!, id[a]!, end[b]! - start[b]!, rank[b]!, id[b]!),
     );
-    const byStart = indices(n).sort((a, b) => start[a]! - start[b]!);
-    const flat = sweep(start, end, IPV4_MAX, byStart, best, id);
-    return {
-      starts: Uint32Array.from(flat.starts.subarray(0, flat.count)),
-      ids: flat.ids.slice(0, flat.count),
-    };
+    const byStart = radixSortIndices(start);
+    const sortedStart = new Float64Array(n);
+    for (let k = 0; k < n; k++) sortedStart[k] = start[byStart[k]!]!;
+    const flat = sweep(sortedStart, byStart, end, IPV4_MAX, best, id);
+
+    const starts = Uint32Array.from(flat.starts.subarray(0, flat.count));
+    // Where each /16 begins in `starts`: the search then runs over the few segments of
+    // one /16 instead of the whole table, which saves the cache misses of its first
+    // dozen probes.
+    const buckets = new Uint32Array(IPV4_BUCKETS + 1);
+    let s = 0;
+    for (let b = 0; b < IPV4_BUCKETS; b++) {
+      const at = b * 0x1_0000;
+      while (s + 1 < flat.count && starts[s + 1]! <= at) s++;
+      buckets[b] = s;
+    }
+    buckets[IPV4_BUCKETS] = flat.count - 1;
+    return { starts, ids: flat.ids.slice(0, flat.count), buckets };
   }
 
   private buildIpv6(): Ipv6Segments {
@@ -130,37 +143,54 @@ export class RangeIndexBuilder {
     const w = this.v6Words;
     const id = this.v6Id;
     const rank = this.v6Rank;
-    const start: bigint[] = new Array<bigint>(n);
-    const end: bigint[] = new Array<bigint>(n);
     const size: bigint[] = new Array<bigint>(n);
+    // Point j < n is the start of range j, point n + j the address after range j's end.
+    const pointValue: bigint[] = new Array<bigint>(2 * n);
+    let points = 0;
+    const pointIds = new Uint32Array(2 * n);
+    const endsAtMax: number[] = [];
     for (let i = 0; i < n; i++) {
-      start[i] = wordsToBigint(w, i * 8);
-      end[i] = wordsToBigint(w, i * 8 + 4);
-      size[i] = end[i]! - start[i]!;
+      const s = wordsToBigint(w, i * 8);
+      const e = wordsToBigint(w, i * 8 + 4);
+      size[i] = e - s;
+      pointValue[i] = s;
+      pointIds[points++] = i;
+      if (e === IPV6_MAX) endsAtMax.push(i);
+      else {
+        pointValue[n + i] = e + 1n;
+        pointIds[points++] = n + i;
+      }
     }
     const best = indices(n).sort((a, b) => compareSpecificityParts(size[a]!, rank[a]!, id[a]!, size[b]!, rank[b]!, id[b]!));
 
-    // Coordinate compression: only starts and ends+1 can change the answer, so the sweep
-    // runs on their ranks as plain numbers and shares its code with IPv4.
-    const points: bigint[] = [0n];
-    for (let i = 0; i < n; i++) {
-      points.push(start[i]!);
-      if (end[i]! < IPV6_MAX) points.push(end[i]! + 1n);
-    }
-    points.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    const coords: bigint[] = [];
-    for (const p of points) if (coords.length === 0 || coords[coords.length - 1] !== p) coords.push(p);
-    const coordOf = new Map<bigint, number>();
-    coords.forEach((c, i) => coordOf.set(c, i));
-    const last = coords.length - 1;
-    const cStart = new Float64Array(n);
+    // Coordinate compression: the answer can only change at a start or after an end, so
+    // the sweep runs on the ranks of those points as plain numbers, sharing its code
+    // with IPv4. (No Map keyed by bigint: V8 hashes a bigint by its low 64 bits only,
+    // which are zero for every /64-aligned prefix.)
+    const order = pointIds.subarray(0, points).sort((a, b) => {
+      const va = pointValue[a]!;
+      const vb = pointValue[b]!;
+      return va < vb ? -1 : va > vb ? 1 : 0;
+    });
+    const coords: bigint[] = [0n];
+    const sortedStart = new Float64Array(n);
+    const byStart = new Uint32Array(n);
     const cEnd = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      cStart[i] = coordOf.get(start[i]!)!;
-      cEnd[i] = end[i] === IPV6_MAX ? last : coordOf.get(end[i]! + 1n)! - 1;
+    let started = 0;
+    for (const j of order) {
+      const v = pointValue[j]!;
+      if (v !== coords[coords.length - 1]) coords.push(v);
+      const c = coords.length - 1;
+      if (j < n) {
+        sortedStart[started] = c;
+        byStart[started++] = j;
+      } else {
+        cEnd[j - n] = c - 1;
+      }
     }
-    const byStart = indices(n).sort((a, b) => cStart[a]! - cStart[b]!);
-    const flat = sweep(cStart, cEnd, last, byStart, best, id);
+    const last = coords.length - 1;
+    for (const i of endsAtMax) cEnd[i] = last;
+    const flat = sweep(sortedStart, byStart, cEnd, last, best, id);
 
     const keys = new Float64Array(flat.count * 3);
     for (let k = 0; k < flat.count; k++) {
@@ -176,6 +206,8 @@ export class RangeIndexBuilder {
 interface Ipv4Segments {
   readonly starts: Uint32Array;
   readonly ids: Float64Array;
+  /** buckets[b]: the segment holding address b << 16; buckets[65536]: the last segment. */
+  readonly buckets: Uint32Array;
 }
 
 interface Ipv6Segments {
@@ -195,8 +227,9 @@ interface Flattened {
 
 /**
  * Flattens ranges into segments covering [0, max], each with the id of the best
- * covering range (-1 for a hole), adjacent equal answers merged. `best` lists range
- * indices in specificity order, so a range's position in it is its heap priority.
+ * covering range (-1 for a hole), adjacent equal answers merged. `sortedStart` and
+ * `byStart` list the ranges by start; `best` lists them in specificity order, and a
+ * range's position in `best` is its priority in the heap.
  *
  * The heap holds every range that has started; ranges that have ended are dropped only
  * when they reach the top (lazy deletion). A buried expired range is harmless: the top
@@ -205,16 +238,26 @@ interface Flattened {
  * pushes or pops and the whole sweep is O(n log n).
  */
 function sweep(
-  start: ArrayLike<number>,
+  sortedStart: Float64Array,
+  byStart: Uint32Array,
   end: ArrayLike<number>,
   max: number,
-  byStart: Uint32Array,
   best: Uint32Array,
   id: Float64Array,
 ): Flattened {
   const n = byStart.length;
+  // Laid out by heap priority and by start so that the loop below reads them directly.
+  const endByPriority = new Float64Array(n);
+  const idByPriority = new Float64Array(n);
   const priority = new Uint32Array(n);
-  for (let k = 0; k < n; k++) priority[best[k]!] = k;
+  for (let k = 0; k < n; k++) {
+    const range = best[k]!;
+    endByPriority[k] = end[range]!;
+    idByPriority[k] = id[range]!;
+    priority[range] = k;
+  }
+  const priorityAtStart = new Uint32Array(n);
+  for (let k = 0; k < n; k++) priorityAtStart[k] = priority[byStart[k]!]!;
   const heap = new Uint32Array(n);
   let heapSize = 0;
 
@@ -227,11 +270,11 @@ function sweep(
   let answer = NO_HOLDER;
 
   let next = 0;
-  let point = n > 0 ? start[byStart[0]!]! : Infinity;
+  let point = n > 0 ? sortedStart[0]! : Infinity;
   while (point !== Infinity) {
-    while (next < n && start[byStart[next]!]! <= point) {
+    while (next < n && sortedStart[next]! <= point) {
+      const p = priorityAtStart[next++]!;
       let i = heapSize++;
-      const p = priority[byStart[next++]!]!;
       while (i > 0) {
         const parent = (i - 1) >> 1;
         if (heap[parent]! <= p) break;
@@ -240,7 +283,7 @@ function sweep(
       }
       heap[i] = p;
     }
-    while (heapSize > 0 && end[best[heap[0]!]!]! < point) {
+    while (heapSize > 0 && endByPriority[heap[0]!]! < point) {
       const p = heap[--heapSize]!;
       let i = 0;
       for (;;) {
@@ -254,7 +297,7 @@ function sweep(
       heap[i] = p;
     }
 
-    const holder = heapSize > 0 ? id[best[heap[0]!]!]! : NO_HOLDER;
+    const holder = heapSize > 0 ? idByPriority[heap[0]!]! : NO_HOLDER;
     if (holder !== answer) {
       // Points only grow, so the one segment that can share a start is the initial hole.
       if (point === 0) count = 0;
@@ -263,10 +306,10 @@ function sweep(
       answer = holder;
     }
 
-    point = next < n ? start[byStart[next]!]! : Infinity;
+    point = next < n ? sortedStart[next]! : Infinity;
     if (heapSize > 0) {
       // At the top of the address space there is no end + 1 to stop at.
-      const topEnd = end[best[heap[0]!]!]!;
+      const topEnd = endByPriority[heap[0]!]!;
       if (topEnd < max && topEnd + 1 < point) point = topEnd + 1;
     }
   }
@@ -279,7 +322,7 @@ class SegmentIndex implements RangeIndex {
   readonly memoryBytes: number;
   private readonly v4Starts: Uint32Array;
   private readonly v4Ids: Float64Array;
-  private readonly v4Last: number;
+  private readonly v4Buckets: Uint32Array;
   private readonly v6Keys: Float64Array;
   private readonly v6Ids: Float64Array;
   private readonly v6Last: number;
@@ -287,13 +330,14 @@ class SegmentIndex implements RangeIndex {
   constructor(v4: Ipv4Segments, v6: Ipv6Segments, networks: number) {
     this.v4Starts = v4.starts;
     this.v4Ids = v4.ids;
-    this.v4Last = v4.ids.length - 1;
+    this.v4Buckets = v4.buckets;
     this.v6Keys = v6.keys;
     this.v6Ids = v6.ids;
     this.v6Last = v6.ids.length - 1;
     this.networks = networks;
     this.segments = v4.ids.length + v6.ids.length;
-    this.memoryBytes = v4.starts.byteLength + v4.ids.byteLength + v6.keys.byteLength + v6.ids.byteLength;
+    this.memoryBytes =
+      v4.starts.byteLength + v4.ids.byteLength + v4.buckets.byteLength + v6.keys.byteLength + v6.ids.byteLength;
   }
 
   lookup(address: IpAddress): number {
@@ -308,10 +352,11 @@ class SegmentIndex implements RangeIndex {
   lookupIpv4(value: number): number {
     if (value >>> 0 !== value) throw new RangeError(`not an unsigned 32-bit address: ${value}`);
     const starts = this.v4Starts;
-    // starts[0] is 0, so the last segment starting at or before the address always exists:
-    // holes are segments too and cost the same search as hits.
-    let lo = 0;
-    let hi = this.v4Last;
+    // Segments cover the whole space from 0, so the last one starting at or before the
+    // address always exists: holes are segments too and cost the same search as hits.
+    const bucket = value >>> 16;
+    let lo = this.v4Buckets[bucket]!;
+    let hi = this.v4Buckets[bucket + 1]!;
     while (lo < hi) {
       const mid = (lo + hi + 1) >>> 1;
       if (starts[mid]! <= value) lo = mid;
@@ -354,6 +399,25 @@ function wordsToBigint(words: Uint32Array, offset: number): bigint {
   const hi = (BigInt(words[offset]!) << 32n) | BigInt(words[offset + 1]!);
   const lo = (BigInt(words[offset + 2]!) << 32n) | BigInt(words[offset + 3]!);
   return (hi << 64n) | lo;
+}
+
+/** Indices of `keys` in ascending key order: two 16-bit counting passes, O(n). */
+function radixSortIndices(keys: Uint32Array): Uint32Array {
+  const n = keys.length;
+  let from: Uint32Array = indices(n);
+  let to: Uint32Array = new Uint32Array(n);
+  const offsets = new Uint32Array(0x1_0000 + 1);
+  for (const shift of [0, 16]) {
+    offsets.fill(0);
+    for (let i = 0; i < n; i++) offsets[((keys[i]! >>> shift) & 0xffff) + 1]!++;
+    for (let d = 1; d <= 0x1_0000; d++) offsets[d]! += offsets[d - 1]!;
+    for (let i = 0; i < n; i++) {
+      const k = from[i]!;
+      to[offsets[(keys[k]! >>> shift) & 0xffff]!++] = k;
+    }
+    [from, to] = [to, from];
+  }
+  return from;
 }
 
 function indices(n: number): Uint32Array {

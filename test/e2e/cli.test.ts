@@ -1,18 +1,20 @@
 // The `lacak` command as an operator runs it: one-line errors, exit codes, no stack traces,
 // and an import killed mid-way (kill -9) that leaves the registry exactly as it was.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { CLI, SHARED_DATA, tempDir } from '../helpers/registry.js';
+import { CLI, SAMPLE_DIR, SHARED_DATA, tempDir } from '../helpers/registry.js';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
 
-function lacak(args: string[], env: Record<string, string> = {}) {
+function lacak(args: string[], env: Record<string, string> = {}, input?: Buffer) {
   const r = spawnSync(process.execPath, [CLI, ...args], {
     encoding: 'utf8',
+    input,
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -40,6 +42,18 @@ describe('lacak CLI', () => {
     const r = lacak(['import', '--db', db, '--format', 'delegated', join(SHARED_DATA, 'delegated-stats', 'apnic-2013', 'delegated-apnic-extended-latest.gz')]);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('snapshot 2013-04-16T00:00:00.000Z; created 29630');
+  });
+
+  it('reads stdin, plain or gzip-compressed, and refuses an empty one', () => {
+    const stdinDb = join(tmp.dir, 'stdin.sqlite');
+    const apnic = readFileSync(join(SAMPLE_DIR, '2025-06-01', 'apnic.db'));
+    const gz = lacak(['import', '--db', stdinDb, '--at', '2025-06-01T00:00:00Z', '-'], {}, gzipSync(apnic));
+    expect(gz.stdout).toMatch(/created 15,/);
+    const plain = lacak(['import', '--db', stdinDb, '--at', '2025-06-02T00:00:00Z', '-'], {}, apnic);
+    expect(plain.stdout).toMatch(/created 0, changed 0, deleted 0, unchanged 15/);
+    const empty = lacak(['import', '--db', stdinDb, '-'], {}, Buffer.alloc(0));
+    expect(empty.status).toBe(1);
+    expectOneLineError(empty.stderr, /nothing to import in <stdin>/);
   });
 
   it('check reports every defect with file:line and writes nothing', () => {
