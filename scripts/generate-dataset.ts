@@ -489,22 +489,24 @@ function organisationText(params: DatasetParams, rng: Rng, n: number): string {
   );
 }
 
-function rolesText(params: DatasetParams, rng: Rng, n: number): string {
+/** Two roles per organisation, sharing its address: the NOC, and the abuse desk with its abuse-mailbox. */
+function rolesText(params: DatasetParams, rng: Rng, n: number): [string, string] {
   const names = orgNames(params.seed, n);
   const domain = domainOf(names);
   const person = personHandle(personOf(params, n));
   const address = `address:        Jl. Contoh ${names.word} No. ${randInt(rng, 1, 200)}\naddress:        ${CITIES[randInt(rng, 0, CITIES.length - 1)]}\n`;
   const phone = `phone:          +62 21 ${randInt(rng, 5_000_000, 5_999_999)}\n`;
-  return (
+  const noc =
     `role:           ${names.word.toUpperCase()} NOC\n${address}country:        ID\n${phone}` +
     `e-mail:         noc@${domain}\nadmin-c:        ${person}\ntech-c:         ${person}\n` +
     `nic-hdl:        ${nocHandle(n)}\nmnt-by:         ${mntHandle(n)}\n` +
-    trailer(rng) +
+    trailer(rng);
+  const abuse =
     `role:           ${names.word.toUpperCase()} ABUSE\n${address}country:        ID\n${phone}` +
     `e-mail:         abuse@${domain}\nabuse-mailbox:  abuse@${domain}\nadmin-c:        ${person}\ntech-c:         ${nocHandle(n)}\n` +
     `nic-hdl:        ${abuseHandle(n)}\nmnt-by:         ${mntHandle(n)}\n` +
-    trailer(rng)
-  );
+    trailer(rng);
+  return [noc, abuse];
 }
 
 function mntnerText(params: DatasetParams, rng: Rng, n: number): string {
@@ -602,9 +604,9 @@ export async function generateDataset(out: string, params: DatasetParams): Promi
   for (let n = 1; n <= personCount(params); n++) if (people.add(personText(rng, n))) await people.flush();
   for (let n = 1; n <= orgs; n++) {
     if (mntner.add(mntnerText(params, rng, n))) await mntner.flush();
-    // Two roles per organisation: the NOC, and the abuse desk with its abuse-mailbox.
-    if (roles.add(rolesText(params, rng, n))) await roles.flush();
-    roles.objects++;
+    const [noc, abuse] = rolesText(params, rng, n);
+    roles.add(noc);
+    if (roles.add(abuse)) await roles.flush();
     if (organisations.add(organisationText(params, rng, n))) await organisations.flush();
   }
   for (const [name, file] of [['mntner', mntner], ['person', people], ['role', roles], ['organisation', organisations]] as const) {

@@ -47,29 +47,26 @@ export interface InputOptions {
   readonly digest?: FileDigest;
 }
 
-function firstChunk(stream: Readable): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const onReadable = () => {
-      cleanup();
-      resolve((stream.read() as Buffer | null) ?? null);
-    };
-    const onEnd = () => {
-      cleanup();
-      resolve(null);
-    };
-    const onError = (err: Error) => {
-      cleanup();
-      reject(new LacakError(LACAK_ERR.FILE, `cannot read <stdin>: ${err.message}`));
-    };
-    const cleanup = () => {
-      stream.off('readable', onReadable);
-      stream.off('end', onEnd);
-      stream.off('error', onError);
-    };
-    stream.once('readable', onReadable);
-    stream.once('end', onEnd);
-    stream.once('error', onError);
-  });
+/**
+ * A pipe cannot be peeked: its first chunk is read, then handed on ahead of the rest.
+ * Null for an empty input.
+ */
+async function peekStream(stream: Readable): Promise<{ head: Buffer; stream: Readable } | null> {
+  const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+  const toBuffer = (c: Buffer | string) => (typeof c === 'string' ? Buffer.from(c) : c);
+  let first: IteratorResult<Buffer | string>;
+  try {
+    first = await chunks.next();
+  } catch (err) {
+    throw new LacakError(LACAK_ERR.FILE, `cannot read <stdin>: ${(err as Error).message}`);
+  }
+  if (first.done) return null;
+  const head = toBuffer(first.value);
+  async function* all(): AsyncGenerator<Buffer> {
+    yield head;
+    for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield toBuffer(next.value);
+  }
+  return { head, stream: Readable.from(all(), { objectMode: false }) };
 }
 
 /** A byte stream of the (decompressed) input. Errors surface as LacakError while iterating. */
@@ -77,13 +74,10 @@ export async function openInput(path: string, options: InputOptions = {}): Promi
   let raw: Readable;
   let gz: boolean;
   if (path === '-') {
-    // A pipe cannot be peeked, so its first bytes are read and pushed back.
-    raw = options.stdin ?? process.stdin;
-    const head = await firstChunk(raw);
-    // An ended stream never ends again for a new reader: hand over an empty one.
-    if (head === null) return Readable.from([]);
-    gz = head !== null && head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
-    raw.unshift(head);
+    const peeked = await peekStream(options.stdin ?? process.stdin);
+    if (peeked === null) return Readable.from([]);
+    raw = peeked.stream;
+    gz = peeked.head.length >= 2 && peeked.head[0] === 0x1f && peeked.head[1] === 0x8b;
   } else {
     gz = await isGzipFile(path);
     raw = createReadStream(path);

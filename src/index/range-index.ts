@@ -213,7 +213,8 @@ interface Ipv4Segments {
 interface Ipv6Segments {
   /**
    * Segment starts as three exact doubles each (bits 127-80, 79-32, 31-0), interleaved
-   * so that one probe of the binary search touches one cache line and no bigint.
+   * so that a probe of the binary search reads adjacent memory and creates no bigint
+   * (measured a little faster than bigint halves in a BigUint64Array).
    */
   readonly keys: Float64Array;
   readonly ids: Float64Array;

@@ -32,8 +32,9 @@ export function parseIp(text: string): IpAddress | null {
 
 /**
  * Hand-rolled IPv4 parser for the lookup hot path: returns the address as an
- * unsigned 32-bit number, or -1. Accepts exactly what parseIp accepts for IPv4
- * (a property test holds the two equal).
+ * unsigned 32-bit number, or -1. Accepts exactly what parseIp accepts for IPv4 once
+ * the text is trimmed (a property test holds the two equal); padded text gets -1, and
+ * callers fall back to parseIp rather than pay for a trim on every lookup.
  */
 export function parseIpv4Fast(text: string): number {
   const n = text.length;

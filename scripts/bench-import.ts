@@ -1,0 +1,51 @@
+// Bench child: one `importFiles` run in a process of its own, so the peak RSS it reports
+// is the import's alone and not the bench's (which holds a million ranges for baselines).
+//
+//   node dist/scripts/bench-import.js --db FILE --at TIME files...   → one JSON line on stdout
+import { rmSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { importFiles } from '../src/importers/run-import.js';
+import { openRegistryDb } from '../src/store/db.js';
+
+export interface ImportChildResult {
+  readonly ms: number;
+  readonly closeMs: number;
+  readonly created: number;
+  readonly rejected: number;
+  readonly errors: number;
+  readonly warnings: number;
+  readonly maxRssBytes: number;
+  readonly userMs: number;
+  readonly systemMs: number;
+}
+
+const { values, positionals } = parseArgs({
+  options: { db: { type: 'string' }, at: { type: 'string' } },
+  allowPositionals: true,
+});
+if (!values.db || !values.at || positionals.length === 0) throw new Error('usage: bench-import --db FILE --at TIME files...');
+
+// A fresh file every run: an import into existing data would compare digests instead of inserting.
+for (const suffix of ['', '-wal', '-shm']) rmSync(values.db + suffix, { force: true });
+const db = openRegistryDb(values.db, { create: true });
+const started = performance.now();
+const report = await importFiles(db, { files: positionals, format: 'rpsl', at: Date.parse(values.at) }, pino({ level: 'silent' }));
+const ms = performance.now() - started;
+const closing = performance.now();
+db.close();
+const closeMs = performance.now() - closing;
+const usage = process.resourceUsage();
+const result: ImportChildResult = {
+  ms,
+  closeMs,
+  created: report.created,
+  rejected: report.rejected,
+  errors: report.errors,
+  warnings: report.warnings,
+  // resourceUsage reports kilobytes.
+  maxRssBytes: usage.maxRSS * 1024,
+  userMs: usage.userCPUTime / 1000,
+  systemMs: usage.systemCPUTime / 1000,
+};
+process.stdout.write(`${JSON.stringify(result)}\n`);
