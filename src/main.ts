@@ -3,6 +3,8 @@ import { existsSync } from 'node:fs';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { buildApp } from './http/app.js';
+import { workerIndexBuilder } from './index/build-from-db.js';
+import { indexSettings } from './query/placeholders.js';
 import { LookupService } from './query/service.js';
 import { buildSampleRegistry } from './sample.js';
 import { openRegistryDb } from './store/db.js';
@@ -19,15 +21,15 @@ export async function serve(config: Config, log: Logger): Promise<RunningServer>
   }
   const db = openRegistryDb(config.dbPath);
   const state = openStateDb(config.stateDbPath);
-  const service = new LookupService(db, config, log.child({ component: 'query' }));
+  const service = new LookupService(db, config, log.child({ component: 'query' }), {
+    indexBuilder: workerIndexBuilder(config.dbPath, indexSettings(config)),
+  });
   const app = buildApp({ config, service, logger: log });
 
   const poll = setInterval(() => {
-    try {
-      service.refreshIfChanged();
-    } catch (err) {
+    service.refreshIfChanged().catch((err: unknown) => {
       log.error({ err }, 'index refresh failed; still serving the previous index');
-    }
+    });
   }, config.pollMs);
   poll.unref();
 

@@ -1,9 +1,10 @@
 // Feeds the current networks of the registry database into a RangeIndex. Placeholders
 // are left out here, so the index answers only with networks that may hold space.
+import { Worker } from 'node:worker_threads';
 import type { Family } from '../net/ip.js';
-import type { Db } from '../store/db.js';
-import type { PlaceholderRule } from '../query/placeholders.js';
-import { RangeIndexBuilder, type RangeIndex } from './range-index.js';
+import { openRegistryDb, type Db } from '../store/db.js';
+import { placeholderRule, sourceRank, type IndexSettings } from '../query/placeholders.js';
+import { RangeIndexBuilder, rangeIndexFromData, type RangeIndex, type RangeIndexData } from './range-index.js';
 
 interface IndexRow {
   id: number;
@@ -16,15 +17,77 @@ interface IndexRow {
   org: string | null;
 }
 
-export function buildIndexFromDb(db: Db, rule: PlaceholderRule, rank: (source: string) => number): RangeIndex {
-  const builder = new RangeIndexBuilder();
+export interface BuiltIndex {
+  readonly index: RangeIndex;
+  /** The newest finished import the index reflects. */
+  readonly importId: number;
+}
+
+/** Builds the index inside one read transaction, so it and its import id agree. */
+export function buildIndexFromDb(db: Db, settings: IndexSettings): BuiltIndex {
+  const rule = placeholderRule(settings);
+  const rank = sourceRank(settings.sources);
   const rows = db.prepare<[], IndexRow>(
     `SELECT id, family, first, last, source, netname, status, org FROM objects
       WHERE valid_to IS NULL AND family IS NOT NULL AND class IN ('inetnum', 'inet6num')`,
   );
-  for (const row of rows.iterate()) {
-    if (rule.isPlaceholder(row.netname, row.status, row.source, row.org)) continue;
-    builder.add(row.id, row.family as Family, row.first, row.last, rank(row.source));
+  const lastImport = db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM imports WHERE finished_at IS NOT NULL');
+  return db.transaction(() => {
+    const importId = lastImport.get()?.id ?? 0;
+    const builder = new RangeIndexBuilder();
+    for (const row of rows.iterate()) {
+      if (rule.isPlaceholder(row.netname, row.status, row.source, row.org)) continue;
+      builder.add(row.id, row.family as Family, row.first, row.last, rank(row.source));
+    }
+    return { index: builder.build(), importId };
+  })();
+}
+
+export type IndexBuilder = () => Promise<BuiltIndex>;
+
+/** Rebuilds in the calling thread: for tests and tools, where blocking does not matter. */
+export function inThreadIndexBuilder(db: Db, settings: IndexSettings): IndexBuilder {
+  return async () => buildIndexFromDb(db, settings);
+}
+
+export interface IndexWorkerRequest {
+  readonly dbPath: string;
+  readonly settings: IndexSettings;
+}
+
+export interface IndexWorkerReply {
+  readonly importId: number;
+  readonly data?: RangeIndexData;
+  readonly error?: string;
+}
+
+/**
+ * Rebuilds in a worker thread with its own read-only connection, so a server keeps
+ * answering while a national-size index (seconds of work) is built; the typed arrays
+ * come back transferred, not copied.
+ */
+export function workerIndexBuilder(dbPath: string, settings: IndexSettings): IndexBuilder {
+  return () =>
+    new Promise<BuiltIndex>((resolve, reject) => {
+      const request: IndexWorkerRequest = { dbPath, settings };
+      const worker = new Worker(new URL('./index-worker.js', import.meta.url), { workerData: request });
+      worker.once('message', (reply: IndexWorkerReply) => {
+        if (reply.data) resolve({ index: rangeIndexFromData(reply.data), importId: reply.importId });
+        else reject(new Error(reply.error ?? 'index worker sent no index'));
+      });
+      worker.once('error', reject);
+      worker.once('exit', (code) => {
+        if (code !== 0) reject(new Error(`index worker exited with ${code}`));
+      });
+    });
+}
+
+/** Opens the database read-only and builds: the worker's whole job. */
+export function buildIndexFromPath(dbPath: string, settings: IndexSettings): BuiltIndex {
+  const db = openRegistryDb(dbPath, { readonly: true });
+  try {
+    return buildIndexFromDb(db, settings);
+  } finally {
+    db.close();
   }
-  return builder.build();
 }

@@ -18,6 +18,32 @@ export interface RangeIndex {
   readonly segments: number;
   /** Approximate bytes of typed arrays. */
   readonly memoryBytes: number;
+  /** The typed arrays behind the index, to hand it across threads without copying. */
+  toData(): RangeIndexData;
+}
+
+/** A built index as plain typed arrays: what a worker thread transfers back. */
+export interface RangeIndexData {
+  readonly v4Starts: Uint32Array;
+  readonly v4Ids: Float64Array;
+  readonly v4Buckets: Uint32Array;
+  readonly v6Keys: Float64Array;
+  readonly v6Ids: Float64Array;
+  readonly networks: number;
+}
+
+export function rangeIndexFromData(data: RangeIndexData): RangeIndex {
+  return new SegmentIndex(
+    { starts: data.v4Starts, ids: data.v4Ids, buckets: data.v4Buckets },
+    { keys: data.v6Keys, ids: data.v6Ids },
+    data.networks,
+  );
+}
+
+/** The buffers to list as transferables when posting RangeIndexData. */
+export function rangeIndexBuffers(data: RangeIndexData): ArrayBuffer[] {
+  // Two arrays may share one buffer; a buffer listed twice cannot be transferred.
+  return [...new Set([data.v4Starts, data.v4Ids, data.v4Buckets, data.v6Keys, data.v6Ids].map((a) => a.buffer as ArrayBuffer))];
 }
 
 const NO_HOLDER = -1;
@@ -339,6 +365,17 @@ class SegmentIndex implements RangeIndex {
     this.segments = v4.ids.length + v6.ids.length;
     this.memoryBytes =
       v4.starts.byteLength + v4.ids.byteLength + v4.buckets.byteLength + v6.keys.byteLength + v6.ids.byteLength;
+  }
+
+  toData(): RangeIndexData {
+    return {
+      v4Starts: this.v4Starts,
+      v4Ids: this.v4Ids,
+      v4Buckets: this.v4Buckets,
+      v6Keys: this.v6Keys,
+      v6Ids: this.v6Ids,
+      networks: this.networks,
+    };
   }
 
   lookup(address: IpAddress): number {

@@ -30,6 +30,25 @@ export function placeholderRule(config: Pick<Config, 'placeholderNetnames' | 'pl
   };
 }
 
+/** Position of a source in LACAK_SOURCES (lower wins); unlisted sources come after all listed ones. */
+export function sourceRank(sources: readonly string[]): (source: string) => number {
+  const order = new Map(sources.map((s, i) => [s, i] as const));
+  return (source) => order.get(source) ?? sources.length;
+}
+
+/** What the index build needs of the configuration: plain data, so a worker can receive it. */
+export type IndexSettings = Pick<Config, 'sources' | 'placeholderNetnames' | 'placeholderStatuses' | 'managedOpaqueIds' | 'registry'>;
+
+export function indexSettings(config: IndexSettings): IndexSettings {
+  return {
+    sources: [...config.sources],
+    placeholderNetnames: [...config.placeholderNetnames],
+    placeholderStatuses: [...config.placeholderStatuses],
+    managedOpaqueIds: [...config.managedOpaqueIds],
+    registry: config.registry,
+  };
+}
+
 export function objectIsPlaceholder(rule: PlaceholderRule, o: StoredObject): boolean {
   const v = (name: string) => {
     const x = firstValue(o, name);

@@ -10,11 +10,11 @@ import { parseRange, formatRange, type IpRange } from '../net/prefix.js';
 import { specialPurpose } from '../net/special.js';
 import { compareSpecificity } from '../index/specificity.js';
 import type { RangeIndex } from '../index/range-index.js';
-import { buildIndexFromDb } from '../index/build-from-db.js';
+import { buildIndexFromDb, inThreadIndexBuilder, type IndexBuilder } from '../index/build-from-db.js';
 import type { Db } from '../store/db.js';
 import { ObjectStore, type SnapshotRow } from '../store/objects.js';
 import { RangeStore, type AsOf as StoreAsOf } from '../store/ranges.js';
-import { objectIsPlaceholder, placeholderRule, type PlaceholderRule } from './placeholders.js';
+import { indexSettings, objectIsPlaceholder, placeholderRule, sourceRank, type PlaceholderRule } from './placeholders.js';
 import { parseInstant } from './time.js';
 import type {
   AbuseContact,
@@ -47,21 +47,27 @@ export class LookupService {
   private readonly rank: (source: string) => number;
   private index: RangeIndex;
   private indexImportId: number;
+  private refreshing: Promise<boolean> | null = null;
   private snapshotCache: { importId: number; rows: SnapshotRow[] } | null = null;
+  private readonly rebuild: IndexBuilder;
+  private readonly now: () => number;
 
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly config: Config,
     private readonly log?: Logger,
-    private readonly now: () => number = Date.now,
+    options: { now?: () => number; indexBuilder?: IndexBuilder } = {},
   ) {
     this.objects = new ObjectStore(db);
     this.ranges = new RangeStore(db);
     this.rule = placeholderRule(config);
-    const order = new Map(config.sources.map((s, i) => [s, i] as const));
-    this.rank = (source) => order.get(source) ?? config.sources.length;
-    this.indexImportId = this.objects.lastImportId();
-    this.index = buildIndexFromDb(db, this.rule, this.rank);
+    this.rank = sourceRank(config.sources);
+    this.now = options.now ?? Date.now;
+    const settings = indexSettings(config);
+    this.rebuild = options.indexBuilder ?? inThreadIndexBuilder(db, settings);
+    const built = buildIndexFromDb(db, settings);
+    this.index = built.index;
+    this.indexImportId = built.importId;
   }
 
   /** The import the in-memory index reflects. */
@@ -77,17 +83,21 @@ export class LookupService {
    * Called by the server's poll: when an import has committed since the index was built,
    * build a new one and swap it in one assignment (lookups in flight keep the old one).
    */
-  refreshIfChanged(): boolean {
-    const latest = this.objects.lastImportId();
-    if (latest === this.indexImportId) return false;
+  refreshIfChanged(): Promise<boolean> {
+    if (this.refreshing) return this.refreshing;
+    if (this.objects.lastImportId() === this.indexImportId) return Promise.resolve(false);
     const started = Date.now();
-    const next = buildIndexFromDb(this.db, this.rule, this.rank);
-    this.ranges.invalidate();
-    this.snapshotCache = null;
-    this.index = next;
-    this.indexImportId = latest;
-    this.log?.info({ importId: latest, networks: next.networks, ms: Date.now() - started }, 'index rebuilt');
-    return true;
+    this.refreshing = this.rebuild()
+      .then(({ index, importId }) => {
+        this.index = index;
+        this.indexImportId = importId;
+        this.log?.info({ importId, networks: index.networks, ms: Date.now() - started }, 'index rebuilt');
+        return true;
+      })
+      .finally(() => {
+        this.refreshing = null;
+      });
+    return this.refreshing;
   }
 
   /** Hot path: holder version id for a string address, -1 none, -2 not an address (current data). */
@@ -97,9 +107,13 @@ export class LookupService {
 
   // ---- time -------------------------------------------------------------------------
 
+  /** Snapshot rows, re-read (with the range buckets) whenever an import has committed since. */
   private snapshotRows(): SnapshotRow[] {
     const id = this.objects.lastImportId();
-    if (!this.snapshotCache || this.snapshotCache.importId !== id) this.snapshotCache = { importId: id, rows: this.objects.snapshots() };
+    if (!this.snapshotCache || this.snapshotCache.importId !== id) {
+      this.ranges.invalidate();
+      this.snapshotCache = { importId: id, rows: this.objects.snapshots() };
+    }
     return this.snapshotCache.rows;
   }
 
