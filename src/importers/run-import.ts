@@ -145,7 +145,7 @@ export async function importFiles(db: Db, request: ImportRequest, log: Logger): 
           run.reject();
           report({
             file: object.file,
-            line: object.line,
+            line: object.keyLine ?? object.line,
             code: outcome === 'duplicate' ? 'DUPLICATE_KEY' : 'NIC_HDL_TAKEN',
             message:
               outcome === 'duplicate'

@@ -53,6 +53,8 @@ export interface RegistryObject {
   /** Where it came from, for issues and provenance. */
   readonly file: string;
   readonly line: number;
+  /** The line of the attribute that gives the key (`nic-hdl:` of a person), for key-level issues. */
+  readonly keyLine?: number;
 }
 
 /** An object version as stored: valid in [validFrom, validTo). Times are epoch milliseconds. */

@@ -201,6 +201,7 @@ export function toRegistryObject(obj: RpslObject, options: ToRegistryObjectOptio
     references: spec ? collectReferences(obj, spec) : [],
     file: obj.file,
     line: obj.line,
+    keyLine: (spec && firstAttribute(obj, spec.attributes.find((a) => a.primaryKey)!.name)?.line) || obj.line,
   };
   return { object, issues };
 }

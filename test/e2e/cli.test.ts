@@ -60,8 +60,8 @@ describe('lacak CLI', () => {
     const before = statSync(db).mtimeMs;
     const file = join(SHARED_DATA, 'rpsl', 'TEST_ADDITIONAL_LOAD_DUMP_WITH_ERROR.db');
     const r = lacak(['check', '--db', db, file]);
-    // The person claims AA2-TEST, a handle TEST.db's role already has.
-    expect(r.stderr).toContain(`${file}:11: error NIC_HDL_TAKEN`);
+    // The person (line 11) claims AA2-TEST on its nic-hdl line, a handle TEST.db's role already has.
+    expect(r.stderr).toContain(`${file}:17: error NIC_HDL_TAKEN`);
     expect(r.stdout).toMatch(/2 valid object\(s\), 1 rejected; 1 error/);
     expect(r.status).toBe(1);
     expect(statSync(db).mtimeMs).toBe(before);
