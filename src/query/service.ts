@@ -188,11 +188,9 @@ export class LookupService {
   moreSpecifics(range: IpRange, at: StoreAsOf, options: { oneLevel: boolean; limit: number }): StoredObject[] {
     const inside = this.ranges
       .inside(range.family, range.start, range.end, at, options.limit + 1)
-      .filter((o) => !(o.range!.start === range.start && o.range!.end === range.end));
-    if (!options.oneLevel) return inside.sort((a, b) => cmpStart(a, b));
-    return inside
-      .filter((o) => !inside.some((p) => p !== o && p.range!.start <= o.range!.start && o.range!.end <= p.range!.end && !(p.range!.start === o.range!.start && p.range!.end === o.range!.end)))
-      .sort((a, b) => cmpStart(a, b));
+      .filter((o) => !(o.range!.start === range.start && o.range!.end === range.end))
+      .sort(cmpStart);
+    return options.oneLevel ? outermost(inside) : inside;
   }
 
   isPlaceholder(o: StoredObject): boolean {
@@ -397,7 +395,24 @@ function upper(value: string | undefined): string | null {
   return s.length > 0 ? s : null;
 }
 
-function cmpStart(a: StoredObject, b: StoredObject): number {
+/**
+ * The networks not inside another of the list (one level more specific), given the list
+ * sorted by start, widest first. A network lies inside an earlier one exactly when the
+ * furthest-reaching earlier one ends at or after it; equal ranges of two sources both count.
+ */
+export function outermost<T extends { readonly range?: IpRange }>(sorted: readonly T[]): T[] {
+  const out: T[] = [];
+  let reach: IpRange | null = null;
+  for (const o of sorted) {
+    const r = o.range!;
+    if (reach !== null && r.end <= reach.end && !(r.start === reach.start && r.end === reach.end)) continue;
+    out.push(o);
+    if (reach === null || r.end > reach.end) reach = r;
+  }
+  return out;
+}
+
+export function cmpStart(a: { readonly range?: IpRange }, b: { readonly range?: IpRange }): number {
   const d = a.range!.start - b.range!.start;
   if (d !== 0n) return d < 0n ? -1 : 1;
   const e = b.range!.end - a.range!.end;

@@ -45,6 +45,10 @@ describe('lacak serve', () => {
     }
     // The index built in the worker thread holds the new network.
     expect(now).toEqual({ status: 'ready', importId: 5, networks: before.networks + 1 });
+    // The log line may trail the swap by a moment on its way through the pipe.
+    for (let i = 0; i < 40 && !server.logs.some((l) => l.includes('"msg":"index rebuilt"')); i++) {
+      await new Promise((res) => setTimeout(res, 50));
+    }
     expect(server.logs.some((l) => l.includes('"msg":"index rebuilt"'))).toBe(true);
   });
 
