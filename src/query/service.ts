@@ -48,7 +48,7 @@ export class LookupService {
   private index: RangeIndex;
   private indexImportId: number;
   private refreshing: Promise<boolean> | null = null;
-  private snapshotCache: { importId: number; rows: SnapshotRow[] } | null = null;
+  private snapshotCache: { importId: number; bySource: ReadonlyMap<string, SnapshotRow[]> } | null = null;
   private readonly rebuild: IndexBuilder;
   private readonly now: () => number;
 
@@ -107,14 +107,24 @@ export class LookupService {
 
   // ---- time -------------------------------------------------------------------------
 
-  /** Snapshot rows, re-read (with the range buckets) whenever an import has committed since. */
-  private snapshotRows(): SnapshotRow[] {
+  /**
+   * Snapshots per source (oldest first, sources in source order), re-read together with
+   * the range buckets whenever an import has committed since.
+   */
+  private snapshotsBySource(): ReadonlyMap<string, SnapshotRow[]> {
     const id = this.objects.lastImportId();
     if (!this.snapshotCache || this.snapshotCache.importId !== id) {
       this.ranges.invalidate();
-      this.snapshotCache = { importId: id, rows: this.objects.snapshots() };
+      const grouped = new Map<string, SnapshotRow[]>();
+      for (const r of this.objects.snapshots()) {
+        const list = grouped.get(r.source) ?? [];
+        list.push(r);
+        grouped.set(r.source, list);
+      }
+      const order = [...grouped.keys()].sort((a, b) => this.rank(a) - this.rank(b) || a.localeCompare(b));
+      this.snapshotCache = { importId: id, bySource: new Map(order.map((s) => [s, grouped.get(s)!])) };
     }
-    return this.snapshotCache.rows;
+    return this.snapshotCache.bySource;
   }
 
   /** Resolves "as of" into an instant and its snapshots, or the user error of DESIGN §2. */
@@ -128,17 +138,8 @@ export class LookupService {
     } else {
       instant = this.now();
     }
-    const rows = this.snapshotRows();
-    const bySource = new Map<string, SnapshotRow[]>();
-    for (const r of rows) {
-      const list = bySource.get(r.source) ?? [];
-      list.push(r);
-      bySource.set(r.source, list);
-    }
-    const sources = [...bySource.keys()].sort((a, b) => this.rank(a) - this.rank(b) || a.localeCompare(b));
     const out: SourceSnapshot[] = [];
-    for (const source of sources) {
-      const list = bySource.get(source)!;
+    for (const [source, list] of this.snapshotsBySource()) {
       const first = list[0]!;
       if (instant < first.at) {
         return {
