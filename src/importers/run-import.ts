@@ -5,8 +5,8 @@ import type { Logger } from '../logger.js';
 import type { DataIssue, RegistryObject } from '../model/types.js';
 import { ImportRun, type ImportedFile, type ImportSummary } from '../store/writer.js';
 import { openRegistryDb, type Db } from '../store/db.js';
-import { FileDigest, inputName, readLines } from './input.js';
-import { parseRpsl } from '../rpsl/parse.js';
+import { FileDigest, inputName, readLineBatches } from './input.js';
+import { parseRpslBatches } from '../rpsl/parse.js';
 import { toRegistryObject } from '../rpsl/to-model.js';
 import { delegatedSnapshotTime, readDelegatedObjects } from './delegated-stats.js';
 import { readMembers } from '../members/parse.js';
@@ -34,7 +34,7 @@ export async function* readImportFile(path: string, options: ReadOptions): Async
   const file = inputName(path);
   switch (options.format) {
     case 'rpsl': {
-      for await (const parsed of parseRpsl(readLines(path, { digest: options.digest }), file)) {
+      for await (const parsed of parseRpslBatches(readLineBatches(path, { digest: options.digest }), file)) {
         const issues = [...parsed.issues];
         if (!parsed.object) {
           for (const issue of issues) yield { kind: 'issue', issue };

@@ -84,6 +84,13 @@ export function rangeToCidrs(range: IpRange): Cidr[] {
   return out;
 }
 
+/** The range as one CIDR prefix, or null when it is not exactly one (cheaper than rangeToCidrs). */
+export function singlePrefix(range: IpRange): Cidr | null {
+  const size = range.end - range.start + 1n;
+  if ((size & (size - 1n)) !== 0n || (range.start & (size - 1n)) !== 0n) return null;
+  return { family: range.family, start: range.start, length: FAMILY_BITS[range.family] - (size.toString(2).length - 1) };
+}
+
 export function rangeSize(range: IpRange): bigint {
   return range.end - range.start + 1n;
 }
@@ -95,8 +102,8 @@ export function formatCidr(cidr: Cidr): string {
 /** RPSL primary key form: `a - b` for IPv4, `prefix/len` for IPv6 (falls back to a range if unaligned). */
 export function formatRange(range: IpRange): string {
   if (range.family === 6) {
-    const cidrs = rangeToCidrs(range);
-    if (cidrs.length === 1) return formatCidr(cidrs[0]!);
+    const cidr = singlePrefix(range);
+    if (cidr) return formatCidr(cidr);
   }
   return `${formatIp(range.family, range.start)} - ${formatIp(range.family, range.end)}`;
 }

@@ -48,6 +48,7 @@ export class LookupService {
   private index: RangeIndex;
   private indexImportId: number;
   private refreshing: Promise<boolean> | null = null;
+  private memberCache: { importId: number; byRef: ReadonlyMap<string, StoredObject> } | null = null;
   private snapshotCache: { importId: number; bySource: ReadonlyMap<string, SnapshotRow[]> } | null = null;
   private readonly rebuild: IndexBuilder;
   private readonly now: () => number;
@@ -258,11 +259,24 @@ export class LookupService {
 
   /** The members-CSV row naming this organisation handle or delegated account. */
   memberRecord(orgHandle: string, at: StoreAsOf): StoredObject | null {
-    const rows = [
-      ...this.objects.inverse('org', orgHandle, at, 5, 'member'),
-      ...this.objects.inverse('opaque-id', orgHandle, at, 5, 'member'),
-    ];
-    return rows[0] ?? null;
+    return this.membersAt(at).get(orgHandle.toUpperCase()) ?? null;
+  }
+
+  /**
+   * The members list (a few hundred rows) by organisation handle and delegated account;
+   * the current one is kept until the next import, a past one is read when asked.
+   */
+  private membersAt(at: StoreAsOf): ReadonlyMap<string, StoredObject> {
+    if (at === null && this.memberCache && this.memberCache.importId === this.objects.lastImportId()) return this.memberCache.byRef;
+    const byRef = new Map<string, StoredObject>();
+    for (const member of this.objects.ofClass('member', at)) {
+      for (const name of ['org', 'opaque-id']) {
+        const ref = upper(firstValue(member, name));
+        if (ref && !byRef.has(ref)) byRef.set(ref, member);
+      }
+    }
+    if (at === null) this.memberCache = { importId: this.objects.lastImportId(), byRef };
+    return byRef;
   }
 
   private holderName(holder: StoredObject, organisation: StoredObject | null, at: StoreAsOf): HolderName | null {

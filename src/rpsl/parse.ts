@@ -1,7 +1,7 @@
 // Paragraph → RpslObject. Never throws: every defect becomes a DataIssue, and the
 // importer decides what to keep (STYLE §6 Errors 1, like irrd's RPSLParserMessages).
 import type { DataIssue, RpslAttribute, RpslObject } from '../model/types.js';
-import { splitRpslParagraphs, splitRpslParagraphsSync, type RpslParagraph } from './paragraphs.js';
+import { RpslParagraphSplitter, splitRpslParagraphs, splitRpslParagraphsSync, type RpslParagraph } from './paragraphs.js';
 
 /** One paragraph's outcome. `object` is null when the paragraph has no class to give it. */
 export interface ParsedRpsl {
@@ -91,6 +91,19 @@ export async function* parseRpsl(
   file: string,
 ): AsyncGenerator<ParsedRpsl> {
   for await (const paragraph of splitRpslParagraphs(lines)) yield parseRpslParagraph(paragraph, file);
+}
+
+/** Streams objects from batches of lines (`readLineBatches(path)`), one promise per object. */
+export async function* parseRpslBatches(batches: AsyncIterable<readonly string[]>, file: string): AsyncGenerator<ParsedRpsl> {
+  const splitter = new RpslParagraphSplitter();
+  for await (const batch of batches) {
+    for (const line of batch) {
+      const paragraph = splitter.push(line);
+      if (paragraph) yield parseRpslParagraph(paragraph, file);
+    }
+  }
+  const last = splitter.finish();
+  if (last) yield parseRpslParagraph(last, file);
 }
 
 /** Whole-text variant for tests and small inputs; LF or CRLF. */

@@ -1,7 +1,7 @@
 // RpslObject → RegistryObject: canonical key, source, references, and the
 // class-template checks of classes.ts. Defects are issues, never exceptions.
 import { parseAsn, parseAsnRange, type AsnRange } from '../net/asn.js';
-import { cidrToRange, formatCidr, formatRange, parsePrefix, parseRange, rangeToCidrs, type IpRange } from '../net/prefix.js';
+import { cidrToRange, formatCidr, formatRange, parsePrefix, parseRange, singlePrefix, type IpRange } from '../net/prefix.js';
 import { stripComment, type DataIssue, type Reference, type RegistryObject, type RpslAttribute, type RpslObject } from '../model/types.js';
 import { attributeSpec, classSpec, type ClassSpec } from './classes.js';
 
@@ -84,7 +84,7 @@ function canonicalKey(obj: RpslObject, spec: ClassSpec, report: Report): KeyResu
       const parsed = parseRange(text);
       if (!parsed.ok) return bad(parsed.reason);
       if (parsed.range.family !== 6) return bad(`inet6num holds IPv6 only (use inetnum): "${text}"`);
-      if (rangeToCidrs(parsed.range).length !== 1) return bad(`not a single prefix: "${text}"`);
+      if (singlePrefix(parsed.range) === null) return bad(`not a single prefix: "${text}"`);
       return { key: formatRange(parsed.range), range: parsed.range };
     }
     case 'asn': {

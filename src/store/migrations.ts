@@ -38,7 +38,6 @@ export const REGISTRY_MIGRATIONS: readonly string[] = [
     valid_to   INTEGER,
     import_id  INTEGER NOT NULL,
     closed_by  INTEGER,
-    digest     BLOB NOT NULL,
     attributes TEXT NOT NULL,                -- JSON [[name, value], ...] in original order
     netname    TEXT,
     status     TEXT,

@@ -29,6 +29,7 @@ export class ObjectStore {
   private readonly inverseClassStmt;
   private readonly autnumStmt;
   private readonly byIdStmt;
+  private readonly ofClassStmt;
   private readonly allAtStmt;
   private readonly snapshotsStmt;
   private readonly importStmt;
@@ -54,6 +55,7 @@ export class ObjectStore {
        UNION ALL
        SELECT ${COLUMNS} FROM objects o WHERE o.key = @key AND o.class = 'aut-num' AND ${VALID_AT}`,
     );
+    this.ofClassStmt = db.prepare<Record<string, unknown>, ObjectRow>(`SELECT ${COLUMNS} FROM objects o WHERE o.class = @class AND ${VALID_AT}`);
     this.byIdStmt = db.prepare<[number], ObjectRow>(`SELECT ${COLUMNS} FROM objects o WHERE o.id = ?`);
     this.allAtStmt = db.prepare<Record<string, unknown>, ObjectRow>(
       `SELECT ${COLUMNS} FROM objects o WHERE ${VALID_AT} ORDER BY o.source, o.class, o.family, o.first, o.key`,
@@ -91,6 +93,11 @@ export class ObjectStore {
   /** The aut-num itself and the as-blocks containing it. */
   autnums(asn: number, at: AsOf): StoredObject[] {
     return this.autnumStmt.all({ asn, key: `AS${asn}`, at }).map((r) => rowToObject(r));
+  }
+
+  /** Every object of a (small) class valid at `at`, such as the members list. */
+  ofClass(className: string, at: AsOf): StoredObject[] {
+    return this.ofClassStmt.all({ class: className, at }).map((r) => rowToObject(r));
   }
 
   /** Every object valid at `at`, streamed in a stable order (for export). */

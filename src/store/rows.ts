@@ -1,5 +1,4 @@
 // How a RegistryObject is laid out in the objects table, and back.
-import { createHash } from 'node:crypto';
 import { ipFromKey, ipKey, type Family } from '../net/ip.js';
 import { firstValue, stripComment, type RegistryObject, type StoredObject } from '../model/types.js';
 
@@ -27,10 +26,6 @@ export interface ObjectRow {
 /** floor(log2(size)): a range in bucket b is shorter than 2^(b+1), which bounds where it can start. */
 export function sizeBucket(first: bigint, last: bigint): number {
   return (last - first + 1n).toString(2).length - 1;
-}
-
-export function objectDigest(object: RegistryObject): Buffer {
-  return createHash('sha1').update(object.className).update('\0').update(object.key).update('\0').update(JSON.stringify(object.attributes)).digest();
 }
 
 export function upperValue(object: RegistryObject, name: string): string | null {

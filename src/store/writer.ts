@@ -4,7 +4,7 @@ import { LACAK_ERR, LacakError } from '../errors.js';
 import type { RegistryObject } from '../model/types.js';
 import { lacakVersion } from '../version.js';
 import type { Db } from './db.js';
-import { derivedColumns, objectDigest } from './rows.js';
+import { derivedColumns } from './rows.js';
 
 export interface ImportRunOptions {
   /** Snapshot instant, epoch ms. */
@@ -77,15 +77,15 @@ export class ImportRun {
       latestOfSource: db.prepare<[string], { at: number | null }>('SELECT max(at) AS at FROM snapshots WHERE source = ?'),
       pairAt: db.prepare<[string, string, number], { n: number }>('SELECT count(*) AS n FROM snapshots WHERE source = ? AND class = ? AND at = ?'),
       countCurrent: db.prepare<[string, string], { n: number }>('SELECT count(*) AS n FROM objects WHERE source = ? AND class = ? AND valid_to IS NULL'),
-      current: db.prepare<[string, string, string], { id: number; digest: Buffer; import_id: number }>(
-        'SELECT id, digest, import_id FROM objects WHERE source = ? AND class = ? AND key = ? AND valid_to IS NULL',
+      current: db.prepare<[string, string, string], { id: number; attributes: string; import_id: number }>(
+        'SELECT id, attributes, import_id FROM objects WHERE source = ? AND class = ? AND key = ? AND valid_to IS NULL',
       ),
       close: db.prepare<[number, number, number]>('UPDATE objects SET valid_to = ?, closed_by = ? WHERE id = ?'),
       insert: db.prepare(
-        `INSERT INTO objects (source, class, key, valid_from, import_id, digest, attributes, netname, status, org,
+        // Positional parameters: binding by name costs about as much as the row itself.
+        `INSERT INTO objects (source, class, key, valid_from, import_id, attributes, netname, status, org,
            family, first, last, bucket, asn_first, asn_last, file, line)
-         VALUES (@source, @class, @key, @valid_from, @import_id, @digest, @attributes, @netname, @status, @org,
-           @family, @first, @last, @bucket, @asn_first, @asn_last, @file, @line)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertRef: db.prepare<[number | bigint, string, string]>('INSERT INTO refs (object_id, attribute, target) VALUES (?, ?, ?)'),
       pairCurrentIds: db.prepare<[string, string, number], { id: number }>(
@@ -109,18 +109,19 @@ export class ImportRun {
     const pair = this.enterPair(object.source, object.className);
     const peer = NIC_HANDLE_PEER[object.className];
     if (peer && this.stmts.current.get(object.source, peer, object.key)) return 'handle-taken';
-    const digest = objectDigest(object);
+    // The attributes as stored are the object's content: equal text means unchanged.
+    const attributes = JSON.stringify(object.attributes);
     if (pair.currentBefore > 0) {
       const current = this.stmts.current.get(object.source, object.className, object.key);
       if (current) {
         if (current.import_id === this.importId || this.seen.has(current.id)) return 'duplicate';
-        if (current.digest.equals(digest)) {
+        if (current.attributes === attributes) {
           this.seen.add(current.id);
           this.counts.unchanged++;
           return 'unchanged';
         }
         this.stmts.close.run(this.options.at, this.importId, current.id);
-        this.insert(object, digest);
+        this.insert(object, attributes);
         this.counts.changed++;
         return 'changed';
       }
@@ -128,7 +129,7 @@ export class ImportRun {
     // A pair with no current objects needs no lookup: the unique index on current
     // keys catches a key repeated within this run.
     try {
-      this.insert(object, digest);
+      this.insert(object, attributes);
     } catch (err) {
       if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') return 'duplicate';
       throw err;
@@ -234,19 +235,27 @@ export class ImportRun {
     this.counts.deleted += vanished.length;
   }
 
-  private insert(object: RegistryObject, digest: Buffer): void {
-    const info = this.stmts.insert.run({
-      source: object.source,
-      class: object.className,
-      key: object.key,
-      valid_from: this.options.at,
-      import_id: this.importId,
-      digest,
-      attributes: JSON.stringify(object.attributes),
-      ...derivedColumns(object),
-      file: object.file,
-      line: object.line,
-    });
+  private insert(object: RegistryObject, attributes: string): void {
+    const d = derivedColumns(object);
+    const info = this.stmts.insert.run(
+      object.source,
+      object.className,
+      object.key,
+      this.options.at,
+      this.importId,
+      attributes,
+      d.netname,
+      d.status,
+      d.org,
+      d.family,
+      d.first,
+      d.last,
+      d.bucket,
+      d.asn_first,
+      d.asn_last,
+      object.file,
+      object.line,
+    );
     for (const ref of object.references) this.stmts.insertRef.run(info.lastInsertRowid, ref.attribute, ref.target);
   }
 
