@@ -6,16 +6,8 @@ import { openRegistryDb, type Db } from '../store/db.js';
 import { placeholderRule, sourceRank, type IndexSettings } from '../query/placeholders.js';
 import { RangeIndexBuilder, rangeIndexFromData, type RangeIndex, type RangeIndexData } from './range-index.js';
 
-interface IndexRow {
-  id: number;
-  family: number;
-  first: Buffer;
-  last: Buffer;
-  source: string;
-  netname: string | null;
-  status: string | null;
-  org: string | null;
-}
+/** id, family, first, last, source, netname, status, org: rows as arrays cost less to hand over. */
+type IndexRow = [number, Family, Buffer, Buffer, string, string | null, string | null, string | null];
 
 export interface BuiltIndex {
   readonly index: RangeIndex;
@@ -27,17 +19,19 @@ export interface BuiltIndex {
 export function buildIndexFromDb(db: Db, settings: IndexSettings): BuiltIndex {
   const rule = placeholderRule(settings);
   const rank = sourceRank(settings.sources);
-  const rows = db.prepare<[], IndexRow>(
-    `SELECT id, family, first, last, source, netname, status, org FROM objects
-      WHERE valid_to IS NULL AND family IS NOT NULL AND class IN ('inetnum', 'inet6num')`,
-  );
+  const rows = db
+    .prepare<[], IndexRow>(
+      `SELECT id, family, first, last, source, netname, status, org FROM objects
+        WHERE valid_to IS NULL AND family IS NOT NULL AND class IN ('inetnum', 'inet6num')`,
+    )
+    .raw(true);
   const lastImport = db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM imports WHERE finished_at IS NOT NULL');
   return db.transaction(() => {
     const importId = lastImport.get()?.id ?? 0;
     const builder = new RangeIndexBuilder();
-    for (const row of rows.iterate()) {
-      if (rule.isPlaceholder(row.netname, row.status, row.source, row.org)) continue;
-      builder.add(row.id, row.family as Family, row.first, row.last, rank(row.source));
+    for (const [id, family, first, last, source, netname, status, org] of rows.iterate() as IterableIterator<IndexRow>) {
+      if (rule.isPlaceholder(netname, status, source, org)) continue;
+      builder.add(id, family, first, last, rank(source));
     }
     return { index: builder.build(), importId };
   })();
