@@ -47,6 +47,8 @@ const EnvSchema = z.object({
   /** Networks that never answer as holder (upper-cased netnames; `*` matches any suffix). */
   LACAK_PLACEHOLDER_NETNAMES: list('IANA-BLOCK,IANA-NETBLOCK-*,NON-APNIC,NON-RIPE-NCC-MANAGED-ADDRESS-BLOCK,ERX-NETBLOCK'),
   LACAK_PLACEHOLDER_STATUSES: list('ALLOCATED UNSPECIFIED,AVAILABLE,RESERVED'),
+  /** RFC 9224 bootstrap files (ipv4.json, ipv6.json, asn.json) for referrals to other registries. */
+  LACAK_BOOTSTRAP_DIR: z.string().min(1).optional(),
   /** How often the server checks the registry database for a finished import. */
   LACAK_POLL_MS: z.coerce.number().int().min(50).default(2000),
 });
@@ -69,6 +71,7 @@ export interface Config {
   readonly placeholderStatuses: readonly string[];
   readonly pollMs: number;
   readonly sampleDir: string;
+  readonly bootstrapDir: string;
 }
 
 /** The process's own configuration: the environment, with a command line's `--db` on top. */
@@ -104,5 +107,6 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: {
     placeholderStatuses: Object.freeze(e.LACAK_PLACEHOLDER_STATUSES.map((x) => x.toUpperCase())),
     pollMs: e.LACAK_POLL_MS,
     sampleDir: join(root, 'data', 'sample'),
+    bootstrapDir: resolve(e.LACAK_BOOTSTRAP_DIR ?? join(root, 'data', 'bootstrap')),
   });
 }

@@ -1,22 +1,27 @@
 // The HTTP front end as a Fastify instance that tests can `inject()` into without listening.
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { LookupService } from '../query/service.js';
 import { lacakVersion } from '../version.js';
+import type { Bootstrap } from '../rdap/bootstrap.js';
+import { TEXT, pickLang } from '../rdap/messages.js';
+import { registerRdapRoutes, sendRdapError } from '../rdap/routes.js';
 
 export interface AppDeps {
   readonly config: Config;
   readonly service: LookupService;
   readonly logger: Logger;
+  readonly bootstrap?: Bootstrap;
 }
 
-export function buildApp({ service, logger }: AppDeps): FastifyInstance {
+export function buildApp({ config, service, logger, bootstrap }: AppDeps): FastifyInstance {
   const app = Fastify({
     loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
     // One line per request is written by the onResponse hook below, not by Fastify.
-    disableRequestLogging: true,
-    ignoreDuplicateSlashes: true,
+    logController: new LogController({ disableRequestLogging: true }),
+    // Some RDAP clients ask for `//ip/...`.
+    routerOptions: { ignoreDuplicateSlashes: true },
   });
 
   app.addHook('onResponse', async (request, reply) => {
@@ -36,10 +41,19 @@ export function buildApp({ service, logger }: AppDeps): FastifyInstance {
     return { status: 'ready', importId, networks: service.rangeIndex.networks };
   });
 
+  const rdap = { config, service, bootstrap };
+  registerRdapRoutes(app, rdap);
+
+  app.setNotFoundHandler((request, reply) => {
+    sendRdapError(rdap, request, reply, 404, [TEXT[pickLang(request.headers['accept-language'])].errors.unknownPath]);
+  });
+
+  // Framework errors (a malformed URL or header) are the client's: 400 with an RDAP body.
+  // Anything else is a bug: logged with its stack, answered without one.
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    const status = err.statusCode && err.statusCode < 500 ? err.statusCode : 500;
-    if (status >= 500) request.log.error({ err }, 'request failed');
-    reply.code(status).send({ errorCode: status, title: status >= 500 ? 'Internal server error' : err.message });
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? 400 : 500;
+    if (status === 500) request.log.error({ err }, 'request failed');
+    sendRdapError(rdap, request, reply, status, [status === 400 ? err.message : 'The server could not answer this request.']);
   });
 
   return app;

@@ -148,7 +148,7 @@ export class LookupService {
           error: {
             kind: 'userError',
             code: 'no-data-at-time',
-            message: `no data for ${source} before ${new Date(first.at).toISOString()}`,
+            message: `no data for ${source} before ${new Date(first.at).toISOString().replace('.000Z', 'Z')}`,
           },
         };
       }

@@ -1,0 +1,363 @@
+// Registry objects → RDAP JSON (RFC 9083). Pure: the caller resolves handles and decides
+// access; this module only shapes what it is given. Section numbers are RFC 9083's.
+import { firstValue, allValues, stripComment, type StoredObject } from '../model/types.js';
+import { formatIp } from '../net/ip.js';
+import { rangeContains, rangeToCidrs, singlePrefix } from '../net/prefix.js';
+import { viewObject, type Caller, type ObjectView, type Redaction } from '../policy/access.js';
+import type { AsOf, IpAnswer } from '../query/types.js';
+import { TEXT, type Lang, type Texts } from './messages.js';
+
+export interface RdapContext {
+  /** Public base URL, ending in `/`. */
+  readonly baseUrl: string;
+  readonly port43: string;
+  readonly lang: Lang;
+  readonly caller: Caller;
+  readonly servedAt: number;
+  readonly version: string;
+  readonly registry: string;
+  /** Resolves a handle (contact, organisation, irt, mntner) at the answer's instant. */
+  readonly resolve: (handle: string, classes: readonly string[]) => StoredObject | null;
+}
+
+type Json = Record<string, unknown>;
+
+/** Collects what one response uses: extensions for rdapConformance, redactions (§4.1, RFC 9537). */
+export class ResponseBuilder {
+  readonly extensions = new Set<string>(['rdap_level_0']);
+  readonly redacted: Json[] = [];
+  constructor(readonly ctx: RdapContext) {}
+
+  get t(): Texts {
+    return TEXT[this.ctx.lang];
+  }
+
+  use(extension: string): void {
+    this.extensions.add(extension);
+  }
+
+  /** Top-level members every response carries: conformance, notices, lang (§4.1, §4.3, §4.4). */
+  finish(body: Json, asOf: AsOf | null): Json {
+    const notices: Json[] = [termsNotice(this.ctx), ...(asOf ? [sourceNotice(this.ctx, asOf)] : [])];
+    if (this.redacted.length > 0) {
+      this.use('redacted');
+      notices.push({ title: this.t.redactedTitle, description: [this.t.redactedNotice] });
+    }
+    return {
+      rdapConformance: [...this.extensions],
+      ...body,
+      ...(this.redacted.length > 0 ? { redacted: this.redacted } : {}),
+      notices,
+      lang: this.ctx.lang,
+    };
+  }
+}
+
+function termsNotice(ctx: RdapContext): Json {
+  const t = TEXT[ctx.lang];
+  return {
+    title: t.termsTitle,
+    description: [...t.terms],
+    links: [{ value: `${ctx.baseUrl}help`, rel: 'terms-of-service', href: `${ctx.baseUrl}help`, type: 'application/rdap+json' }],
+  };
+}
+
+const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+
+/** Where the answer came from: the instant, each source's snapshot and import, when served. */
+export function sourceNotice(ctx: RdapContext, asOf: AsOf): Json {
+  const t = TEXT[ctx.lang];
+  return {
+    title: t.sourceTitle,
+    description: [
+      asOf.requested ? t.asOfRequested(iso(asOf.instant)) : t.asOfNow(iso(asOf.instant)),
+      ...asOf.sources.map((s) => t.sourceLine(s.source, iso(s.snapshotAt), s.importId, s.nextAt === null ? null : iso(s.nextAt))),
+      t.served(iso(ctx.servedAt), ctx.version),
+    ],
+  };
+}
+
+// ---- dates and events (§4.5) ------------------------------------------------------------
+
+/** RPSL dates (`2019-03-12T04:21:09Z`, `20100101` of `changed:`) as RFC 3339, or null. */
+export function rfc3339(text: string | undefined): string | null {
+  if (!text) return null;
+  const t = stripComment(text);
+  const compact = /(\d{4})(\d{2})(\d{2})\s*$/.exec(t);
+  if (compact && !t.includes('-')) return `${compact[1]}-${compact[2]}-${compact[3]}T00:00:00Z`;
+  const ms = Date.parse(t);
+  return Number.isNaN(ms) ? null : iso(ms);
+}
+
+function events(view: ObjectView): Json[] {
+  const out: Json[] = [];
+  const created = rfc3339(firstValue(view.object, 'created'));
+  if (created) out.push({ eventAction: 'registration', eventDate: created });
+  const changedDates = view.attributes.filter(([n]) => n === 'changed').map(([, v]) => rfc3339(v)).filter((d): d is string => d !== null);
+  const lastModified = rfc3339(firstValue(view.object, 'last-modified')) ?? changedDates.sort().at(-1) ?? null;
+  if (lastModified) out.push({ eventAction: 'last changed', eventDate: lastModified });
+  return out;
+}
+
+// ---- entities and jCard (§5.1, RFC 7095) -----------------------------------------------
+
+const KIND: Record<string, string> = { person: 'individual', role: 'group', organisation: 'org', irt: 'group', mntner: 'group', member: 'org' };
+
+/** The name a contact object goes by in its jCard `fn`. */
+function contactName(o: StoredObject, attributes: readonly (readonly [string, string])[]): string {
+  const pick = (n: string) => attributes.find(([a]) => a === n)?.[1];
+  switch (o.className) {
+    case 'organisation':
+    case 'member':
+      return pick('org-name') ?? o.key;
+    case 'person':
+      return pick('person') ?? '';
+    case 'role':
+      return pick('role') ?? o.key;
+    default:
+      return o.key;
+  }
+}
+
+function vcard(view: ObjectView): unknown[] {
+  const o = view.object;
+  const props: unknown[] = [['version', {}, 'text', '4.0']];
+  const personalRedacted = view.redactions.some((r) => r.attribute === 'person');
+  props.push(['fn', {}, 'text', personalRedacted ? '' : contactName(o, view.attributes).trim()]);
+  props.push(['kind', {}, 'text', KIND[o.className] ?? 'group']);
+  const address = view.attributes.filter(([n]) => n === 'address').map(([, v]) => v.trim());
+  if (address.length > 0) props.push(['adr', { label: address.join('\n') }, 'text', ['', '', '', '', '', '', '']]);
+  const emails = new Set<string>();
+  for (const [name, value] of view.attributes) {
+    const v = stripComment(value);
+    if (!v) continue;
+    if (name === 'phone') props.push(['tel', { type: 'voice' }, 'uri', `tel:${v.replace(/\s+/g, '')}`]);
+    if (name === 'fax-no') props.push(['tel', { type: 'fax' }, 'uri', `tel:${v.replace(/\s+/g, '')}`]);
+    if ((name === 'e-mail' || name === 'abuse-mailbox' || name === 'legal-email') && !emails.has(v.toLowerCase())) {
+      emails.add(v.toLowerCase());
+      props.push(['email', {}, 'text', v]);
+    }
+  }
+  const country = firstValue(o, 'country');
+  if (country && o.className !== 'person') props.push(['country-name', {}, 'text', stripComment(country).toUpperCase()]);
+  return ['vcard', props];
+}
+
+const REDACTED_NAME: Record<string, string> = {
+  person: 'Person name',
+  address: 'Person address',
+  phone: 'Person phone',
+  'fax-no': 'Person fax',
+  'e-mail': 'Person e-mail',
+  notify: 'Notification e-mail',
+  'upd-to': 'Update notification e-mail',
+  'mnt-nfy': 'Maintainer notification e-mail',
+  'ref-nfy': 'Reference notification e-mail',
+  'irt-nfy': 'IRT notification e-mail',
+  changed: 'Changed-by e-mail',
+  auth: 'Authentication credentials',
+};
+
+const JCARD_PROPERTY: Record<string, string> = { person: 'fn', address: 'adr', phone: 'tel', 'fax-no': 'tel', 'e-mail': 'email' };
+
+/** RFC 9537 entries for what the access policy withheld from a jCard. */
+function redactions(b: ResponseBuilder, path: string, list: readonly Redaction[]): void {
+  for (const r of list) {
+    // Only what a jCard would have carried is declared: RDAP never renders auth, notify, changed.
+    const property = JCARD_PROPERTY[r.attribute];
+    if (!property || r.reason !== 'personal-data') continue;
+    const reason = b.t.redactedPersonal;
+    const where = `${path}.vcardArray[1][?(@[0]=='${property}')]`;
+    b.redacted.push({
+      name: { description: REDACTED_NAME[r.attribute] ?? r.attribute },
+      ...(r.method === 'emptyValue' ? { postPath: `${where}[3]` } : { prePath: where }),
+      pathLang: 'jsonpath',
+      method: r.method,
+      reason: { description: reason },
+    });
+  }
+}
+
+/** An entity (§5.1) for a contact, organisation, irt, maintainer or members-list row. */
+export function renderEntity(b: ResponseBuilder, object: StoredObject, roles: readonly string[], path: string): Json {
+  const view = viewObject(b.ctx.caller, object);
+  redactions(b, path, view.redactions);
+  const remarks = remarksOf(b, view);
+  return {
+    objectClassName: 'entity',
+    handle: object.key,
+    vcardArray: vcard(view),
+    ...(roles.length > 0 ? { roles: [...roles] } : {}),
+    ...(remarks.length > 0 ? { remarks } : {}),
+    links: [selfLink(b.ctx, `entity/${encodeURIComponent(object.key)}`)],
+    events: events(view),
+    port43: b.ctx.port43,
+  };
+}
+
+function selfLink(ctx: RdapContext, path: string): Json {
+  return { value: `${ctx.baseUrl}${path}`, rel: 'self', href: `${ctx.baseUrl}${path}`, type: 'application/rdap+json' };
+}
+
+function remarksOf(b: ResponseBuilder, view: ObjectView): Json[] {
+  const out: Json[] = [];
+  const descr = view.attributes.filter(([n]) => n === 'descr').map(([, v]) => v);
+  if (descr.length > 0) out.push({ title: b.t.descriptionTitle, description: descr });
+  const remarks = view.attributes.filter(([n]) => n === 'remarks').map(([, v]) => v);
+  if (remarks.length > 0) out.push({ title: b.t.remarksTitle, description: remarks });
+  return out;
+}
+
+/**
+ * The entities of a resource: `registrant` from `org`, `administrative` from `admin-c`,
+ * `technical` from `tech-c` and `zone-c`; one entity per handle with all its roles.
+ */
+function resourceEntities(b: ResponseBuilder, resource: StoredObject, abuse: StoredObject | null): Json[] {
+  const byHandle = new Map<string, { object: StoredObject; roles: string[] }>();
+  const add = (object: StoredObject | null, role: string) => {
+    if (!object) return;
+    const entry = byHandle.get(object.key) ?? { object, roles: [] };
+    if (!entry.roles.includes(role)) entry.roles.push(role);
+    byHandle.set(object.key, entry);
+  };
+  const org = firstValue(resource, 'org');
+  if (org) add(b.ctx.resolve(stripComment(org), ['organisation', 'member']), 'registrant');
+  for (const [attribute, role] of [
+    ['admin-c', 'administrative'],
+    ['tech-c', 'technical'],
+    ['zone-c', 'technical'],
+  ] as const) {
+    for (const value of allValues(resource, attribute)) add(b.ctx.resolve(stripComment(value), ['role', 'person']), role);
+  }
+  add(abuse, 'abuse');
+  return [...byHandle.values()].map(({ object, roles }, i) => renderEntity(b, object, roles, `$.entities[${i}]`));
+}
+
+// ---- ip network (§5.4, RFC 9082 §3.1.1, cidr0) -------------------------------------------
+
+function ipPath(o: StoredObject): string {
+  const r = o.range!;
+  const prefix = singlePrefix(r) ?? rangeToCidrs(r)[0]!;
+  return `ip/${formatIp(r.family, prefix.start)}/${prefix.length}`;
+}
+
+export function renderIpNetwork(b: ResponseBuilder, answer: IpAnswer): Json {
+  const t = b.t;
+  const net = answer.holder;
+  const range = net.range!;
+  const view = viewObject(b.ctx.caller, net);
+  const countries = allValues(net, 'country').map((c) => stripComment(c).toUpperCase()).filter((c) => c);
+  const remarks = remarksOf(b, view);
+  if (countries.length > 1) remarks.push({ title: t.countriesTitle, description: [t.countries(countries.slice(1).join(', '))] });
+  if (answer.holderName?.from === 'descr') remarks.push({ title: t.descriptionTitle, description: [t.nameFromDescr] });
+  const member = answer.member;
+  if (member && member.network.id !== net.id) {
+    remarks.push({
+      title: t.memberTitle,
+      description: [
+        t.member(member.name ?? member.orgHandle, member.network.key),
+        ...(member.legalContact ? [t.legalContact(member.legalContact.name, member.legalContact.email, member.legalContact.phone)] : []),
+      ],
+    });
+  }
+  if (answer.heldByRegistry) remarks.push({ title: t.heldByRegistryTitle, description: [t.heldByRegistry(b.ctx.registry)] });
+  const sub = answer.subAllocation;
+  if (sub && sub.id !== net.id) {
+    const subOrg = firstValue(sub, 'org');
+    const subName = subOrg ? firstValue(b.ctx.resolve(stripComment(subOrg), ['organisation']) ?? sub, 'org-name') : undefined;
+    remarks.push({ title: t.subAllocationTitle, description: [t.subAllocation(sub.key, subName?.trim() ?? '')] });
+  }
+  if (answer.query.port !== null) {
+    const legal = member?.legalContact;
+    remarks.push({
+      title: t.portTitle,
+      description: [t.port(answer.query.port), ...(legal ? [t.portWho(legal.name, legal.email, legal.phone)] : [])],
+    });
+  }
+  if (answer.abuse?.inherited) {
+    remarks.push({ title: t.abuseTitle, description: [t.abuseInherited(answer.abuse.mailbox, answer.abuse.network.key)] });
+  }
+  const cidrs = rangeToCidrs(range);
+  b.use('cidr0');
+  // The parent is the nearest network holding all of this one: not another source's record
+  // of the same range, nor a partially overlapping one.
+  const parent = answer.chain.find((o) => rangeContains(o.range!, range) && !(o.range!.start === range.start && o.range!.end === range.end));
+  const links: Json[] = [selfLink(b.ctx, ipPath(net))];
+  if (parent) links.push({ ...selfLink(b.ctx, ipPath(parent)), rel: 'up' });
+  const netname = firstValue(net, 'netname');
+  const status = firstValue(net, 'status');
+  return {
+    objectClassName: 'ip network',
+    handle: net.key,
+    startAddress: formatIp(range.family, range.start),
+    endAddress: formatIp(range.family, range.end),
+    ipVersion: range.family === 4 ? 'v4' : 'v6',
+    ...(netname ? { name: stripComment(netname) } : {}),
+    ...(status ? { type: stripComment(status).toUpperCase() } : {}),
+    ...(countries[0] ? { country: countries[0] } : {}),
+    ...(parent ? { parentHandle: parent.key } : {}),
+    status: ['active'],
+    cidr0_cidrs: cidrs.map((c) => (c.family === 4 ? { v4prefix: formatIp(4, c.start), length: c.length } : { v6prefix: formatIp(6, c.start), length: c.length })),
+    entities: resourceEntities(b, net, answer.abuse?.contact ?? null),
+    ...(remarks.length > 0 ? { remarks } : {}),
+    links,
+    events: events(view),
+    port43: b.ctx.port43,
+  };
+}
+
+// ---- autnum (§5.5) and domain (§5.3) -----------------------------------------------------
+
+export function renderAutnum(b: ResponseBuilder, object: StoredObject): Json {
+  const view = viewObject(b.ctx.caller, object);
+  const asns = object.asns!;
+  const name = firstValue(object, 'as-name') ?? (object.className === 'as-block' ? object.key : undefined);
+  const countries = allValues(object, 'country').map((c) => stripComment(c).toUpperCase());
+  const status = firstValue(object, 'status');
+  const remarks = remarksOf(b, view);
+  return {
+    objectClassName: 'autnum',
+    handle: object.key,
+    startAutnum: asns.first,
+    endAutnum: asns.last,
+    ...(name ? { name: stripComment(name) } : {}),
+    ...(status ? { type: stripComment(status).toUpperCase() } : {}),
+    ...(countries[0] ? { country: countries[0] } : {}),
+    status: ['active'],
+    entities: resourceEntities(b, object, null),
+    ...(remarks.length > 0 ? { remarks } : {}),
+    links: [selfLink(b.ctx, `autnum/${asns.first}`)],
+    events: events(view),
+    port43: b.ctx.port43,
+  };
+}
+
+export function renderDomain(b: ResponseBuilder, object: StoredObject): Json {
+  const view = viewObject(b.ctx.caller, object);
+  const nameservers = view.attributes
+    .filter(([n]) => n === 'nserver')
+    .map(([, v]) => ({ objectClassName: 'nameserver', ldhName: stripComment(v).toLowerCase().replace(/\.$/, '') }));
+  const remarks = remarksOf(b, view);
+  return {
+    objectClassName: 'domain',
+    handle: object.key,
+    ldhName: object.key,
+    ...(nameservers.length > 0 ? { nameservers } : {}),
+    entities: resourceEntities(b, object, null),
+    ...(remarks.length > 0 ? { remarks } : {}),
+    links: [selfLink(b.ctx, `domain/${object.key}`)],
+    events: events(view),
+    port43: b.ctx.port43,
+  };
+}
+
+/** The /help answer (RFC 9083 §7): the terms and what can be asked. */
+export function renderHelp(b: ResponseBuilder): Json {
+  const body = b.finish({}, null);
+  return { ...body, notices: [...(body.notices as Json[]), { title: b.t.helpTitle, description: [...b.t.help] }] };
+}
+
+/** An error body (RFC 9083 §6): errorCode a number, title, description. */
+export function renderError(b: ResponseBuilder, status: number, title: string, description: readonly string[]): Json {
+  return b.finish({ errorCode: status, title, description: [...description] }, null);
+}

@@ -1,0 +1,39 @@
+// The sample registry built once per test file, and an HTTP app over it for inject().
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/http/app.js';
+import { loadBootstrap } from '../../src/rdap/bootstrap.js';
+import { LookupService } from '../../src/query/service.js';
+import { buildSampleRegistry } from '../../src/sample.js';
+import { openRegistryDb, type Db } from '../../src/store/db.js';
+import { SAMPLE_DIR, quietLog, tempDir, testConfig } from './registry.js';
+
+export interface SampleApp {
+  readonly app: FastifyInstance;
+  readonly service: LookupService;
+  readonly db: Db;
+  readonly dbPath: string;
+  close(): Promise<void>;
+}
+
+export async function sampleApp(env: Record<string, string> = {}): Promise<SampleApp> {
+  const tmp = tempDir();
+  const dbPath = join(tmp.dir, 'sample.sqlite');
+  await buildSampleRegistry(SAMPLE_DIR, dbPath, quietLog);
+  const db = openRegistryDb(dbPath);
+  const config = testConfig(dbPath, { LACAK_BASE_URL: 'https://rdap.lacak.example/', LACAK_PORT43: 'whois.lacak.example', ...env });
+  const service = new LookupService(db, config, quietLog);
+  const app = buildApp({ config, service, logger: quietLog, bootstrap: loadBootstrap(config.bootstrapDir) });
+  await app.ready();
+  return {
+    app,
+    service,
+    db,
+    dbPath,
+    async close() {
+      await app.close();
+      db.close();
+      tmp.cleanup();
+    },
+  };
+}
