@@ -62,3 +62,20 @@ export function specialPurpose(address: IpAddress): SpecialPurposeBlock | null {
   }
   return null;
 }
+
+const SPECIAL_ASNS: readonly (SpecialPurposeBlock & { first: number; last: number })[] = [
+  { prefix: 'AS0', first: 0, last: 0, name: 'Reserved (AS 0)', rfc: 'RFC 7607' },
+  { prefix: 'AS23456', first: 23456, last: 23456, name: 'AS_TRANS', rfc: 'RFC 6793' },
+  { prefix: 'AS64496 - AS64511', first: 64496, last: 64511, name: 'Documentation', rfc: 'RFC 5398' },
+  { prefix: 'AS64512 - AS65534', first: 64512, last: 65534, name: 'Private use', rfc: 'RFC 6996' },
+  { prefix: 'AS65535', first: 65535, last: 65535, name: 'Reserved', rfc: 'RFC 7300' },
+  { prefix: 'AS65536 - AS65551', first: 65536, last: 65551, name: 'Documentation', rfc: 'RFC 5398' },
+  { prefix: 'AS4200000000 - AS4294967294', first: 4200000000, last: 4294967294, name: 'Private use', rfc: 'RFC 6996' },
+  { prefix: 'AS4294967295', first: 4294967295, last: 4294967295, name: 'Reserved', rfc: 'RFC 7300' },
+];
+
+/** The special-purpose AS number block holding `asn`, if any (IANA special-purpose AS registry). */
+export function specialPurposeAsn(asn: number): SpecialPurposeBlock | null {
+  const b = SPECIAL_ASNS.find((x) => x.first <= asn && asn <= x.last);
+  return b ? { prefix: b.prefix, name: b.name, rfc: b.rfc } : null;
+}

@@ -7,7 +7,7 @@ import { firstValue, stripComment, type StoredObject } from '../model/types.js';
 import { parseAsn } from '../net/asn.js';
 import { parseAddressWithPort, type IpAddress } from '../net/ip.js';
 import { parseRange, formatRange, type IpRange } from '../net/prefix.js';
-import { specialPurpose } from '../net/special.js';
+import { specialPurpose, specialPurposeAsn } from '../net/special.js';
 import { compareSpecificity } from '../index/specificity.js';
 import type { RangeIndex } from '../index/range-index.js';
 import { buildIndexFromDb, inThreadIndexBuilder, type IndexBuilder } from '../index/build-from-db.js';
@@ -382,7 +382,11 @@ export class LookupService {
       (a, b) =>
         a.asns!.last - a.asns!.first - (b.asns!.last - b.asns!.first) || this.rank(a.source) - this.rank(b.source) || a.id - b.id,
     );
-    if (found.length === 0) return { kind: 'notFound', notFound: { kind: 'no-object' }, asOf: resolved.asOf };
+    if (found.length === 0) {
+      // Nothing of any source covers it: special-purpose, else another registry's.
+      const block = specialPurposeAsn(asn);
+      return { kind: 'notFound', notFound: block ? { kind: 'special', block } : { kind: 'foreign' }, asOf: resolved.asOf };
+    }
     return { kind: 'ok', value: { asOf: resolved.asOf, objects: found } };
   }
 

@@ -52,7 +52,7 @@ const FileSchema = z.object({
   publication: z.iso.datetime({ offset: true }),
   description: z.string().optional(),
   services: z.array(
-    z.tuple([z.array(z.string().min(1)).min(1), z.array(z.url({ protocol: /^https?$/ })).min(1)]),
+    z.tuple([z.array(z.string().min(1)).min(1), z.array(z.url({ protocol: /^https?$/, error: 'not an http or https URL' })).min(1)]),
   ),
 });
 
@@ -74,7 +74,7 @@ function readRaw(text: string, file: string): RawFile {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('') : '';
-    throw configError(file, `${where.replace(/^\./, '') || 'file'}: ${issue?.message ?? 'invalid'}`);
+    throw configError(file, `${where.replace(/^\./, '') || 'top level'}: ${issue?.message ?? 'invalid'}`);
   }
   return parsed.data;
 }
@@ -150,7 +150,7 @@ function buildIpIndex(file: BootstrapFile<IpBlock>, name: string): IpIndexEntry[
       // Two services for one block: either answer would be a guess.
       throw configError(name, `prefix listed twice: ${formatCidr(block)}`);
     }
-    while (open.length > 0 && out[open[open.length - 1]!]!.end < block.start) open.pop();
+    while (open.length > 0 && out[open[open.length - 1]!]!.end <= block.start) open.pop();
     const parent = open.length > 0 ? open[open.length - 1]! : -1;
     out.push({ start: block.start, end: block.end, parent, urls });
     open.push(out.length - 1);
