@@ -7,6 +7,7 @@ import { lacakVersion } from '../version.js';
 import type { Bootstrap } from '../rdap/bootstrap.js';
 import { TEXT, pickLang } from '../rdap/messages.js';
 import { registerRdapRoutes, sendRdapError } from '../rdap/routes.js';
+import { registerRdapSearchRoutes } from '../rdap/search-routes.js';
 
 export interface AppDeps {
   readonly config: Config;
@@ -43,6 +44,7 @@ export function buildApp({ config, service, logger, bootstrap }: AppDeps): Fasti
 
   const rdap = { config, service, bootstrap };
   registerRdapRoutes(app, rdap);
+  registerRdapSearchRoutes(app, rdap);
 
   app.setNotFoundHandler((request, reply) => {
     sendRdapError(rdap, request, reply, 404, [TEXT[pickLang(request.headers['accept-language'])].errors.unknownPath]);

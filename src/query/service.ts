@@ -400,6 +400,38 @@ export class LookupService {
     return { kind: 'ok', value: { asOf: resolved.asOf, objects } };
   }
 
+  // ---- searches (current data) ---------------------------------------------------------
+
+  /**
+   * RFC 9910 relations of a prefix or address: `up` the nearest network strictly holding
+   * it, `down` the networks one level inside it, `top` the widest network holding it,
+   * `bottom` the most specific network holding it. Placeholders never answer.
+   */
+  relatedNetworks(range: IpRange, relation: 'rdap-up' | 'rdap-down' | 'rdap-top' | 'rdap-bottom', limit: number): StoredObject[] {
+    if (relation === 'rdap-down') return this.moreSpecifics(range, null, { oneLevel: true, limit }).filter((o) => !this.isPlaceholder(o));
+    const chain = this.coveringNetworks(range, null).filter((o) => !this.isPlaceholder(o));
+    if (relation === 'rdap-bottom') return chain.slice(0, 1);
+    if (relation === 'rdap-top') return chain.slice(-1);
+    const up = chain.find((o) => !(o.range!.start === range.start && o.range!.end === range.end));
+    return up ? [up] : [];
+  }
+
+  /** RFC 9910 relations of an AS number or block, over aut-nums and as-blocks. */
+  relatedAutnums(first: number, last: number, relation: 'rdap-up' | 'rdap-down' | 'rdap-top' | 'rdap-bottom', limit: number): StoredObject[] {
+    const bySize = (a: StoredObject, b: StoredObject) =>
+      a.asns!.last - a.asns!.first - (b.asns!.last - b.asns!.first) || this.rank(a.source) - this.rank(b.source) || a.id - b.id;
+    if (relation === 'rdap-down') {
+      const inside = this.objects.autnumsInside(first, last, null, limit + 1).filter((o) => !(o.asns!.first === first && o.asns!.last === last));
+      inside.sort((a, b) => a.asns!.first - b.asns!.first || b.asns!.last - a.asns!.last);
+      return outermost(inside.map((o) => ({ o, range: { family: 4 as const, start: BigInt(o.asns!.first), end: BigInt(o.asns!.last) } }))).map((x) => x.o);
+    }
+    const covering = this.objects.autnums(first, null).filter((o) => o.asns!.first <= first && o.asns!.last >= last).sort(bySize);
+    if (relation === 'rdap-bottom') return covering.slice(0, 1);
+    if (relation === 'rdap-top') return covering.slice(-1);
+    const up = covering.find((o) => !(o.asns!.first === first && o.asns!.last === last));
+    return up ? [up] : [];
+  }
+
   /** Whether the registry manages the address (for front ends that must refer elsewhere). */
   spaceOf(address: IpAddress, at: StoreAsOf): NotFound | { kind: 'managed' } {
     const covering = this.ranges.covering(address.family, address.value, address.value, at);

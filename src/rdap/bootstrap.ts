@@ -150,7 +150,7 @@ function buildIpIndex(file: BootstrapFile<IpBlock>, name: string): IpIndexEntry[
       // Two services for one block: either answer would be a guess.
       throw configError(name, `prefix listed twice: ${formatCidr(block)}`);
     }
-    while (open.length > 0 && out[open[open.length - 1]!]!.end <= block.start) open.pop();
+    while (open.length > 0 && out[open[open.length - 1]!]!.end < block.start) open.pop();
     const parent = open.length > 0 ? open[open.length - 1]! : -1;
     out.push({ start: block.start, end: block.end, parent, urls });
     open.push(out.length - 1);
@@ -263,5 +263,5 @@ export function redirectUrl(bases: readonly string[], path: string, ownBaseUrl?:
   if (chosen === undefined) return null;
   if (ownBaseUrl !== undefined && bases.some((b) => sameService(b, ownBaseUrl))) return null;
   // RFC 9224 §3 requires base URLs to end in "/", but IANA's files long listed ARIN's without it.
-  return withSlash(chosen) + path.replace(/^\/+/, '');
+  return withSlash(chosen) + path;
 }

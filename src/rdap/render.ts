@@ -241,49 +241,23 @@ function ipPath(o: StoredObject): string {
   return `ip/${formatIp(r.family, prefix.start)}/${prefix.length}`;
 }
 
-export function renderIpNetwork(b: ResponseBuilder, answer: IpAnswer): Json {
+/** The network itself: range, names, entities, links (§5.4); `extra` remarks come from the answer. */
+export function renderNetwork(b: ResponseBuilder, net: StoredObject, parent: StoredObject | null, abuse: StoredObject | null, extra: Json[] = []): Json {
   const t = b.t;
-  const net = answer.holder;
   const range = net.range!;
   const view = viewObject(b.ctx.caller, net);
   const countries = allValues(net, 'country').map((c) => stripComment(c).toUpperCase()).filter((c) => c);
   const remarks = remarksOf(b, view);
   if (countries.length > 1) remarks.push({ title: t.countriesTitle, description: [t.countries(countries.slice(1).join(', '))] });
-  if (answer.holderName?.from === 'descr') remarks.push({ title: t.descriptionTitle, description: [t.nameFromDescr] });
-  const member = answer.member;
-  if (member && member.network.id !== net.id) {
-    remarks.push({
-      title: t.memberTitle,
-      description: [
-        t.member(member.name ?? member.orgHandle, member.network.key),
-        ...(member.legalContact ? [t.legalContact(member.legalContact.name, member.legalContact.email, member.legalContact.phone)] : []),
-      ],
-    });
-  }
-  if (answer.heldByRegistry) remarks.push({ title: t.heldByRegistryTitle, description: [t.heldByRegistry(b.ctx.registry)] });
-  const sub = answer.subAllocation;
-  if (sub && sub.id !== net.id) {
-    const subOrg = firstValue(sub, 'org');
-    const subName = subOrg ? firstValue(b.ctx.resolve(stripComment(subOrg), ['organisation']) ?? sub, 'org-name') : undefined;
-    remarks.push({ title: t.subAllocationTitle, description: [t.subAllocation(sub.key, subName?.trim() ?? '')] });
-  }
-  if (answer.query.port !== null) {
-    const legal = member?.legalContact;
-    remarks.push({
-      title: t.portTitle,
-      description: [t.port(answer.query.port), ...(legal ? [t.portWho(legal.name, legal.email, legal.phone)] : [])],
-    });
-  }
-  if (answer.abuse?.inherited) {
-    remarks.push({ title: t.abuseTitle, description: [t.abuseInherited(answer.abuse.mailbox, answer.abuse.network.key)] });
-  }
-  const cidrs = rangeToCidrs(range);
+  remarks.push(...extra);
   b.use('cidr0');
-  // The parent is the nearest network holding all of this one: not another source's record
-  // of the same range, nor a partially overlapping one.
-  const parent = answer.chain.find((o) => rangeContains(o.range!, range) && !(o.range!.start === range.start && o.range!.end === range.end));
-  const links: Json[] = [selfLink(b.ctx, ipPath(net))];
+  const path = ipPath(net);
+  const links: Json[] = [selfLink(b.ctx, path)];
   if (parent) links.push({ ...selfLink(b.ctx, ipPath(parent)), rel: 'up' });
+  // RFC 9910 relations of this network, for clients that walk the tree.
+  const prefix = path.slice('ip/'.length);
+  for (const rel of RELATIONS) links.push({ ...selfLink(b.ctx, `ips/rirSearch1/${rel}/${prefix}`), rel });
+  b.use('rirSearch1');
   const netname = firstValue(net, 'netname');
   const status = firstValue(net, 'status');
   return {
@@ -297,13 +271,57 @@ export function renderIpNetwork(b: ResponseBuilder, answer: IpAnswer): Json {
     ...(countries[0] ? { country: countries[0] } : {}),
     ...(parent ? { parentHandle: parent.key } : {}),
     status: ['active'],
-    cidr0_cidrs: cidrs.map((c) => (c.family === 4 ? { v4prefix: formatIp(4, c.start), length: c.length } : { v6prefix: formatIp(6, c.start), length: c.length })),
-    entities: resourceEntities(b, net, answer.abuse?.contact ?? null),
+    cidr0_cidrs: rangeToCidrs(range).map((c) =>
+      c.family === 4 ? { v4prefix: formatIp(4, c.start), length: c.length } : { v6prefix: formatIp(6, c.start), length: c.length },
+    ),
+    entities: resourceEntities(b, net, abuse),
     ...(remarks.length > 0 ? { remarks } : {}),
     links,
     events: events(view),
     port43: b.ctx.port43,
   };
+}
+
+export const RELATIONS = ['rdap-up', 'rdap-down', 'rdap-top', 'rdap-bottom'] as const;
+export type Relation = (typeof RELATIONS)[number];
+
+/** The nearest network holding all of `net`: not another source's record of the same range, nor a partial overlap. */
+export function parentOf(net: StoredObject, chain: readonly StoredObject[]): StoredObject | null {
+  const r = net.range!;
+  return chain.find((o) => rangeContains(o.range!, r) && !(o.range!.start === r.start && o.range!.end === r.end)) ?? null;
+}
+
+/** An address or prefix lookup: the holder, with what DESIGN §2 says about it as remarks. */
+export function renderIpNetwork(b: ResponseBuilder, answer: IpAnswer): Json {
+  const t = b.t;
+  const net = answer.holder;
+  const extra: Json[] = [];
+  if (answer.holderName?.from === 'descr') extra.push({ title: t.descriptionTitle, description: [t.nameFromDescr] });
+  const member = answer.member;
+  if (member && member.network.id !== net.id) {
+    extra.push({
+      title: t.memberTitle,
+      description: [
+        t.member(member.name ?? member.orgHandle, member.network.key),
+        ...(member.legalContact ? [t.legalContact(member.legalContact.name, member.legalContact.email, member.legalContact.phone)] : []),
+      ],
+    });
+  }
+  if (answer.heldByRegistry) extra.push({ title: t.heldByRegistryTitle, description: [t.heldByRegistry(b.ctx.registry)] });
+  const sub = answer.subAllocation;
+  if (sub && sub.id !== net.id) {
+    const subOrg = firstValue(sub, 'org');
+    const subName = subOrg ? firstValue(b.ctx.resolve(stripComment(subOrg), ['organisation']) ?? sub, 'org-name') : undefined;
+    extra.push({ title: t.subAllocationTitle, description: [t.subAllocation(sub.key, subName?.trim() ?? '')] });
+  }
+  if (answer.query.port !== null) {
+    const legal = member?.legalContact;
+    extra.push({ title: t.portTitle, description: [t.port(answer.query.port), ...(legal ? [t.portWho(legal.name, legal.email, legal.phone)] : [])] });
+  }
+  if (answer.abuse?.inherited) {
+    extra.push({ title: t.abuseTitle, description: [t.abuseInherited(answer.abuse.mailbox, answer.abuse.network.key)] });
+  }
+  return renderNetwork(b, net, parentOf(net, answer.chain), answer.abuse?.contact ?? null, extra);
 }
 
 // ---- autnum (§5.5) and domain (§5.3) -----------------------------------------------------

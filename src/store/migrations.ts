@@ -40,6 +40,7 @@ export const REGISTRY_MIGRATIONS: readonly string[] = [
     closed_by  INTEGER,
     attributes TEXT NOT NULL,                -- JSON [[name, value], ...] in original order
     netname    TEXT,
+    name       TEXT,                         -- upper-cased searchable name (netname, as-name, org-name, role, person)
     status     TEXT,
     org        TEXT,
     family     INTEGER,                      -- 4 or 6 for inetnum/inet6num/route/route6
@@ -54,7 +55,9 @@ export const REGISTRY_MIGRATIONS: readonly string[] = [
   CREATE UNIQUE INDEX objects_current ON objects (source, class, key) WHERE valid_to IS NULL;
   CREATE INDEX objects_key ON objects (key, class);
   CREATE INDEX objects_range ON objects (family, bucket, first) WHERE family IS NOT NULL;
+  CREATE INDEX objects_name ON objects (name, class) WHERE valid_to IS NULL AND name IS NOT NULL;
   CREATE INDEX objects_as_block ON objects (asn_first) WHERE class = 'as-block';
+  CREATE INDEX objects_asn ON objects (asn_first) WHERE asn_first IS NOT NULL;
 
   -- References (admin-c, org, mnt-by, ...) of each version, for inverse lookups.
   CREATE TABLE refs (

@@ -29,6 +29,7 @@ export class ObjectStore {
   private readonly inverseClassStmt;
   private readonly autnumStmt;
   private readonly byIdStmt;
+  private readonly autnumsInsideStmt;
   private readonly ofClassStmt;
   private readonly allAtStmt;
   private readonly snapshotsStmt;
@@ -36,7 +37,8 @@ export class ObjectStore {
   private readonly lastImportStmt;
   private readonly versionsStmt;
 
-  constructor(private readonly db: Db) {
+  constructor(readonly database: Db) {
+    const db = database;
     this.byKeyStmt = db.prepare<Record<string, unknown>, ObjectRow>(`SELECT ${COLUMNS} FROM objects o WHERE o.key = @key AND ${VALID_AT}`);
     this.byKeyClassStmt = db.prepare<Record<string, unknown>, ObjectRow>(
       `SELECT ${COLUMNS} FROM objects o WHERE o.key = @key AND o.class = @class AND ${VALID_AT}`,
@@ -56,6 +58,10 @@ export class ObjectStore {
        SELECT ${COLUMNS} FROM objects o WHERE o.key = @key AND o.class = 'aut-num' AND ${VALID_AT}`,
     );
     this.ofClassStmt = db.prepare<Record<string, unknown>, ObjectRow>(`SELECT ${COLUMNS} FROM objects o WHERE o.class = @class AND ${VALID_AT}`);
+    this.autnumsInsideStmt = db.prepare<Record<string, unknown>, ObjectRow>(
+      `SELECT ${COLUMNS} FROM objects o WHERE o.asn_first >= @first AND o.asn_first <= @last AND o.asn_last <= @last
+         AND o.class IN ('aut-num', 'as-block') AND ${VALID_AT} ORDER BY o.asn_first LIMIT @limit`,
+    );
     this.byIdStmt = db.prepare<[number], ObjectRow>(`SELECT ${COLUMNS} FROM objects o WHERE o.id = ?`);
     this.allAtStmt = db.prepare<Record<string, unknown>, ObjectRow>(
       `SELECT ${COLUMNS} FROM objects o WHERE ${VALID_AT} ORDER BY o.source, o.class, o.family, o.first, o.key`,
@@ -88,6 +94,11 @@ export class ObjectStore {
     const params = { attribute, target: target.toUpperCase(), at, limit, class: className };
     const rows = className ? this.inverseClassStmt.all(params) : this.inverseStmt.all({ attribute, target: params.target, at, limit });
     return rows.map((r) => rowToObject(r));
+  }
+
+  /** aut-nums and as-blocks lying inside [first, last] (for one-level-down relations). */
+  autnumsInside(first: number, last: number, at: AsOf, limit: number): StoredObject[] {
+    return this.autnumsInsideStmt.all({ first, last, at, limit }).map((r) => rowToObject(r));
   }
 
   /** The aut-num itself and the as-blocks containing it. */

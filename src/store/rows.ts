@@ -35,10 +35,25 @@ export function upperValue(object: RegistryObject, name: string): string | null 
   return s.length > 0 ? s : null;
 }
 
+/** The attribute each class is searched by name with (RDAP `name=`/`fn=`, WHOIS names). */
+export const NAME_ATTRIBUTE: Readonly<Record<string, string>> = {
+  inetnum: 'netname',
+  inet6num: 'netname',
+  'aut-num': 'as-name',
+  organisation: 'org-name',
+  role: 'role',
+  person: 'person',
+  irt: 'irt',
+  mntner: 'mntner',
+  member: 'org-name',
+};
+
 /** The derived columns stored beside the attributes (for indexes and the in-memory index build). */
 export function derivedColumns(object: RegistryObject) {
   const range = object.range;
+  const nameAttribute = NAME_ATTRIBUTE[object.className];
   return {
+    name: nameAttribute ? upperValue(object, nameAttribute) : null,
     netname: upperValue(object, 'netname'),
     status: upperValue(object, 'status'),
     org: upperValue(object, 'org'),

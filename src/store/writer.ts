@@ -83,9 +83,9 @@ export class ImportRun {
       close: db.prepare<[number, number, number]>('UPDATE objects SET valid_to = ?, closed_by = ? WHERE id = ?'),
       insert: db.prepare(
         // Positional parameters: binding by name costs about as much as the row itself.
-        `INSERT INTO objects (source, class, key, valid_from, import_id, attributes, netname, status, org,
+        `INSERT INTO objects (source, class, key, valid_from, import_id, attributes, netname, name, status, org,
            family, first, last, bucket, asn_first, asn_last, file, line)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertRef: db.prepare<[number | bigint, string, string]>('INSERT INTO refs (object_id, attribute, target) VALUES (?, ?, ?)'),
       pairCurrentIds: db.prepare<[string, string, number], { id: number }>(
@@ -245,6 +245,7 @@ export class ImportRun {
       this.importId,
       attributes,
       d.netname,
+      d.name,
       d.status,
       d.org,
       d.family,
