@@ -263,5 +263,5 @@ export function redirectUrl(bases: readonly string[], path: string, ownBaseUrl?:
   if (chosen === undefined) return null;
   if (ownBaseUrl !== undefined && bases.some((b) => sameService(b, ownBaseUrl))) return null;
   // RFC 9224 §3 requires base URLs to end in "/", but IANA's files long listed ARIN's without it.
-  return withSlash(chosen) + path;
+  return withSlash(chosen) + path.replace(/^\/+/, '');
 }

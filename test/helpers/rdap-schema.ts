@@ -37,7 +37,9 @@ export interface RdapValidation {
 
 type Json = Record<string, unknown>;
 
-const OBJECT_CLASS_SCHEMA: Readonly<Record<string, string>> = {
+const OBJECT_CLASSES: ReadonlySet<string> = new Set(['ip network', 'autnum', 'entity', 'domain', 'nameserver']);
+
+const SCHEMA_FILE: Readonly<Record<string, string>> = {
   'ip network': 'rdap_ip_network.json',
   autnum: 'rdap_autnum.json',
   // The ICANN tool validates a topmost entity without asEventActor; nested ones (rdap_entities.json
@@ -177,14 +179,14 @@ export function validateRdap(body: unknown, kind?: RdapKind): RdapValidation {
   const errors: string[] = [];
   const clone = structuredClone(body) as Json;
 
-  if (kindToCheck in OBJECT_CLASS_SCHEMA && !['error', 'help'].includes(kindToCheck) && clone['objectClassName'] !== kindToCheck) {
+  if (OBJECT_CLASSES.has(kindToCheck) && clone['objectClassName'] !== kindToCheck) {
     // The lookup schemas do not require objectClassName, but RFC 9083 §4.7 does, and a caller
     // naming the kind expects exactly that object class.
     errors.push(`/objectClassName must be "${kindToCheck}", got ${JSON.stringify(clone['objectClassName'])}`);
   }
 
   const validateAt = (schemaFile: string, value: unknown, path: string): void => {
-    const validate = compiled().getSchema(schemaFile);
+    const validate = schemaValidator(schemaFile);
     if (!validate(value)) errors.push(...formatErrors(validate.errors, path));
   };
 
@@ -217,7 +219,7 @@ export function expectValidRdap(body: unknown, kind?: RdapKind): void {
 
 function inferKind(body: Json): RdapKind {
   const cls = body['objectClassName'];
-  if (typeof cls === 'string' && cls in OBJECT_CLASS_SCHEMA && cls !== 'error' && cls !== 'help') return cls as RdapKind;
+  if (typeof cls === 'string' && OBJECT_CLASSES.has(cls)) return cls as RdapKind;
   if ('errorCode' in body) return 'error';
   for (const [kind, { member }] of Object.entries(SEARCH_RESULTS)) {
     if (member in body) return kind as RdapKind;
@@ -293,27 +295,24 @@ type AjvInstance = InstanceType<typeof Ajv>;
 let instance: AjvInstance | undefined;
 const validators = new Map<RdapKind, ValidateFunction>();
 
-function compiled(): { ajv: AjvInstance; getSchema: (file: string) => ValidateFunction } {
-  if (!instance) instance = buildAjv();
-  const ajv = instance;
-  return {
-    ajv,
-    getSchema: (file) => {
-      const validate = ajv.getSchema(file);
-      if (!validate) throw new Error(`no ICANN schema named ${file} in ${SCHEMA_DIR}`);
-      return validate;
-    },
-  };
+function ajvInstance(): AjvInstance {
+  return (instance ??= buildAjv());
+}
+
+/** ajv compiles a schema added with addSchema on first use and keeps it. */
+function schemaValidator(file: string): ValidateFunction {
+  const validate = ajvInstance().getSchema(file);
+  if (!validate) throw new Error(`no ICANN schema named ${file} in ${SCHEMA_DIR}`);
+  return validate;
 }
 
 function validatorFor(kind: RdapKind): ValidateFunction {
   let validate = validators.get(kind);
   if (!validate) {
-    const { ajv, getSchema } = compiled();
     const search = SEARCH_RESULTS[kind];
-    const file = OBJECT_CLASS_SCHEMA[kind];
-    if (search) validate = ajv.compile(searchWrapper(search.member, search.items));
-    else if (file) validate = getSchema(file);
+    const file = SCHEMA_FILE[kind];
+    if (search) validate = ajvInstance().compile(searchWrapper(search.member, search.items));
+    else if (file) validate = schemaValidator(file);
     else throw new Error(`unknown RDAP kind ${JSON.stringify(kind)}`);
     validators.set(kind, validate);
   }
@@ -474,10 +473,8 @@ function isImageUri(value: string): boolean {
 }
 
 // RFC 5646 §2.1 well-formed language tags, plus the irregular grandfathered tags.
-const LANGTAG =
-  '[A-Za-z]{2,3}(?:-[A-Za-z]{3}){0,3}|[A-Za-z]{4,8}';
 const LANGUAGE_TAG = new RegExp(
-  `^(?:(?:${LANGTAG})` +
+  '^(?:(?:[A-Za-z]{2,3}(?:-[A-Za-z]{3}){0,3}|[A-Za-z]{4,8})' + // language, extlangs
     '(?:-[A-Za-z]{4})?' + // script
     '(?:-(?:[A-Za-z]{2}|[0-9]{3}))?' + // region
     '(?:-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*' + // variants

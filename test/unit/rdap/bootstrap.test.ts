@@ -440,6 +440,10 @@ describe('redirectUrl', () => {
       expect(redirectUrl(['https://rdap.afrinic.net/rdap/', 'http://rdap.afrinic.net/rdap/'], 'ip/41.0.0.1', 'http://rdap.afrinic.net/rdap')).toBeNull();
     });
 
+    it('when its own URL is a base other than the chosen one', () => {
+      expect(redirectUrl(['https://mirror.example/rdap/', 'https://rdap.example/rdap/'], 'autnum/1', 'https://rdap.example/rdap/')).toBeNull();
+    });
+
     it('but redirects when only the host or only the path matches', () => {
       const bases = ['https://rdap.example/rdap/'];
       expect(redirectUrl(bases, 'ip/1.1.1.1', 'https://rdap.example/')).toBe('https://rdap.example/rdap/ip/1.1.1.1');
