@@ -21,6 +21,7 @@ COPY --from=build /app/package.json /app/package-lock.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY data/sample ./data/sample
+COPY data/bootstrap ./data/bootstrap
 RUN mkdir -p /data && chown -R node:node /data /app/data
 USER node
 VOLUME ["/data"]

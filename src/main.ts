@@ -6,6 +6,7 @@ import { buildApp } from './http/app.js';
 import { workerIndexBuilder } from './index/build-from-db.js';
 import { indexSettings } from './query/placeholders.js';
 import { LookupService } from './query/service.js';
+import { loadBootstrap } from './rdap/bootstrap.js';
 import { buildSampleRegistry } from './sample.js';
 import { openRegistryDb } from './store/db.js';
 import { openStateDb } from './store/state-db.js';
@@ -24,7 +25,8 @@ export async function serve(config: Config, log: Logger): Promise<RunningServer>
   const service = new LookupService(db, config, log.child({ component: 'query' }), {
     indexBuilder: workerIndexBuilder(config.dbPath, indexSettings(config)),
   });
-  const app = buildApp({ config, service, logger: log });
+  const bootstrap = loadBootstrap(config.bootstrapDir);
+  const app = buildApp({ config, service, logger: log, bootstrap });
 
   const poll = setInterval(() => {
     service.refreshIfChanged().catch((err: unknown) => {

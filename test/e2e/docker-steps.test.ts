@@ -19,6 +19,7 @@ describe('the Dockerfile', () => {
     expect(dockerfile).toMatch(/^EXPOSE 8080 4343$/m);
     expect(dockerfile).toMatch(/-p 43:4343/);
     expect(dockerfile).toMatch(/^VOLUME \["\/data"\]$/m);
+    expect(dockerfile).toMatch(/^COPY data\/bootstrap \.\/data\/bootstrap$/m);
   });
 });
 
@@ -28,10 +29,10 @@ describe('the Dockerfile steps on a clean copy', () => {
   let server: ServerProcess | undefined;
 
   beforeAll(() => {
-    // COPY steps of the image: the manifest, the built dist/ and the sample registry.
+    // COPY steps of the image: the manifest, the built dist/, the sample registry and the bootstrap files.
     for (const f of ['package.json', 'package-lock.json']) cpSync(join(ROOT, f), join(app, f));
     cpSync(join(ROOT, 'dist'), join(app, 'dist'), { recursive: true });
-    cpSync(join(ROOT, 'data', 'sample'), join(app, 'data', 'sample'), { recursive: true });
+    for (const d of ['sample', 'bootstrap']) cpSync(join(ROOT, 'data', d), join(app, 'data', d), { recursive: true });
     execFileSync('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund'], { cwd: app, stdio: 'pipe', timeout: 540_000 });
   }, 600_000);
   afterAll(async () => {
