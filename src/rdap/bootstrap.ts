@@ -150,7 +150,7 @@ function buildIpIndex(file: BootstrapFile<IpBlock>, name: string): IpIndexEntry[
       // Two services for one block: either answer would be a guess.
       throw configError(name, `prefix listed twice: ${formatCidr(block)}`);
     }
-    
+    while (open.length > 0 && out[open[open.length - 1]!]!.end < block.start) open.pop();
     const parent = open.length > 0 ? open[open.length - 1]! : -1;
     out.push({ start: block.start, end: block.end, parent, urls });
     open.push(out.length - 1);

@@ -141,29 +141,19 @@ export function registerRdapSearchRoutes(app: FastifyInstance, deps: RdapDeps): 
     }),
   );
 
-  app.get(
-    '/ips',
-    guarded((request, reply) => {
-      const [by, value] = byOneOf(request, ['name', 'handle']);
-      const pattern = parsePattern(value, upper);
-      const classes = ['inetnum', 'inet6num'];
-      return respond(request, reply, 'ipSearchResults', ['rirSearch1', 'ips', 'ipSearchResults'], (p) => (by === 'name' ? search.byName(classes, pattern, p.after, p.size) : search.byKey(classes, pattern, p.after, p.size)), (b, o) =>
-        renderNetwork(b, o, null, null),
-      );
-    }),
-  );
-
-  app.get(
-    '/autnums',
-    guarded((request, reply) => {
-      const [by, value] = byOneOf(request, ['name', 'handle']);
-      const pattern = parsePattern(value, upper);
-      const classes = ['aut-num', 'as-block'];
-      return respond(request, reply, 'autnumSearchResults', ['rirSearch1', 'autnums', 'autnumSearchResults'], (p) => (by === 'name' ? search.byName(classes, pattern, p.after, p.size) : search.byKey(classes, pattern, p.after, p.size)), (b, o) =>
-        renderAutnum(b, o),
-      );
-    }),
-  );
+  /** RFC 9910 `?name=` / `?handle=` searches: one shape for networks and AS numbers. */
+  const nameOrHandleSearch = (path: string, classes: readonly string[], member: string, extensions: readonly string[], render: (b: ResponseBuilder, o: StoredObject) => Json) =>
+    app.get(
+      path,
+      guarded((request, reply) => {
+        const [by, value] = byOneOf(request, ['name', 'handle']);
+        const pattern = parsePattern(value, upper);
+        const run = (p: PageRequest) => (by === 'name' ? search.byName(classes, pattern, p.after, p.size) : search.byKey(classes, pattern, p.after, p.size));
+        return respond(request, reply, member, extensions, run, render);
+      }),
+    );
+  nameOrHandleSearch('/ips', ['inetnum', 'inet6num'], 'ipSearchResults', ['rirSearch1', 'ips', 'ipSearchResults'], (b, o) => renderNetwork(b, o, null, null));
+  nameOrHandleSearch('/autnums', ['aut-num', 'as-block'], 'autnumSearchResults', ['rirSearch1', 'autnums', 'autnumSearchResults'], (b, o) => renderAutnum(b, o));
 
   const isRelation = (r: string): r is Relation => (RELATIONS as readonly string[]).includes(r);
 
