@@ -4,14 +4,15 @@
 // baseline measured in the same run, and the targets are ratios against it.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { loadConfig, projectRoot } from '../src/config.js';
-import type { IpAddress } from '../src/net/ip.js';
+import { ipFromKey, type IpAddress } from '../src/net/ip.js';
 import { LookupService } from '../src/query/service.js';
 import { openRegistryDb } from '../src/store/db.js';
 import type { ImportChildResult } from './bench-import.js';
+import { benchRdap, type AddressKind, type LoadFigures, type ProbeAddress } from './bench-rdap.js';
 import type { ReadyChildResult } from './bench-ready.js';
 import {
   DATASET_FILES,
@@ -42,6 +43,10 @@ const TARGET = {
   lookupRatio: 0.5,
   /** Hole and hit timings are separate runs on a noisy machine; 5% apart is a tie. */
   holeOverHit: 1.05,
+  rdapRate: 0.6,
+  rdapRateAim: 0.8,
+  rdapP99: 2,
+  rdapWorstOverMedian: 2,
 } as const;
 
 // ---- output -------------------------------------------------------------------------------
@@ -58,6 +63,11 @@ function bytes(n: number): string {
 
 function ms(n: number): string {
   return n >= 10_000 ? `${(n / 1000).toFixed(1)} s` : `${n.toFixed(0)} ms`;
+}
+
+/** Sub-millisecond resolution, for HTTP latencies. */
+function msFine(n: number): string {
+  return n >= 10 ? `${n.toFixed(1)} ms` : `${n.toFixed(2)} ms`;
 }
 
 /** One figure per line: the value, its baseline, the ratio, the target. */
@@ -142,6 +152,47 @@ function collectRanges(params: DatasetParams): Ranges {
     covered6 = net.end;
   }
   return { v4Start: v4Start.subarray(0, n), v4End: v4End.subarray(0, n), v4Holes: Float64Array.from(holes), v6Start, v6End, v6Holes };
+}
+
+/**
+ * The same from any registry database (`--rdap-only --db`), where there is no generator to
+ * replay: current networks, and the holes their union leaves (IPv6 within 2000::/3).
+ */
+function rangesFromDb(path: string): Ranges {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  const v4Start: number[] = [];
+  const v4End: number[] = [];
+  const v6Start: bigint[] = [];
+  const v6End: bigint[] = [];
+  const rows = db.prepare<[], { family: number; first: Buffer; last: Buffer }>(
+    `SELECT family, first, last FROM objects WHERE valid_to IS NULL AND family IS NOT NULL AND class IN ('inetnum', 'inet6num') ORDER BY family, first`,
+  );
+  for (const row of rows.iterate()) {
+    if (row.family === 4) {
+      v4Start.push(row.first.readUInt32BE(12));
+      v4End.push(row.last.readUInt32BE(12));
+    } else {
+      v6Start.push(ipFromKey(row.first));
+      v6End.push(ipFromKey(row.last));
+    }
+  }
+  db.close();
+  const v4Holes: number[] = [];
+  let covered = -1;
+  for (let i = 0; i < v4Start.length; i++) {
+    if (v4Start[i]! > covered + 1) v4Holes.push(covered + 1, v4Start[i]! - 1);
+    covered = Math.max(covered, v4End[i]!);
+  }
+  if (covered < 0xffff_ffff) v4Holes.push(covered + 1, 0xffff_ffff);
+  const v6Holes: bigint[] = [];
+  let covered6 = (0x2000n << 112n) - 1n;
+  for (let i = 0; i < v6Start.length; i++) {
+    if (v6Start[i]! > covered6 + 1n) v6Holes.push(covered6 + 1n, v6Start[i]! - 1n);
+    if (v6End[i]! > covered6) covered6 = v6End[i]!;
+  }
+  const globalEnd = (0x4000n << 112n) - 1n;
+  if (covered6 < globalEnd) v6Holes.push(covered6 + 1n, globalEnd);
+  return { v4Start: Float64Array.from(v4Start), v4End: Float64Array.from(v4End), v4Holes: Float64Array.from(v4Holes), v6Start, v6End, v6Holes };
 }
 
 // ---- children -----------------------------------------------------------------------------
@@ -308,6 +359,13 @@ function count(name: string, text: string | undefined, fallback: number): number
   return n;
 }
 
+interface RdapSettings {
+  readonly seconds: number;
+  readonly rounds: number;
+  readonly connections: number;
+  readonly cpuProfDir: string | undefined;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -316,23 +374,60 @@ async function main(): Promise<void> {
       seed: { type: 'string' },
       runs: { type: 'string' },
       'import-runs': { type: 'string' },
+      'no-rdap': { type: 'boolean' },
+      'rdap-only': { type: 'boolean' },
+      db: { type: 'string' },
+      'rdap-seconds': { type: 'string' },
+      'rdap-rounds': { type: 'string' },
+      'rdap-connections': { type: 'string' },
+      'rdap-cpu-prof': { type: 'string' },
     },
   });
   const params = datasetParamsFromArgs(values);
   const runs = count('runs', values.runs, 3);
   // A full-size import takes minutes; repeating it would make the bench a coffee break.
   const importRuns = count('import-runs', values['import-runs'], params.inetnum + params.inet6num > 400_000 ? 1 : runs);
+  const rdapOnly = values['rdap-only'] === true;
+  if (rdapOnly && values['no-rdap']) throw new Error('--rdap-only and --no-rdap leave nothing to run');
+  if (values.db !== undefined && !rdapOnly) throw new Error('--db needs --rdap-only: the full bench measures the registry it builds itself');
+  const rdap: RdapSettings = {
+    seconds: count('rdap-seconds', values['rdap-seconds'], 10),
+    rounds: count('rdap-rounds', values['rdap-rounds'], 2),
+    connections: count('rdap-connections', values['rdap-connections'], 10),
+    cpuProfDir: values['rdap-cpu-prof'] === undefined ? undefined : resolve(values['rdap-cpu-prof']),
+  };
   mkdirSync(BENCH_DIR, { recursive: true });
   const benchStarted = performance.now();
 
-  console.log(`lacak bench: ${params.inetnum} inetnum + ${params.inet6num} inet6num (seed ${params.seed}); node ${process.version}; best of ${runs} unless noted`);
-  const dataset = await ensureDataset(params);
-  info('dataset', `${dataset.objects} objects in ${dataset.dir} (${dataset.generatedMs === null ? 'reused' : `generated in ${ms(dataset.generatedMs)}`})`);
+  let ranges: Ranges;
+  let dbPath: string;
+  if (values.db !== undefined) {
+    dbPath = resolve(values.db);
+    console.log(`lacak bench, RDAP only: ${dbPath}; node ${process.version}`);
+    const readStarted = performance.now();
+    ranges = rangesFromDb(dbPath);
+    info('ranges read from the db', `${ranges.v4Start.length} IPv4 + ${ranges.v6Start.length} IPv6 in ${ms(performance.now() - readStarted)}; ${ranges.v4Holes.length / 2} IPv4 holes between them`);
+  } else {
+    dbPath = join(BENCH_DIR, `registry-${params.inetnum}-${params.inet6num}-s${params.seed}.sqlite`);
+    console.log(`lacak bench${rdapOnly ? ', RDAP only' : ''}: ${params.inetnum} inetnum + ${params.inet6num} inet6num (seed ${params.seed}); node ${process.version}; best of ${runs} unless noted`);
+    if (rdapOnly && !existsSync(dbPath)) throw new Error(`${dbPath} does not exist: run the bench once without --rdap-only to build it`);
+    const dataset = rdapOnly ? null : await ensureDataset(params);
+    if (dataset) info('dataset', `${dataset.objects} objects in ${dataset.dir} (${dataset.generatedMs === null ? 'reused' : `generated in ${ms(dataset.generatedMs)}`})`);
+    const replayStarted = performance.now();
+    ranges = collectRanges(params);
+    info('ranges replayed as numbers', `${ranges.v4Start.length} IPv4 + ${ranges.v6Start.length} IPv6 in ${ms(performance.now() - replayStarted)}; ${ranges.v4Holes.length / 2} IPv4 holes between allocations`);
+    if (dataset) await coreSections(params, runs, importRuns, dataset, ranges, dbPath);
+  }
 
-  const replayStarted = performance.now();
-  const ranges = collectRanges(params);
-  info('ranges replayed as numbers', `${ranges.v4Start.length} IPv4 + ${ranges.v6Start.length} IPv6 in ${ms(performance.now() - replayStarted)}; ${ranges.v4Holes.length / 2} IPv4 holes between allocations`);
+  if (!values['no-rdap']) await rdapSection(dbPath, ranges, params.seed, rdap);
 
+  info('bench', `total ${ms(performance.now() - benchStarted)}; bench process peak RSS ${bytes(process.resourceUsage().maxRSS * 1024)}`);
+  console.log('\nsummary (ratios against baselines measured in this run)');
+  for (const v of verdicts) console.log(`  ${v.pass ? 'PASS' : 'FAIL'}  ${v.name.padEnd(38)} ${v.value.padStart(10)}   target ${v.target}`);
+}
+
+/** Sections a to f: import, start-up, index memory, lookups in process. */
+async function coreSections(params: DatasetParams, runs: number, importRuns: number, dataset: Dataset, ranges: Ranges, dbPath: string): Promise<void> {
   // a, b: import vs bare insert. Baseline runs bracket the imports, so a load spike on
   // the shared machine during either does not decide the ratio alone.
   const keys = rangeKeys(ranges);
@@ -340,7 +435,6 @@ async function main(): Promise<void> {
   const barePath = join(BENCH_DIR, 'baseline-insert.sqlite');
   let bareMs = Infinity;
   for (let r = 0; r < Math.max(1, runs - 1); r++) bareMs = Math.min(bareMs, bareInsert(barePath, keys));
-  const dbPath = join(BENCH_DIR, `registry-${params.inetnum}-${params.inet6num}-s${params.seed}.sqlite`);
   let imported: ImportChildResult | null = null;
   let peakRss = 0;
   for (let r = 0; r < importRuns; r++) {
@@ -468,10 +562,127 @@ async function main(): Promise<void> {
   figure('f. lookupAddress(text) SQL', rate(sqlTexts.length / (sqlMs / 1000), 'lookups'), `holderId(text) ${rate(lookupRate, 'lookups')}`, `${(sqlTexts.length / (sqlMs / 1000) / lookupRate).toFixed(4)}×`, 'none (print only)');
   info('   SQL vs index', `${disagreements === 0 ? 'same holder' : `${disagreements} different holder(s)`} for the first 1000 of them (checked during warm-up)`);
   db.close();
-  info('bench', `total ${ms(performance.now() - benchStarted)}; bench process peak RSS ${bytes(process.resourceUsage().maxRSS * 1024)}`);
+}
 
-  console.log('\nsummary (ratios against baselines measured in this run)');
-  for (const v of verdicts) console.log(`  ${v.pass ? 'PASS' : 'FAIL'}  ${v.name.padEnd(38)} ${v.value.padStart(10)}   target ${v.target}`);
+// ---- g. RDAP /ip over HTTP ------------------------------------------------------------------
+
+/** `count` addresses of one kind, drawn with the lookup section's own helpers. */
+function probesOf(kind: AddressKind, count: number, rng: Rng, r: Ranges): ProbeAddress[] {
+  if (count === 0) return [];
+  const hit = kind.endsWith('hit');
+  const texts = kind.startsWith('v4') ? v4Addresses(count, hit ? 1 : 0, rng, r).texts : v6Addresses(count, hit ? 1 : 0, rng, r).texts;
+  return texts.map((text) => ({ text, kind }));
+}
+
+function best(runs: readonly LoadFigures[], pick: (f: LoadFigures) => number, better: (a: number, b: number) => number): number {
+  return runs.map(pick).reduce(better);
+}
+
+function statusList(runs: readonly LoadFigures[]): string {
+  const total = new Map<string, number>();
+  for (const r of runs) for (const [status, n] of Object.entries(r.statuses)) total.set(status, (total.get(status) ?? 0) + n);
+  return [...total].map(([status, n]) => `${status} ×${n}`).join(', ');
+}
+
+async function rdapSection(dbPath: string, ranges: Ranges, seed: number, settings: RdapSettings): Promise<void> {
+  const rng = streamRng(seed, 200);
+  // A registry without holes (or without IPv6) still gets a bench, of what it has.
+  const hasV4Holes = ranges.v4Holes.length > 0;
+  const hasV6 = ranges.v6Start.length > 0;
+  const hasV6Holes = ranges.v6Holes.length > 0;
+  const load = v4Addresses(50_000, hasV4Holes ? 0.95 : 1, rng, ranges).texts;
+  // 2,000 probes, 20% IPv6, each family 95/5 hits/holes, shuffled together.
+  const v6Count = hasV6 ? 400 : 0;
+  const v4Count = 2000 - v6Count;
+  const v4HoleCount = hasV4Holes ? Math.round(v4Count * 0.05) : 0;
+  const v6HoleCount = hasV6Holes ? Math.round(v6Count * 0.05) : 0;
+  const probes = [
+    ...probesOf('v4 hit', v4Count - v4HoleCount, rng, ranges),
+    ...probesOf('v4 hole', v4HoleCount, rng, ranges),
+    ...probesOf('v6 hit', v6Count - v6HoleCount, rng, ranges),
+    ...probesOf('v6 hole', v6HoleCount, rng, ranges),
+  ];
+  const passes = 5;
+
+  const r = await benchRdap({
+    dbPath,
+    cli: join(ROOT, 'dist', 'src', 'cli.js'),
+    bareServer: join(SCRIPTS, 'bench-bare-server.js'),
+    workDir: BENCH_DIR,
+    load,
+    probes,
+    seconds: settings.seconds,
+    rounds: settings.rounds,
+    connections: settings.connections,
+    probePasses: passes,
+    cpuProfDir: settings.cpuProfDir,
+    log: (line) => info('   RDAP progress', line),
+  });
+
+  const max = (a: number, b: number) => Math.max(a, b);
+  const min = (a: number, b: number) => Math.min(a, b);
+  const lRate = best(r.lacak, (f) => f.requestsPerSecond, max);
+  const bRate = best(r.bare, (f) => f.requestsPerSecond, max);
+  const lP50 = best(r.lacak, (f) => f.p50Ms, min);
+  const bP50 = best(r.bare, (f) => f.p50Ms, min);
+  const lP99 = best(r.lacak, (f) => f.p99Ms, min);
+  const bP99 = best(r.bare, (f) => f.p99Ms, min);
+  const rateRatio = lRate / bRate;
+  const p99Ratio = lP99 / bP99;
+  const lp = r.lacakProbe;
+  const bp = r.bareProbe;
+  const worstRatio = lp.worstMs / lp.medianMs;
+  const rounds = r.lacak.length === 1 ? '1 run' : `best of ${r.lacak.length}`;
+
+  figure(
+    `g. RDAP /ip req/s (${rounds})`,
+    rate(lRate, 'req'),
+    `bare route ${rate(bRate, 'req')}, same ${r.bodyBytes} B body`,
+    `${rateRatio.toFixed(2)}×`,
+    `≥ ${TARGET.rdapRate}× (aim ${TARGET.rdapRateAim}×)`,
+  );
+  verdicts.push({
+    name: 'g. RDAP /ip req/s vs bare route',
+    value: `${rateRatio.toFixed(2)}×`,
+    target: `≥ ${TARGET.rdapRate}× (aim ${TARGET.rdapRateAim}×${rateRatio >= TARGET.rdapRateAim ? ', met' : ', not met'})`,
+    pass: rateRatio >= TARGET.rdapRate,
+  });
+  figure('g. RDAP /ip p50 latency', msFine(lP50), `bare route ${msFine(bP50)}`, `${(lP50 / bP50).toFixed(2)}×`, 'none (print only)');
+  figure('g. RDAP /ip p99 latency', msFine(lP99), `bare route ${msFine(bP99)}`, `${p99Ratio.toFixed(2)}×`, `≤ ${TARGET.rdapP99}×`);
+  verdicts.push({ name: 'g. RDAP /ip p99 vs bare route', value: `${p99Ratio.toFixed(2)}×`, target: `≤ ${TARGET.rdapP99}×`, pass: p99Ratio <= TARGET.rdapP99 });
+  info(
+    '   RDAP load detail',
+    `lacak serve child (LOG_LEVEL=warn) ready in ${ms(r.lacakStartMs)}; ${load.length} IPv4 addresses (${hasV4Holes ? '95% in ranges, 5% in holes' : 'no holes in this registry'}) round-robin; ` +
+      `${settings.connections} keep-alive connections, pipelining 1, ${settings.seconds} s per run after a ${Math.min(3, settings.seconds)} s warm-up, runs alternating; each figure its best run`,
+  );
+  const run = (f: LoadFigures) =>
+    `${f.requestsPerSecond.toFixed(0)}/s p50 ${msFine(f.p50Ms)} p99 ${msFine(f.p99Ms)}${f.serverCpuUsPerRequest === null ? '' : ` cpu ${f.serverCpuUsPerRequest.toFixed(0)} µs/req`}`;
+  info('   RDAP runs', `lacak ${r.lacak.map(run).join('; ')}`);
+  info('', `bare  ${r.bare.map(run).join('; ')}`);
+  const lCpu = best(r.lacak, (f) => f.serverCpuUsPerRequest ?? NaN, min);
+  const bCpu = best(r.bare, (f) => f.serverCpuUsPerRequest ?? NaN, min);
+  // CPU per answer does not depend on how fast the load generator can ask: it tells whether
+  // a low ratio is lacak's work or the bench's limits.
+  if (Number.isFinite(lCpu) && Number.isFinite(bCpu)) {
+    figure('g. RDAP server CPU per answer', `${lCpu.toFixed(0)} µs`, `bare route ${bCpu.toFixed(0)} µs`, `${(lCpu / bCpu).toFixed(2)}×`, 'none (print only)');
+  }
+  info('   RDAP answers', `lacak ${statusList(r.lacak)}; bare ${statusList(r.bare)}; typical 200 body ${r.bodyBytes} B${r.otherBody === null ? '' : `, typical ${r.otherBody.statuses.join('/')} body ${r.otherBody.bytes} B`}`);
+  const errors = [...r.lacak, ...r.bare].reduce((n, f) => n + f.errors, 0);
+  if (errors > 0) console.log(`!! ${errors} connection error(s) or timeout(s) during the load runs`);
+
+  figure(
+    'g. per-address cost worst/median',
+    `${msFine(lp.worstMs)} worst`,
+    `median ${msFine(lp.medianMs)}; bare route ${(bp.worstMs / bp.medianMs).toFixed(2)}× (${msFine(bp.worstMs)}/${msFine(bp.medianMs)})`,
+    `${worstRatio.toFixed(2)}×`,
+    `≤ ${TARGET.rdapWorstOverMedian}×`,
+  );
+  verdicts.push({ name: 'g. RDAP no address > 2× a normal one', value: `${worstRatio.toFixed(2)}×`, target: `≤ ${TARGET.rdapWorstOverMedian}× (worst/median)`, pass: worstRatio <= TARGET.rdapWorstOverMedian });
+  const kinds = (Object.keys(lp.medianByKind) as AddressKind[]).map((k) => `${k} ${msFine(lp.medianByKind[k]!)} (${lp.countByKind[k]})`);
+  info('   per-address detail', `${probes.length} addresses one at a time on one connection, each its fastest of ${passes} passes (the 20 slowest: of 20 more); p99 ${msFine(lp.p99Ms)} (${(lp.p99Ms / lp.medianMs).toFixed(2)}× median); median by kind: ${kinds.join(', ')}`);
+  info('   costliest addresses', lp.worst.map((w) => `${w.address.text} (${w.address.kind}, ${w.status}) ${msFine(w.ms)}`).join('; '));
+  if (lp.unexpected > 0) info('   note', `${lp.unexpected} hit(s) not answering 200 or hole(s) answering 200 (placeholder networks answer 404 as they should)`);
+  if (settings.cpuProfDir) info('   profile', `lacak child's CPU profile written to ${settings.cpuProfDir}`);
 }
 
 main().catch((err: unknown) => {
