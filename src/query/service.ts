@@ -48,6 +48,7 @@ export class LookupService {
   private index: RangeIndex;
   private indexImportId: number;
   private refreshing: Promise<boolean> | null = null;
+  private readonly handleCache = new Map<string, StoredObject | null>();
   private memberCache: { importId: number; byRef: ReadonlyMap<string, StoredObject> } | null = null;
   private snapshotCache: { importId: number; bySource: ReadonlyMap<string, SnapshotRow[]> } | null = null;
   private readonly rebuild: IndexBuilder;
@@ -116,6 +117,7 @@ export class LookupService {
     const id = this.objects.lastImportId();
     if (!this.snapshotCache || this.snapshotCache.importId !== id) {
       this.ranges.invalidate();
+      this.handleCache.clear();
       const grouped = new Map<string, SnapshotRow[]>();
       for (const r of this.objects.snapshots()) {
         const list = grouped.get(r.source) ?? [];
@@ -245,9 +247,28 @@ export class LookupService {
 
   // ---- DESIGN §2 rules ------------------------------------------------------------------
 
-  /** The first object with this handle in source order, among the given classes. */
+  /**
+   * The first object with this handle in source order, among the given classes. The same
+   * organisations and contacts come up in answer after answer, so current ones are kept
+   * until the next import (bounded: the cache starts over when it grows large).
+   */
   resolveHandle(handle: string, classes: readonly string[], at: StoreAsOf): StoredObject | null {
-    const found = this.objects.byKey(handle.toUpperCase(), at).filter((o) => classes.includes(o.className));
+    const key = handle.toUpperCase();
+    if (at === null) {
+      this.snapshotsBySource();
+      const id = `${key}\0${classes.join(',')}`;
+      const hit = this.handleCache.get(id);
+      if (hit !== undefined) return hit;
+      const found = this.findHandle(key, classes, null);
+      if (this.handleCache.size >= 100_000) this.handleCache.clear();
+      this.handleCache.set(id, found);
+      return found;
+    }
+    return this.findHandle(key, classes, at);
+  }
+
+  private findHandle(key: string, classes: readonly string[], at: StoreAsOf): StoredObject | null {
+    const found = this.objects.byKey(key, at).filter((o) => classes.includes(o.className));
     found.sort((a, b) => this.rank(a.source) - this.rank(b.source));
     return found[0] ?? null;
   }

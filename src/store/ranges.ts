@@ -4,6 +4,7 @@
 // 2^(bucket+1) addresses below the query, so each seek reads a handful of rows.
 import { FAMILY_BITS, ipKey, type Family } from '../net/ip.js';
 import type { StoredObject } from '../model/types.js';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
 import { rowToObject, type ObjectRow } from './rows.js';
 
@@ -20,6 +21,7 @@ export class RangeStore {
   private readonly insideStmt;
   private readonly bucketProbe;
   private buckets: Map<Family, number[]> | null = null;
+  private readonly coveringCache = new Map<string, { stmt: Statement<unknown[], ObjectRow>; buckets: number[] }>();
 
   constructor(private readonly db: Db) {
     this.coveringStmt = db.prepare<Record<string, unknown>, ObjectRow>(
@@ -40,6 +42,7 @@ export class RangeStore {
   /** Forget cached bucket occupancy (after an import). */
   invalidate(): void {
     this.buckets = null;
+    this.coveringCache.clear();
   }
 
   private occupiedBuckets(family: Family): number[] {
@@ -54,20 +57,42 @@ export class RangeStore {
     return this.buckets.get(family)!;
   }
 
+  /**
+   * One statement per family and kind of instant: a UNION ALL of one bounded seek per
+   * occupied bucket. Preparing it once and binding by position matters on the lookup
+   * path: one statement per bucket cost more than the rows it read.
+   */
+  private coveringStatement(family: Family, current: boolean): { stmt: Statement<unknown[], ObjectRow>; buckets: number[] } {
+    const id = `${family}:${current}`;
+    let cached = this.coveringCache.get(id);
+    if (!cached) {
+      const buckets = this.occupiedBuckets(family);
+      const validity = current ? 'valid_to IS NULL' : 'valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)';
+      const seek = `SELECT ${COLUMNS} FROM objects WHERE family = ${family} AND bucket = ? AND first >= ? AND first <= ? AND last >= ?
+          AND class IN ('inetnum', 'inet6num') AND ${validity}`;
+      const sql = buckets.length > 0 ? buckets.map(() => seek).join(' UNION ALL ') : `SELECT ${COLUMNS} FROM objects WHERE 0`;
+      cached = { stmt: this.db.prepare<unknown[], ObjectRow>(sql), buckets };
+      this.coveringCache.set(id, cached);
+    }
+    return cached;
+  }
+
   /** Every network (any source, placeholders included) that covers [first, last] at `at`. */
   covering(family: Family, first: bigint, last: bigint, at: AsOf): StoredObject[] {
-    const out: StoredObject[] = [];
+    const { stmt, buckets } = this.coveringStatement(family, at === null);
     const span = last - first + 1n;
-    for (const bucket of this.occupiedBuckets(family)) {
-      // A range of this bucket is shorter than 2^(bucket+1): too short to cover the query?
-      if (1n << BigInt(bucket + 1) <= span) continue;
+    const firstKey = ipKey(first);
+    const lastKey = ipKey(last);
+    const params: unknown[] = [];
+    for (const bucket of buckets) {
+      // A range of this bucket is shorter than 2^(bucket+1), so it starts within that reach
+      // of the query's end; a bucket too short to cover the query gets an empty seek (-1).
       const reach = (1n << BigInt(bucket + 1)) - 1n;
       const low = last > reach ? last - reach : 0n;
-      for (const row of this.coveringStmt.iterate({ family, bucket, low: ipKey(low), first: ipKey(first), last: ipKey(last), at })) {
-        out.push(rowToObject(row));
-      }
+      params.push(reach < span ? -1 : bucket, ipKey(low), firstKey, lastKey);
+      if (at !== null) params.push(at, at);
     }
-    return out;
+    return stmt.all(...params).map((row) => rowToObject(row));
   }
 
   /** Networks lying inside [first, last] (the range itself included), at most `limit`. */
