@@ -49,7 +49,7 @@ export class LookupService {
   private indexImportId: number;
   private refreshing: Promise<boolean> | null = null;
   private readonly handleCache = new Map<string, StoredObject | null>();
-  private memberCache: { importId: number; byRef: ReadonlyMap<string, StoredObject> } | null = null;
+  private memberCache: { byRef: ReadonlyMap<string, StoredObject> } | null = null;
   private snapshotCache: { importId: number; bySource: ReadonlyMap<string, SnapshotRow[]> } | null = null;
   private readonly rebuild: IndexBuilder;
   private readonly now: () => number;
@@ -109,6 +109,11 @@ export class LookupService {
 
   // ---- time -------------------------------------------------------------------------
 
+  /** Drops every cache made before the newest import (searches call it; lookups do through resolveWhen). */
+  syncWithStore(): void {
+    this.snapshotsBySource();
+  }
+
   /**
    * Snapshots per source (oldest first, sources in source order), re-read together with
    * the range buckets whenever an import has committed since.
@@ -118,6 +123,7 @@ export class LookupService {
     if (!this.snapshotCache || this.snapshotCache.importId !== id) {
       this.ranges.invalidate();
       this.handleCache.clear();
+      this.memberCache = null;
       const grouped = new Map<string, SnapshotRow[]>();
       for (const r of this.objects.snapshots()) {
         const list = grouped.get(r.source) ?? [];
@@ -255,7 +261,7 @@ export class LookupService {
   resolveHandle(handle: string, classes: readonly string[], at: StoreAsOf): StoredObject | null {
     const key = handle.toUpperCase();
     if (at === null) {
-      this.snapshotsBySource();
+      // Every query passes resolveWhen first, which empties this cache after an import.
       const id = `${key}\0${classes.join(',')}`;
       const hit = this.handleCache.get(id);
       if (hit !== undefined) return hit;
@@ -288,7 +294,7 @@ export class LookupService {
    * the current one is kept until the next import, a past one is read when asked.
    */
   private membersAt(at: StoreAsOf): ReadonlyMap<string, StoredObject> {
-    if (at === null && this.memberCache && this.memberCache.importId === this.objects.lastImportId()) return this.memberCache.byRef;
+    if (at === null && this.memberCache) return this.memberCache.byRef;
     const byRef = new Map<string, StoredObject>();
     for (const member of this.objects.ofClass('member', at)) {
       for (const name of ['org', 'opaque-id']) {
@@ -296,7 +302,7 @@ export class LookupService {
         if (ref && !byRef.has(ref)) byRef.set(ref, member);
       }
     }
-    if (at === null) this.memberCache = { importId: this.objects.lastImportId(), byRef };
+    if (at === null) this.memberCache = { byRef };
     return byRef;
   }
 

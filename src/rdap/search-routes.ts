@@ -79,6 +79,7 @@ export function registerRdapSearchRoutes(app: FastifyInstance, deps: RdapDeps): 
   ): FastifyReply {
     let page: PageRequest;
     let result: SearchPage;
+    deps.service.syncWithStore();
     try {
       page = pageRequest(request);
       result = run(page);
