@@ -6,7 +6,7 @@ import type { StoredObject } from '../model/types.js';
 import { parseIp } from '../net/ip.js';
 import { ANONYMOUS } from '../policy/access.js';
 import type { LookupService, When } from '../query/service.js';
-import type { NotFound, Outcome } from '../query/types.js';
+import type { AsOf, NotFound, Outcome } from '../query/types.js';
 import { lacakVersion } from '../version.js';
 import { TEXT, pickLang, type Lang } from './messages.js';
 import { ResponseBuilder, renderAutnum, renderDomain, renderEntity, renderError, renderHelp, renderIpNetwork, type RdapContext } from './render.js';
@@ -87,7 +87,7 @@ export function registerRdapRoutes(app: FastifyInstance, deps: RdapDeps): void {
    * Maps a service outcome to HTTP: ok → 200 with the rendered body, a user error → 400,
    * not found → 404 saying why, another registry's space → 301 (never for ?at queries).
    */
-  function answer<T>(
+  function answer<T extends { readonly asOf: AsOf }>(
     request: FastifyRequest,
     reply: FastifyReply,
     outcome: Outcome<T>,
@@ -104,10 +104,10 @@ export function registerRdapRoutes(app: FastifyInstance, deps: RdapDeps): void {
       const lang = pickLang(request.headers['accept-language']);
       return sendRdapError(deps, request, reply, 404, [notFoundText(lang, outcome.notFound)]);
     }
-    const at = outcome.kind === 'ok' && 'asOf' in (outcome.value as object) ? (outcome.value as { asOf: { requested: boolean; instant: number } }).asOf : null;
-    const b = new ResponseBuilder(rdapContext(deps, request, at && at.requested ? at.instant : null));
-    const body = render(b, outcome.value);
-    return sendRdap(reply, 200, b.finish(body, (outcome.value as { asOf?: Parameters<ResponseBuilder['finish']>[1] }).asOf ?? null));
+    const { asOf } = outcome.value;
+    // Contacts are resolved at the same instant as the resource they belong to.
+    const b = new ResponseBuilder(rdapContext(deps, request, asOf.requested ? asOf.instant : null));
+    return sendRdap(reply, 200, b.finish(render(b, outcome.value), asOf));
   }
 
   const bootstrapRedirect = (request: FastifyRequest, kind: 'ip' | 'autnum', key: string) => (): string | null => {
