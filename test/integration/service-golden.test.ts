@@ -112,7 +112,9 @@ describe('query service on the sample registry', () => {
     expect(byOrg.kind).toBe('ok');
     if (byOrg.kind !== 'ok') return;
     expect(byOrg.value.objects.map((o) => o.key)).toContain('198.51.100.0 - 198.51.100.95');
-    expect(byOrg.value.objects.every((o) => o.references.length >= 0)).toBe(true);
+    expect(byOrg.value.objects.every((o) => o.attributes.some(([n, v]) => n === 'org' && v.toUpperCase().includes('ORG-CJN1-IDNIC')))).toBe(true);
+    const byMaintainer = service.inverse('mnt-by', 'maint-id-contohnet');
+    expect(byMaintainer.kind === 'ok' && byMaintainer.value.objects.length).toBeGreaterThan(3);
   });
 
   it('lists less and more specific networks', () => {
