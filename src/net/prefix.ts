@@ -91,10 +91,6 @@ export function singlePrefix(range: IpRange): Cidr | null {
   return { family: range.family, start: range.start, length: FAMILY_BITS[range.family] - (size.toString(2).length - 1) };
 }
 
-export function rangeSize(range: IpRange): bigint {
-  return range.end - range.start + 1n;
-}
-
 export function formatCidr(cidr: Cidr): string {
   return `${formatIp(cidr.family, cidr.start)}/${cidr.length}`;
 }

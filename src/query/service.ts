@@ -459,12 +459,6 @@ export class LookupService {
     return up ? [up] : [];
   }
 
-  /** Whether the registry manages the address (for front ends that must refer elsewhere). */
-  spaceOf(address: IpAddress, at: StoreAsOf): NotFound | { kind: 'managed' } {
-    const covering = this.ranges.covering(address.family, address.value, address.value, at);
-    if (covering.some((o) => this.rule.isManagedMarker(o.source, upper(firstValue(o, 'org'))))) return { kind: 'managed' };
-    return this.classifyUnheld({ family: address.family, start: address.value, end: address.value }, covering);
-  }
 }
 
 function upper(value: string | undefined): string | null {

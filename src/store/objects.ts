@@ -14,13 +14,6 @@ export interface SnapshotRow {
   readonly importId: number;
 }
 
-export interface ImportRecord {
-  readonly id: number;
-  readonly snapshotAt: number;
-  readonly format: string;
-  readonly files: readonly { name: string; sha256: string; bytes: number }[];
-  readonly finishedAt: number | null;
-}
 
 export class ObjectStore {
   private readonly byKeyStmt;
@@ -33,9 +26,7 @@ export class ObjectStore {
   private readonly ofClassStmt;
   private readonly allAtStmt;
   private readonly snapshotsStmt;
-  private readonly importStmt;
   private readonly lastImportStmt;
-  private readonly versionsStmt;
 
   constructor(readonly database: Db) {
     const db = database;
@@ -69,13 +60,7 @@ export class ObjectStore {
     this.snapshotsStmt = db.prepare<[], { source: string; class: string; at: number; import_id: number }>(
       'SELECT source, class, at, import_id FROM snapshots ORDER BY at',
     );
-    this.importStmt = db.prepare<[number], { id: number; snapshot_at: number; format: string; files: string; finished_at: number | null }>(
-      'SELECT id, snapshot_at, format, files, finished_at FROM imports WHERE id = ?',
-    );
     this.lastImportStmt = db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM imports WHERE finished_at IS NOT NULL');
-    this.versionsStmt = db.prepare<[string, string], ObjectRow>(
-      `SELECT ${COLUMNS} FROM objects o WHERE o.class = ? AND o.key = ? ORDER BY o.valid_from, o.id`,
-    );
   }
 
   byId(id: number): StoredObject | null {
@@ -116,20 +101,11 @@ export class ObjectStore {
     for (const row of this.allAtStmt.iterate({ at })) yield rowToObject(row);
   }
 
-  /** Every stored version of one object, oldest first (all sources). */
-  versions(className: string, key: string): StoredObject[] {
-    return this.versionsStmt.all(className, key).map((r) => rowToObject(r));
-  }
 
   snapshots(): SnapshotRow[] {
     return this.snapshotsStmt.all().map((r) => ({ source: r.source, className: r.class, at: r.at, importId: r.import_id }));
   }
 
-  importRecord(id: number): ImportRecord | null {
-    const r = this.importStmt.get(id);
-    if (!r) return null;
-    return { id: r.id, snapshotAt: r.snapshot_at, format: r.format, files: JSON.parse(r.files), finishedAt: r.finished_at };
-  }
 
   /** The newest finished import: changes exactly when an import commits. */
   lastImportId(): number {

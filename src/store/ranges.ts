@@ -17,18 +17,12 @@ const VALID_AT = `((@at IS NULL AND valid_to IS NULL) OR (@at IS NOT NULL AND va
 const COLUMNS = `id, source, class, key, valid_from, valid_to, import_id, attributes, netname, status, org, family, first, last, asn_first, asn_last, file, line`;
 
 export class RangeStore {
-  private readonly coveringStmt;
   private readonly insideStmt;
   private readonly bucketProbe;
   private buckets: Map<Family, number[]> | null = null;
   private readonly coveringCache = new Map<string, { stmt: Statement<unknown[], ObjectRow>; buckets: number[] }>();
 
   constructor(private readonly db: Db) {
-    this.coveringStmt = db.prepare<Record<string, unknown>, ObjectRow>(
-      `SELECT ${COLUMNS} FROM objects
-        WHERE family = @family AND bucket = @bucket AND first >= @low AND first <= @first AND last >= @last
-          AND class IN ('inetnum', 'inet6num') AND ${VALID_AT}`,
-    );
     this.insideStmt = db.prepare<Record<string, unknown>, ObjectRow>(
       `SELECT ${COLUMNS} FROM objects
         WHERE family = @family AND bucket = @bucket AND first >= @first AND first <= @last AND last <= @last
