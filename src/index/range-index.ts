@@ -1,7 +1,8 @@
 // "Which network holds this address" for current data, answered from memory (STYLE §7,
 // guideline 7): nested and overlapping ranges are flattened once, at build time, into
-// sorted disjoint segments that each carry their answer, so a lookup is one binary
-// search whatever the nesting depth. SQL keeps history, chains and searches.
+// sorted disjoint segments that each carry their answer (the chain of covering networks),
+// so a lookup is one binary search whatever the nesting depth. SQL keeps history and
+// searches.
 import { parseIp, parseIpv4Fast, type Family, type IpAddress } from '../net/ip.js';
 import { compareSpecificityParts } from './specificity.js';
 
@@ -12,6 +13,8 @@ export interface RangeIndex {
   lookupIpv4(value: number): number;
   /** Parses a string address: holder id, -1 if none, -2 if not an address. */
   lookupText(text: string): number;
+  /** Version ids of every network covering the address, most specific (the holder) first. */
+  chain(address: IpAddress): number[];
   /** Ranges added, both families. */
   readonly networks: number;
   /** Segments, both families, holes included. */
@@ -25,17 +28,20 @@ export interface RangeIndex {
 /** A built index as plain typed arrays: what a worker thread transfers back. */
 export interface RangeIndexData {
   readonly v4Starts: Uint32Array;
-  readonly v4Ids: Float64Array;
+  readonly v4Nodes: Int32Array;
   readonly v4Buckets: Uint32Array;
   readonly v6Keys: Float64Array;
-  readonly v6Ids: Float64Array;
+  readonly v6Nodes: Int32Array;
+  readonly nodeIds: Float64Array;
+  readonly nodeParents: Int32Array;
   readonly networks: number;
 }
 
 export function rangeIndexFromData(data: RangeIndexData): RangeIndex {
   return new SegmentIndex(
-    { starts: data.v4Starts, ids: data.v4Ids, buckets: data.v4Buckets },
-    { keys: data.v6Keys, ids: data.v6Ids },
+    { starts: data.v4Starts, nodes: data.v4Nodes, buckets: data.v4Buckets },
+    { keys: data.v6Keys, nodes: data.v6Nodes },
+    { ids: data.nodeIds, parents: data.nodeParents },
     data.networks,
   );
 }
@@ -43,7 +49,8 @@ export function rangeIndexFromData(data: RangeIndexData): RangeIndex {
 /** The buffers to list as transferables when posting RangeIndexData. */
 export function rangeIndexBuffers(data: RangeIndexData): ArrayBuffer[] {
   // Two arrays may share one buffer; a buffer listed twice cannot be transferred.
-  return [...new Set([data.v4Starts, data.v4Ids, data.v4Buckets, data.v6Keys, data.v6Ids].map((a) => a.buffer as ArrayBuffer))];
+  const arrays = [data.v4Starts, data.v4Nodes, data.v4Buckets, data.v6Keys, data.v6Nodes, data.nodeIds, data.nodeParents];
+  return [...new Set(arrays.map((a) => a.buffer as ArrayBuffer))];
 }
 
 const NO_HOLDER = -1;
@@ -88,7 +95,10 @@ export class RangeIndexBuilder {
   }
 
   build(): RangeIndex {
-    return new SegmentIndex(this.buildIpv4(), this.buildIpv6(), this.v4Count + this.v6Count);
+    const chains = new ChainNodes();
+    const v4 = this.buildIpv4(chains);
+    const v6 = this.buildIpv6(chains);
+    return new SegmentIndex(v4, v6, { ids: Float64Array.from(chains.ids), parents: Int32Array.from(chains.parents) }, this.v4Count + this.v6Count);
   }
 
   private addIpv4(id: number, start: Uint8Array, end: Uint8Array, rank: number): void {
@@ -135,7 +145,7 @@ export class RangeIndexBuilder {
     this.v6Count++;
   }
 
-  private buildIpv4(): Ipv4Segments {
+  private buildIpv4(chains: ChainNodes): Ipv4Segments {
     const n = this.v4Count;
     const start = this.v4Start.subarray(0, n);
     const end = this.v4End;
@@ -147,7 +157,7 @@ export class RangeIndexBuilder {
     const byStart = radixSortIndices(start);
     const sortedStart = new Float64Array(n);
     for (let k = 0; k < n; k++) sortedStart[k] = start[byStart[k]!]!;
-    const flat = sweep(sortedStart, byStart, end, IPV4_MAX, best, id);
+    const flat = sweep(sortedStart, byStart, end, IPV4_MAX, best, id, chains);
 
     const starts = Uint32Array.from(flat.starts.subarray(0, flat.count));
     // Where each /16 begins in `starts`: the search then runs over the few segments of
@@ -161,10 +171,10 @@ export class RangeIndexBuilder {
       buckets[b] = s;
     }
     buckets[IPV4_BUCKETS] = flat.count - 1;
-    return { starts, ids: flat.ids.slice(0, flat.count), buckets };
+    return { starts, nodes: flat.nodes.slice(0, flat.count), buckets };
   }
 
-  private buildIpv6(): Ipv6Segments {
+  private buildIpv6(chains: ChainNodes): Ipv6Segments {
     const n = this.v6Count;
     const w = this.v6Words;
     const id = this.v6Id;
@@ -216,7 +226,7 @@ export class RangeIndexBuilder {
     }
     const last = coords.length - 1;
     for (const i of endsAtMax) cEnd[i] = last;
-    const flat = sweep(sortedStart, byStart, cEnd, last, best, id);
+    const flat = sweep(sortedStart, byStart, cEnd, last, best, id, chains);
 
     const keys = new Float64Array(flat.count * 3);
     for (let k = 0; k < flat.count; k++) {
@@ -225,13 +235,13 @@ export class RangeIndexBuilder {
       keys[k * 3 + 1] = Number(BigInt.asUintN(48, v >> 32n));
       keys[k * 3 + 2] = Number(BigInt.asUintN(32, v));
     }
-    return { keys, ids: flat.ids.slice(0, flat.count) };
+    return { keys, nodes: flat.nodes.slice(0, flat.count) };
   }
 }
 
 interface Ipv4Segments {
   readonly starts: Uint32Array;
-  readonly ids: Float64Array;
+  readonly nodes: Int32Array;
   /** buckets[b]: the segment holding address b << 16; buckets[65536]: the last segment. */
   readonly buckets: Uint32Array;
 }
@@ -243,26 +253,50 @@ interface Ipv6Segments {
    * (measured a little faster than bigint halves in a BigUint64Array).
    */
   readonly keys: Float64Array;
+  readonly nodes: Int32Array;
+}
+
+interface ChainTable {
+  /** Network version id of each chain node. */
   readonly ids: Float64Array;
+  /** The node of the next less specific network, or -1. */
+  readonly parents: Int32Array;
 }
 
 interface Flattened {
   readonly starts: Float64Array;
-  readonly ids: Float64Array;
+  /** Chain node of each segment (see ChainNodes), -1 for a hole. */
+  readonly nodes: Int32Array;
   readonly count: number;
 }
 
 /**
- * Flattens ranges into segments covering [0, max], each with the id of the best
- * covering range (-1 for a hole), adjacent equal answers merged. `sortedStart` and
- * `byStart` list the ranges by start; `best` lists them in specificity order, and a
- * range's position in `best` is its priority in the heap.
+ * The chains of covering networks, shared as a tree: node k stands for network
+ * `ids[k]` followed by the chain of node `parents[k]` (-1: nothing less specific). Each
+ * segment points at the node of its most specific network, so a segment's whole chain is
+ * a walk up the parents, and nested ranges share every node above their own.
+ */
+class ChainNodes {
+  ids: number[] = [];
+  parents: number[] = [];
+
+  add(id: number, parent: number): number {
+    this.ids.push(id);
+    this.parents.push(parent);
+    return this.ids.length - 1;
+  }
+}
+
+/**
+ * Flattens ranges into segments covering [0, max], each pointing at the chain of the
+ * ranges covering it, most specific first (-1 for a hole); adjacent segments with the
+ * same chain are merged. `sortedStart` and `byStart` list the ranges by start; `best`
+ * lists them in specificity order, and a range's position in `best` is its priority.
  *
- * The heap holds every range that has started; ranges that have ended are dropped only
- * when they reach the top (lazy deletion). A buried expired range is harmless: the top
- * is checked to cover the point, and it beats everything below it. The answer can only
- * change where a range starts or where the current top ends, so each step either
- * pushes or pops and the whole sweep is O(n log n).
+ * The ranges covering the current point are kept in priority order with, beside each,
+ * the chain node of it and everything after it. Registry ranges nest, so a new range
+ * usually goes in first and only its own node is new: the sweep is O(n · depth). Every
+ * step changes the set of covering ranges, so a new segment always has a new chain.
  */
 function sweep(
   sortedStart: Float64Array,
@@ -271,9 +305,9 @@ function sweep(
   max: number,
   best: Uint32Array,
   id: Float64Array,
+  chains: ChainNodes,
 ): Flattened {
   const n = byStart.length;
-  // Laid out by heap priority and by start so that the loop below reads them directly.
   const endByPriority = new Float64Array(n);
   const idByPriority = new Float64Array(n);
   const priority = new Uint32Array(n);
@@ -285,62 +319,59 @@ function sweep(
   }
   const priorityAtStart = new Uint32Array(n);
   for (let k = 0; k < n; k++) priorityAtStart[k] = priority[byStart[k]!]!;
-  const heap = new Uint32Array(n);
-  let heapSize = 0;
 
+  const active: number[] = [];
+  const suffix: number[] = [];
   // Each step adds at most one segment and there are at most 2n steps, plus the first hole.
   const starts = new Float64Array(2 * n + 1);
-  const ids = new Float64Array(2 * n + 1);
-  starts[0] = 0;
-  ids[0] = NO_HOLDER;
-  let count = 1;
-  let answer = NO_HOLDER;
-
+  const nodes = new Int32Array(2 * n + 1);
+  let count = 0;
+  let answer = -2;
   let next = 0;
-  let point = n > 0 ? sortedStart[0]! : Infinity;
-  while (point !== Infinity) {
+  let point = 0;
+  for (;;) {
+    // Positions up to `dirty` have a changed suffix and need a new node; those after it
+    // keep theirs, which is how chains share nodes.
+    let dirty = -1;
+    for (let k = active.length - 1; k >= 0; k--) {
+      if (endByPriority[active[k]!]! < point) {
+        active.splice(k, 1);
+        suffix.splice(k, 1);
+        // Positions after k moved down by one.
+        if (dirty >= k) dirty--;
+        dirty = Math.max(dirty, k - 1);
+      }
+    }
     while (next < n && sortedStart[next]! <= point) {
       const p = priorityAtStart[next++]!;
-      let i = heapSize++;
-      while (i > 0) {
-        const parent = (i - 1) >> 1;
-        if (heap[parent]! <= p) break;
-        heap[i] = heap[parent]!;
-        i = parent;
-      }
-      heap[i] = p;
+      let at = 0;
+      while (at < active.length && active[at]! < p) at++;
+      active.splice(at, 0, p);
+      suffix.splice(at, 0, -1);
+      if (dirty >= at) dirty++;
+      dirty = Math.max(dirty, at);
     }
-    while (heapSize > 0 && endByPriority[heap[0]!]! < point) {
-      const p = heap[--heapSize]!;
-      let i = 0;
-      for (;;) {
-        let child = 2 * i + 1;
-        if (child >= heapSize) break;
-        if (child + 1 < heapSize && heap[child + 1]! < heap[child]!) child++;
-        if (heap[child]! >= p) break;
-        heap[i] = heap[child]!;
-        i = child;
-      }
-      heap[i] = p;
+    for (let k = dirty; k >= 0; k--) {
+      suffix[k] = chains.add(idByPriority[active[k]!]!, k + 1 < active.length ? suffix[k + 1]! : -1);
     }
 
-    const holder = heapSize > 0 ? idByPriority[heap[0]!]! : NO_HOLDER;
-    if (holder !== answer) {
-      // Points only grow, so the one segment that can share a start is the initial hole.
-      if (point === 0) count = 0;
+    const node = active.length > 0 ? suffix[0]! : -1;
+    if (node !== answer) {
       starts[count] = point;
-      ids[count++] = holder;
-      answer = holder;
+      nodes[count++] = node;
+      answer = node;
     }
 
-    point = next < n ? sortedStart[next]! : Infinity;
-    if (heapSize > 0) {
+    let following = next < n ? sortedStart[next]! : Infinity;
+    for (const p of active) {
       // At the top of the address space there is no end + 1 to stop at.
-      const topEnd = endByPriority[heap[0]!]!;
-      if (topEnd < max && topEnd + 1 < point) point = topEnd + 1;
+      const e = endByPriority[p]!;
+      if (e < max && e + 1 < following) following = e + 1;
     }
+    if (following === Infinity) break;
+    point = following;
   }
-  return { starts, ids, count };
+  return { starts, nodes, count };
 }
 
 class SegmentIndex implements RangeIndex {
@@ -348,46 +379,74 @@ class SegmentIndex implements RangeIndex {
   readonly segments: number;
   readonly memoryBytes: number;
   private readonly v4Starts: Uint32Array;
-  private readonly v4Ids: Float64Array;
+  private readonly v4Nodes: Int32Array;
   private readonly v4Buckets: Uint32Array;
   private readonly v6Keys: Float64Array;
-  private readonly v6Ids: Float64Array;
+  private readonly v6Nodes: Int32Array;
   private readonly v6Last: number;
+  private readonly nodeIds: Float64Array;
+  private readonly nodeParents: Int32Array;
 
-  constructor(v4: Ipv4Segments, v6: Ipv6Segments, networks: number) {
+  constructor(v4: Ipv4Segments, v6: Ipv6Segments, chains: ChainTable, networks: number) {
     this.v4Starts = v4.starts;
-    this.v4Ids = v4.ids;
+    this.v4Nodes = v4.nodes;
     this.v4Buckets = v4.buckets;
     this.v6Keys = v6.keys;
-    this.v6Ids = v6.ids;
-    this.v6Last = v6.ids.length - 1;
+    this.v6Nodes = v6.nodes;
+    this.v6Last = v6.nodes.length - 1;
+    this.nodeIds = chains.ids;
+    this.nodeParents = chains.parents;
     this.networks = networks;
-    this.segments = v4.ids.length + v6.ids.length;
-    this.memoryBytes =
-      v4.starts.byteLength + v4.ids.byteLength + v4.buckets.byteLength + v6.keys.byteLength + v6.ids.byteLength;
+    this.segments = v4.nodes.length + v6.nodes.length;
+    this.memoryBytes = [v4.starts, v4.nodes, v4.buckets, v6.keys, v6.nodes, chains.ids, chains.parents].reduce((sum, a) => sum + a.byteLength, 0);
   }
 
   toData(): RangeIndexData {
     return {
       v4Starts: this.v4Starts,
-      v4Ids: this.v4Ids,
+      v4Nodes: this.v4Nodes,
       v4Buckets: this.v4Buckets,
       v6Keys: this.v6Keys,
-      v6Ids: this.v6Ids,
+      v6Nodes: this.v6Nodes,
+      nodeIds: this.nodeIds,
+      nodeParents: this.nodeParents,
       networks: this.networks,
     };
   }
 
   lookup(address: IpAddress): number {
-    if (address.family === 4) {
-      const v = address.value;
-      if (v < 0n || v > 0xffff_ffffn) throw new RangeError('IPv4 address out of range');
-      return this.lookupIpv4(Number(v));
-    }
-    return this.lookupIpv6(address.value);
+    const node = this.nodeOf(address);
+    return node < 0 ? NO_HOLDER : this.nodeIds[node]!;
   }
 
   lookupIpv4(value: number): number {
+    const node = this.ipv4Node(value);
+    return node < 0 ? NO_HOLDER : this.nodeIds[node]!;
+  }
+
+  lookupText(text: string): number {
+    const v4 = parseIpv4Fast(text);
+    if (v4 >= 0) return this.lookupIpv4(v4);
+    const address = parseIp(text);
+    return address === null ? NOT_AN_ADDRESS : this.lookup(address);
+  }
+
+  chain(address: IpAddress): number[] {
+    const out: number[] = [];
+    for (let node = this.nodeOf(address); node >= 0; node = this.nodeParents[node]!) out.push(this.nodeIds[node]!);
+    return out;
+  }
+
+  private nodeOf(address: IpAddress): number {
+    if (address.family === 4) {
+      const v = address.value;
+      if (v < 0n || v > 0xffff_ffffn) throw new RangeError('IPv4 address out of range');
+      return this.ipv4Node(Number(v));
+    }
+    return this.ipv6Node(address.value);
+  }
+
+  private ipv4Node(value: number): number {
     if (value >>> 0 !== value) throw new RangeError(`not an unsigned 32-bit address: ${value}`);
     const starts = this.v4Starts;
     // Segments cover the whole space from 0, so the last one starting at or before the
@@ -400,17 +459,10 @@ class SegmentIndex implements RangeIndex {
       if (starts[mid]! <= value) lo = mid;
       else hi = mid - 1;
     }
-    return this.v4Ids[lo]!;
+    return this.v4Nodes[lo]!;
   }
 
-  lookupText(text: string): number {
-    const v4 = parseIpv4Fast(text);
-    if (v4 >= 0) return this.lookupIpv4(v4);
-    const address = parseIp(text);
-    return address === null ? NOT_AN_ADDRESS : this.lookup(address);
-  }
-
-  private lookupIpv6(value: bigint): number {
+  private ipv6Node(value: bigint): number {
     if (value < 0n || value > IPV6_MAX) throw new RangeError('IPv6 address out of range');
     const a = Number(value >> 80n);
     const b = Number(BigInt.asUintN(48, value >> 32n));
@@ -425,7 +477,7 @@ class SegmentIndex implements RangeIndex {
       if (ka < a || (ka === a && (keys[k + 1]! < b || (keys[k + 1] === b && keys[k + 2]! <= c)))) lo = mid;
       else hi = mid - 1;
     }
-    return this.v6Ids[lo]!;
+    return this.v6Nodes[lo]!;
   }
 }
 

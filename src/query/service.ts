@@ -49,6 +49,8 @@ export class LookupService {
   private indexImportId: number;
   private refreshing: Promise<boolean> | null = null;
   private readonly handleCache = new Map<string, StoredObject | null>();
+  /** Current network versions by id, for chains read from the index. */
+  private readonly networkCache = new Map<number, StoredObject>();
   private memberCache: { byRef: ReadonlyMap<string, StoredObject> } | null = null;
   private snapshotCache: { importId: number; bySource: ReadonlyMap<string, SnapshotRow[]> } | null = null;
   private readonly rebuild: IndexBuilder;
@@ -123,6 +125,7 @@ export class LookupService {
     if (!this.snapshotCache || this.snapshotCache.importId !== id) {
       this.ranges.invalidate();
       this.handleCache.clear();
+      this.networkCache.clear();
       this.memberCache = null;
       const grouped = new Map<string, SnapshotRow[]>();
       for (const r of this.objects.snapshots()) {
@@ -218,10 +221,9 @@ export class LookupService {
     const resolved = this.resolveWhen<IpAnswer>(when);
     if (!resolved.ok) return resolved.error;
     const { asOf, at } = resolved;
-    const covering = this.coveringNetworks(range, at);
-    const chain = covering.filter((o) => !this.isPlaceholder(o));
+    const chain = this.chainFromIndex(range, at) ?? this.coveringNetworks(range, at).filter((o) => !this.isPlaceholder(o));
     const holder = chain[0];
-    if (!holder) return { kind: 'notFound', notFound: this.classifyUnheld(range, covering), asOf };
+    if (!holder) return { kind: 'notFound', notFound: this.classifyUnheld(range, this.coveringNetworks(range, at)), asOf };
     const organisation = this.orgOf(holder, at);
     const member = this.responsibleMember(chain, at);
     const subAllocation = this.subAllocation(chain, member);
@@ -240,6 +242,28 @@ export class LookupService {
         abuse: this.abuseContact(chain, at),
       },
     };
+  }
+
+  /**
+   * The chain of a current single address from the in-memory index, when the index
+   * reflects the newest import (resolveWhen has just checked it); null: ask SQL.
+   */
+  private chainFromIndex(range: IpRange, at: StoreAsOf): StoredObject[] | null {
+    if (at !== null || range.start !== range.end || this.snapshotCache?.importId !== this.indexImportId) return null;
+    const chain: StoredObject[] = [];
+    for (const id of this.index.chain({ family: range.family, value: range.start })) {
+      let network = this.networkCache.get(id);
+      if (network === undefined) {
+        const found = this.objects.byId(id);
+        // A version the index names is gone only if the database changed under it: ask SQL.
+        if (!found) return null;
+        if (this.networkCache.size >= 200_000) this.networkCache.clear();
+        this.networkCache.set(id, found);
+        network = found;
+      }
+      chain.push(network);
+    }
+    return chain;
   }
 
   private classifyUnheld(range: IpRange, covering: readonly StoredObject[]): NotFound {

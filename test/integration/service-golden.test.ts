@@ -2,11 +2,12 @@
 // (test/fixtures/golden/sample-holders.json): holder, member, sub-allocation, abuse contact.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { formatIp } from '../../src/net/ip.js';
 import { LookupService } from '../../src/query/service.js';
 import { buildSampleRegistry } from '../../src/sample.js';
 import { openRegistryDb, type Db } from '../../src/store/db.js';
+import { RangeStore } from '../../src/store/ranges.js';
 import { ROOT, SAMPLE_DIR, quietLog, tempDir, testConfig } from '../helpers/registry.js';
 
 interface GoldenCase {
@@ -68,6 +69,39 @@ describe('query service on the sample registry', () => {
     });
     // The in-memory index must name the same holder as the SQL path for current data.
     if (c.at === null) expect(service.holderId(formatIp(a.query.range.family, a.query.range.start))).toBe(a.holder.id);
+  });
+
+  it('answers current addresses from the in-memory chain, the same as SQL answers them', () => {
+    const covering = vi.spyOn(RangeStore.prototype, 'covering');
+    // Every address where some network starts or ends, and its neighbours: where chains change.
+    const probes = new Set<string>();
+    for (const o of db.prepare<[], { family: 4 | 6; first: Buffer; last: Buffer }>(
+      "SELECT family, first, last FROM objects WHERE valid_to IS NULL AND class IN ('inetnum', 'inet6num')",
+    ).all()) {
+      const first = BigInt(`0x${o.first.toString('hex')}`);
+      const last = BigInt(`0x${o.last.toString('hex')}`);
+      const max = o.family === 4 ? 0xffff_ffffn : (1n << 128n) - 1n;
+      for (const v of [first - 1n, first, last, last + 1n]) if (v >= 0n && v <= max) probes.add(formatIp(o.family, v));
+    }
+    expect(probes.size).toBeGreaterThan(50);
+    const summary = (outcome: ReturnType<LookupService['lookupAddress']>) =>
+      outcome.kind === 'ok'
+        ? {
+            chain: outcome.value.chain.map((o) => o.id),
+            member: outcome.value.member?.network.id ?? null,
+            subAllocation: outcome.value.subAllocation?.id ?? null,
+            abuse: outcome.value.abuse?.mailbox ?? null,
+          }
+        : outcome.kind;
+    for (const address of probes) {
+      covering.mockClear();
+      const fromIndex = summary(service.lookupAddress(address));
+      // A hit never runs a SQL range query (DESIGN §6); only a miss asks SQL why.
+      if (fromIndex !== 'notFound') expect(covering, address).not.toHaveBeenCalled();
+      // An instant after the last snapshot reads the same data through SQL.
+      expect(fromIndex, address).toEqual(summary(service.lookupAddress(address, { at: '2099-01-01T00:00:00Z' })));
+    }
+    covering.mockRestore();
   });
 
   it('says whose legal-request desk handles port-level (CGNAT) questions', () => {

@@ -11,10 +11,15 @@ const V4_MAX = FAMILY_MAX[4];
 const V6_MAX = FAMILY_MAX[6];
 const DOC_V6 = 0x2001_0db8n << 96n;
 
-function bruteForce(ranges: readonly RankedRange[], family: Family, address: bigint): number {
+/** Ids of every range covering the address, best first: the chain the index must give. */
+function bruteForceChain(ranges: readonly RankedRange[], family: Family, address: bigint): number[] {
   const covering = ranges.filter((r) => r.family === family && r.start <= address && address <= r.end);
   covering.sort(compareSpecificity);
-  return covering[0]?.id ?? -1;
+  return covering.map((r) => r.id);
+}
+
+function bruteForce(ranges: readonly RankedRange[], family: Family, address: bigint): number {
+  return bruteForceChain(ranges, family, address)[0] ?? -1;
 }
 
 function buildIndex(ranges: readonly RankedRange[]): RangeIndex {
@@ -39,9 +44,10 @@ function range(id: number, family: Family, start: bigint | string, end: bigint |
   };
 }
 
-/** Every way the index answers for one address must give the same holder. */
+/** Every way the index answers for one address must give the same holder, also the chain's first. */
 function lookupAll(index: RangeIndex, family: Family, address: bigint): number {
   const answer = index.lookup({ family, value: address });
+  expect(index.chain({ family, value: address })[0] ?? -1).toBe(answer);
   if (family === 4) expect(index.lookupIpv4(Number(address))).toBe(answer);
   expect(index.lookupText(formatIp(family, address))).toBe(answer);
   return answer;
@@ -173,10 +179,11 @@ function expectedSegments(ranges: readonly RankedRange[], family: Family): numbe
     points.add(r.start);
     if (r.end < FAMILY_MAX[family]) points.add(r.end + 1n);
   }
+  // A segment ends where the chain of covering ranges changes, not only its holder.
   let segments = 0;
-  let previous: number | undefined;
+  let previous: string | undefined;
   for (const point of [...points].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const answer = bruteForce(ranges, family, point);
+    const answer = bruteForceChain(ranges, family, point).join(',');
     if (answer !== previous) segments++;
     previous = answer;
   }
@@ -194,6 +201,11 @@ function checkAgainstBruteForce(ranges: readonly RankedRange[], probes: Record<F
       const actual = lookupAll(index, family, address);
       if (actual !== expected) {
         throw new Error(`${formatIp(family, address)}: index says ${actual}, brute force ${expected} (${count} ranges)`);
+      }
+      const chain = index.chain({ family, value: address }).join(',');
+      const expectedChain = bruteForceChain(ranges, family, address).join(',');
+      if (chain !== expectedChain) {
+        throw new Error(`${formatIp(family, address)}: index chain ${chain}, brute force ${expectedChain} (${count} ranges)`);
       }
     }
   }
@@ -398,11 +410,16 @@ describe('RangeIndex edge cases', () => {
     ]);
   });
 
-  it('merges adjacent segments that give the same answer', () => {
-    // 192.0.2.50, where the larger range starts, changes nothing: no segment starts there.
+  it('starts a segment where the chain changes, also where the holder stays the same', () => {
+    // At 192.0.2.50 the larger range starts: the holder is still 1, but now under 2.
     const index = buildIndex([range(1, 4, '192.0.2.0', '192.0.2.99'), range(2, 4, '192.0.2.50', '192.0.2.199')]);
-    // hole, 1, 2, hole; plus the IPv6 hole
-    expect(index.segments).toBe(5);
+    // hole, 1, 1+2, 2, hole; plus the IPv6 hole
+    expect(index.segments).toBe(6);
+    const chain = (text: string) => index.chain(parseIp(text)!);
+    expect(chain('192.0.2.49')).toEqual([1]);
+    expect(chain('192.0.2.50')).toEqual([1, 2]);
+    expect(chain('192.0.2.100')).toEqual([2]);
+    expect(chain('192.0.2.200')).toEqual([]);
   });
 
   it('parses text: IPv4 fast path, IPv6, surrounding whitespace, and non-addresses', () => {
