@@ -6,6 +6,7 @@ import type { LookupService } from '../query/service.js';
 import { lacakVersion } from '../version.js';
 import type { Bootstrap } from '../rdap/bootstrap.js';
 import { TEXT, pickLang } from '../rdap/messages.js';
+import { EntityCache } from '../rdap/render.js';
 import { registerRdapRoutes, sendRdapError } from '../rdap/routes.js';
 import { registerRdapSearchRoutes } from '../rdap/search-routes.js';
 
@@ -42,7 +43,7 @@ export function buildApp({ config, service, logger, bootstrap }: AppDeps): Fasti
     return { status: 'ready', importId, networks: service.rangeIndex.networks };
   });
 
-  const rdap = { config, service, bootstrap };
+  const rdap = { config, service, bootstrap, entities: new EntityCache() };
   registerRdapRoutes(app, rdap);
   registerRdapSearchRoutes(app, rdap);
 

@@ -64,6 +64,7 @@ export function cidrToRange(cidr: Cidr): IpRange {
 
 /** The fewest CIDR prefixes that exactly cover the range, in address order. */
 export function rangeToCidrs(range: IpRange): Cidr[] {
+  if (range.family === 4) return ipv4RangeToCidrs(range);
   const bits = FAMILY_BITS[range.family];
   const out: Cidr[] = [];
   let start = range.start;
@@ -80,6 +81,20 @@ export function rangeToCidrs(range: IpRange): Cidr[] {
     const next = start + (1n << BigInt(hostBits));
     if (next > FAMILY_MAX[range.family]) break;
     start = next;
+  }
+  return out;
+}
+
+/** The same walk on plain numbers: exact below 2^53, and an answer renders one per request. */
+function ipv4RangeToCidrs(range: IpRange): Cidr[] {
+  const out: Cidr[] = [];
+  const end = Number(range.end);
+  let start = Number(range.start);
+  while (start <= end) {
+    let size = 1;
+    while (size < 0x1_0000_0000 && start % (size * 2) === 0 && start + size * 2 - 1 <= end) size *= 2;
+    out.push({ family: 4, start: BigInt(start), length: 32 - Math.log2(size) });
+    start += size;
   }
   return out;
 }

@@ -20,6 +20,12 @@ export interface Caller {
 
 export const ANONYMOUS: Caller = Object.freeze({ role: 'anonymous' });
 
+/** What makes one caller's view differ from another's: equal keys, equal views (for caches). */
+export function viewKey(caller: Caller): string {
+  if (caller === ANONYMOUS) return 'anonymous';
+  return JSON.stringify([caller.role, caller.org ?? null, caller.maintainers ?? [], caller.caseReference !== undefined, caller.showNotifications === true]);
+}
+
 /** The personal data of a `person` object. */
 export const PERSONAL_ATTRIBUTES: ReadonlySet<string> = new Set(['person', 'address', 'phone', 'fax-no', 'e-mail']);
 

