@@ -11,6 +11,12 @@ type IndexRow = [number, Family, Buffer, Buffer, string, string | null, string |
 
 export interface BuiltIndex {
   readonly index: RangeIndex;
+  /**
+   * Placeholders that mark space this registry manages (its own top-level blocks, its
+   * delegated account): an address no network holds is "not assigned" under one of
+   * these, and someone else's space otherwise.
+   */
+  readonly managed: RangeIndex;
   /** The newest finished import the index reflects. */
   readonly importId: number;
 }
@@ -29,11 +35,12 @@ export function buildIndexFromDb(db: Db, settings: IndexSettings): BuiltIndex {
   return db.transaction(() => {
     const importId = lastImport.get()?.id ?? 0;
     const builder = new RangeIndexBuilder();
+    const managed = new RangeIndexBuilder();
     for (const [id, family, first, last, source, netname, status, org] of rows.iterate() as IterableIterator<IndexRow>) {
-      if (rule.isPlaceholder(netname, status, source, org)) continue;
-      builder.add(id, family, first, last, rank(source));
+      if (!rule.isPlaceholder(netname, status, source, org)) builder.add(id, family, first, last, rank(source));
+      else if (rule.isManagedMarker(source, org)) managed.add(id, family, first, last, rank(source));
     }
-    return { index: builder.build(), importId };
+    return { index: builder.build(), managed: managed.build(), importId };
   })();
 }
 
@@ -51,7 +58,7 @@ export interface IndexWorkerRequest {
 
 export interface IndexWorkerReply {
   readonly importId: number;
-  readonly data?: RangeIndexData;
+  readonly data?: { readonly index: RangeIndexData; readonly managed: RangeIndexData };
   readonly error?: string;
 }
 
@@ -66,8 +73,9 @@ export function workerIndexBuilder(dbPath: string, settings: IndexSettings): Ind
       const request: IndexWorkerRequest = { dbPath, settings };
       const worker = new Worker(new URL('./index-worker.js', import.meta.url), { workerData: request });
       worker.once('message', (reply: IndexWorkerReply) => {
-        if (reply.data) resolve({ index: rangeIndexFromData(reply.data), importId: reply.importId });
-        else reject(new Error(reply.error ?? 'index worker sent no index'));
+        if (reply.data) {
+          resolve({ index: rangeIndexFromData(reply.data.index), managed: rangeIndexFromData(reply.data.managed), importId: reply.importId });
+        } else reject(new Error(reply.error ?? 'index worker sent no index'));
       });
       worker.once('error', reject);
       worker.once('exit', (code) => {

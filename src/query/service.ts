@@ -10,7 +10,7 @@ import { parseRange, formatRange, type IpRange } from '../net/prefix.js';
 import { specialPurpose, specialPurposeAsn } from '../net/special.js';
 import { compareSpecificity } from '../index/specificity.js';
 import type { RangeIndex } from '../index/range-index.js';
-import { buildIndexFromDb, inThreadIndexBuilder, type IndexBuilder } from '../index/build-from-db.js';
+import { buildIndexFromDb, inThreadIndexBuilder, type BuiltIndex, type IndexBuilder } from '../index/build-from-db.js';
 import type { Db } from '../store/db.js';
 import { ObjectStore, type SnapshotRow } from '../store/objects.js';
 import { RangeStore, type AsOf as StoreAsOf } from '../store/ranges.js';
@@ -45,8 +45,8 @@ export class LookupService {
   readonly ranges: RangeStore;
   private readonly rule: PlaceholderRule;
   private readonly rank: (source: string) => number;
-  private index: RangeIndex;
-  private indexImportId: number;
+  /** The in-memory index and what it reflects, swapped as one value. */
+  private built: BuiltIndex;
   private refreshing: Promise<boolean> | null = null;
   private readonly handleCache = new Map<string, StoredObject | null>();
   /** Current network versions by id, for chains read from the index. */
@@ -69,18 +69,16 @@ export class LookupService {
     this.now = options.now ?? Date.now;
     const settings = indexSettings(config);
     this.rebuild = options.indexBuilder ?? inThreadIndexBuilder(db, settings);
-    const built = buildIndexFromDb(db, settings);
-    this.index = built.index;
-    this.indexImportId = built.importId;
+    this.built = buildIndexFromDb(db, settings);
   }
 
   /** The import the in-memory index reflects. */
   get importId(): number {
-    return this.indexImportId;
+    return this.built.importId;
   }
 
   get rangeIndex(): RangeIndex {
-    return this.index;
+    return this.built.index;
   }
 
   /**
@@ -89,13 +87,12 @@ export class LookupService {
    */
   refreshIfChanged(): Promise<boolean> {
     if (this.refreshing) return this.refreshing;
-    if (this.objects.lastImportId() === this.indexImportId) return Promise.resolve(false);
+    if (this.objects.lastImportId() === this.built.importId) return Promise.resolve(false);
     const started = Date.now();
     this.refreshing = this.rebuild()
-      .then(({ index, importId }) => {
-        this.index = index;
-        this.indexImportId = importId;
-        this.log?.info({ importId, networks: index.networks, ms: Date.now() - started }, 'index rebuilt');
+      .then((built) => {
+        this.built = built;
+        this.log?.info({ importId: built.importId, networks: built.index.networks, ms: Date.now() - started }, 'index rebuilt');
         return true;
       })
       .finally(() => {
@@ -106,7 +103,7 @@ export class LookupService {
 
   /** Hot path: holder version id for a string address, -1 none, -2 not an address (current data). */
   holderId(address: string): number {
-    return this.index.lookupText(address);
+    return this.built.index.lookupText(address);
   }
 
   // ---- time -------------------------------------------------------------------------
@@ -221,9 +218,13 @@ export class LookupService {
     const resolved = this.resolveWhen<IpAnswer>(when);
     if (!resolved.ok) return resolved.error;
     const { asOf, at } = resolved;
-    const chain = this.chainFromIndex(range, at) ?? this.coveringNetworks(range, at).filter((o) => !this.isPlaceholder(o));
+    const fromIndex = this.fromIndex(range, at);
+    const chain = fromIndex?.chain ?? this.coveringNetworks(range, at).filter((o) => !this.isPlaceholder(o));
     const holder = chain[0];
-    if (!holder) return { kind: 'notFound', notFound: this.classifyUnheld(range, this.coveringNetworks(range, at)), asOf };
+    if (!holder) {
+      const managed = fromIndex ? fromIndex.managed : this.coveringNetworks(range, at).some((o) => this.isManagedMarker(o));
+      return { kind: 'notFound', notFound: this.classifyUnheld(range, managed), asOf };
+    }
     const organisation = this.orgOf(holder, at);
     const member = this.responsibleMember(chain, at);
     const subAllocation = this.subAllocation(chain, member);
@@ -245,13 +246,15 @@ export class LookupService {
   }
 
   /**
-   * The chain of a current single address from the in-memory index, when the index
-   * reflects the newest import (resolveWhen has just checked it); null: ask SQL.
+   * A current single address answered from the in-memory index, when the index reflects
+   * the newest import (resolveWhen has just checked it); null: ask SQL.
    */
-  private chainFromIndex(range: IpRange, at: StoreAsOf): StoredObject[] | null {
-    if (at !== null || range.start !== range.end || this.snapshotCache?.importId !== this.indexImportId) return null;
+  private fromIndex(range: IpRange, at: StoreAsOf): { chain: StoredObject[]; managed: boolean } | null {
+    const { index, managed, importId } = this.built;
+    if (at !== null || range.start !== range.end || this.snapshotCache?.importId !== importId) return null;
+    const address = { family: range.family, value: range.start };
     const chain: StoredObject[] = [];
-    for (const id of this.index.chain({ family: range.family, value: range.start })) {
+    for (const id of index.chain(address)) {
       let network = this.networkCache.get(id);
       if (network === undefined) {
         const found = this.objects.byId(id);
@@ -263,11 +266,15 @@ export class LookupService {
       }
       chain.push(network);
     }
-    return chain;
+    return { chain, managed: chain.length === 0 && managed.lookup(address) >= 0 };
   }
 
-  private classifyUnheld(range: IpRange, covering: readonly StoredObject[]): NotFound {
-    const managed = covering.some((o) => this.rule.isManagedMarker(o.source, upper(firstValue(o, 'org'))));
+  private isManagedMarker(o: StoredObject): boolean {
+    return this.rule.isManagedMarker(o.source, upper(firstValue(o, 'org')));
+  }
+
+  /** Why nothing holds the range: space this registry manages, special-purpose, or another registry's. */
+  private classifyUnheld(range: IpRange, managed: boolean): NotFound {
     if (managed) return { kind: 'not-assigned', registry: this.config.registry };
     const address: IpAddress = { family: range.family, value: range.start };
     const block = specialPurpose(address);

@@ -1,6 +1,6 @@
 // The query service on the sample registry against the hand-computed golden answers
 // (test/fixtures/golden/sample-holders.json): holder, member, sub-allocation, abuse contact.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { formatIp } from '../../src/net/ip.js';
@@ -8,7 +8,8 @@ import { LookupService } from '../../src/query/service.js';
 import { buildSampleRegistry } from '../../src/sample.js';
 import { openRegistryDb, type Db } from '../../src/store/db.js';
 import { RangeStore } from '../../src/store/ranges.js';
-import { ROOT, SAMPLE_DIR, quietLog, tempDir, testConfig } from '../helpers/registry.js';
+import { importFiles } from '../../src/importers/run-import.js';
+import { ROOT, SAMPLE_DIR, importText, quietLog, tempDir, tempRegistry, testConfig } from '../helpers/registry.js';
 
 interface GoldenCase {
   query: string;
@@ -83,7 +84,9 @@ describe('query service on the sample registry', () => {
       const max = o.family === 4 ? 0xffff_ffffn : (1n << 128n) - 1n;
       for (const v of [first - 1n, first, last, last + 1n]) if (v >= 0n && v <= max) probes.add(formatIp(o.family, v));
     }
+    for (const c of golden) if (!c.query.includes('/') && !c.query.includes(' ')) probes.add(c.query);
     expect(probes.size).toBeGreaterThan(50);
+    const kinds = new Set<unknown>();
     const summary = (outcome: ReturnType<LookupService['lookupAddress']>) =>
       outcome.kind === 'ok'
         ? {
@@ -92,15 +95,20 @@ describe('query service on the sample registry', () => {
             subAllocation: outcome.value.subAllocation?.id ?? null,
             abuse: outcome.value.abuse?.mailbox ?? null,
           }
-        : outcome.kind;
+        : outcome.kind === 'notFound'
+          ? outcome.notFound.kind
+          : outcome.kind;
     for (const address of probes) {
       covering.mockClear();
       const fromIndex = summary(service.lookupAddress(address));
-      // A hit never runs a SQL range query (DESIGN §6); only a miss asks SQL why.
-      if (fromIndex !== 'notFound') expect(covering, address).not.toHaveBeenCalled();
+      // Neither a hit nor a miss runs a SQL range query (DESIGN §6).
+      expect(covering, address).not.toHaveBeenCalled();
       // An instant after the last snapshot reads the same data through SQL.
       expect(fromIndex, address).toEqual(summary(service.lookupAddress(address, { at: '2099-01-01T00:00:00Z' })));
+      kinds.add(typeof fromIndex === 'string' ? fromIndex : 'ok');
     }
+    // The probes reach holders, unassigned managed space and other registries' space.
+    expect([...kinds].sort()).toEqual(expect.arrayContaining(['foreign', 'ok', 'special']));
     covering.mockRestore();
   });
 
@@ -160,5 +168,46 @@ describe('query service on the sample registry', () => {
     expect(more).toEqual(['198.51.100.16 - 198.51.100.63', '198.51.100.64 - 198.51.100.79']);
     const all = service.moreSpecifics(outcome.value.holder.range!, null, { oneLevel: false, limit: 100 }).map((o) => o.key);
     expect(all).toEqual(['198.51.100.16 - 198.51.100.63', '198.51.100.32 - 198.51.100.47', '198.51.100.40 - 198.51.100.43', '198.51.100.64 - 198.51.100.79']);
+  });
+});
+
+describe('space this registry manages but has not assigned', () => {
+  it('is "not assigned" from the in-memory index and from SQL alike', async () => {
+    const reg = tempRegistry();
+    try {
+      // IDNIC's account in the statistics marks 198.51.100.0/24 as managed; only the lower half is assigned.
+      const stats = join(reg.dir, 'delegated-apnic-extended-20250601');
+      writeFileSync(
+        stats,
+        ['2|apnic|20250601|1|19830613|20250531|+1000', 'apnic|*|ipv4|*|1|summary', 'apnic|ID|ipv4|198.51.100.0|256|20100415|allocated|A9186214', ''].join('\n'),
+      );
+      await importFiles(reg.db, { files: [stats], format: 'delegated', at: Date.parse('2025-06-01T00:00:00Z') }, quietLog);
+      await importText(
+        reg.db,
+        reg.dir,
+        [
+          'inetnum: 198.51.100.0 - 198.51.100.127',
+          'netname: CONTOH-NET',
+          'descr: PT Contoh',
+          'country: ID',
+          'admin-c: NOC1-IDNIC',
+          'tech-c: NOC1-IDNIC',
+          'status: ASSIGNED PORTABLE',
+          'mnt-by: MAINT-ID-CONTOH',
+          'source: IDNIC',
+          '',
+        ].join('\n'),
+        '2025-06-01T00:00:00Z',
+      );
+      const service = new LookupService(reg.db, testConfig(reg.path), quietLog);
+      const covering = vi.spyOn(RangeStore.prototype, 'covering');
+      expect(service.lookupAddress('198.51.100.200')).toMatchObject({ kind: 'notFound', notFound: { kind: 'not-assigned', registry: 'IDNIC' } });
+      expect(covering).not.toHaveBeenCalled();
+      covering.mockRestore();
+      expect(service.lookupAddress('198.51.100.200', { at: '2099-01-01T00:00:00Z' })).toMatchObject({ kind: 'notFound', notFound: { kind: 'not-assigned' } });
+      expect(service.lookupAddress('198.51.100.20')).toMatchObject({ kind: 'ok', value: { holder: { key: '198.51.100.0 - 198.51.100.127' } } });
+    } finally {
+      reg.cleanup();
+    }
   });
 });
