@@ -79,6 +79,19 @@ export function mayDisclosePersonalData(caller: Caller, object: StoredObject): b
   }
 }
 
+/** May this caller see the version history of `object` (DESIGN §5 row 6; RIPE's error 116 otherwise)? */
+export function mayListVersions(caller: Caller, object: StoredObject): boolean {
+  if (object.className !== 'person' && object.className !== 'role') return true;
+  return caller.role === 'member' ? isOwn(caller, object) : mayDisclosePersonalData(caller, object);
+}
+
+/** May this caller find `person` objects by name (DESIGN §5 row 5)? Members: their own only. */
+export function maySearchPersons(caller: Caller): 'all' | 'own' | 'none' {
+  if (caller.role === 'admin') return 'all';
+  if (caller.role === 'lea') return caller.caseReference ? 'all' : 'none';
+  return caller.role === 'member' ? 'own' : 'none';
+}
+
 /** May this caller see notification e-mails of `object` (DESIGN §5 row 3)? */
 export function mayShowNotifications(caller: Caller, object: StoredObject): boolean {
   switch (caller.role) {

@@ -379,8 +379,11 @@ export class LookupService {
     return null;
   }
 
-  /** abuse-c, else mnt-irt, else the organisation's abuse-c; else the same one level up. */
-  private abuseContact(chain: readonly StoredObject[], at: StoreAsOf): AbuseContact | null {
+  /**
+   * abuse-c, else mnt-irt, else the organisation's abuse-c; else the same one level up.
+   * `chain` starts at the network asked about, then every less specific one.
+   */
+  abuseContact(chain: readonly StoredObject[], at: StoreAsOf): AbuseContact | null {
     for (const [i, network] of chain.entries()) {
       const found = this.abuseOf(network, at);
       if (found) return { ...found, network, inherited: i > 0 };

@@ -27,6 +27,7 @@ export class ObjectStore {
   private readonly allAtStmt;
   private readonly snapshotsStmt;
   private readonly lastImportStmt;
+  private readonly versionsStmt;
 
   constructor(readonly database: Db) {
     const db = database;
@@ -59,6 +60,9 @@ export class ObjectStore {
     );
     this.snapshotsStmt = db.prepare<[], { source: string; class: string; at: number; import_id: number }>(
       'SELECT source, class, at, import_id FROM snapshots ORDER BY at',
+    );
+    this.versionsStmt = db.prepare<[string, string, string], ObjectRow>(
+      `SELECT ${COLUMNS} FROM objects o WHERE o.key = ? AND o.class = ? AND o.source = ? ORDER BY o.valid_from`,
     );
     this.lastImportStmt = db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM imports WHERE finished_at IS NOT NULL');
   }
@@ -106,6 +110,11 @@ export class ObjectStore {
     return this.snapshotsStmt.all().map((r) => ({ source: r.source, className: r.class, at: r.at, importId: r.import_id }));
   }
 
+
+  /** Every stored version of one object (one source, class and key), oldest first. */
+  versions(source: string, className: string, key: string): StoredObject[] {
+    return this.versionsStmt.all(key, className, source).map((r) => rowToObject(r));
+  }
 
   /** The newest finished import: changes exactly when an import commits. */
   lastImportId(): number {

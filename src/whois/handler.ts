@@ -1,0 +1,555 @@
+// One WHOIS query line → the answer's lines. No sockets here (server.ts frames bytes);
+// every rule comes from the query service (DESIGN §2) and the access policy (DESIGN §5).
+import { firstValue, allValues, stripComment, type StoredObject } from '../model/types.js';
+import { parseAddressWithPort } from '../net/ip.js';
+import { formatRange, parseRange, type IpRange } from '../net/prefix.js';
+import { parseAsn, parseAsnRange } from '../net/asn.js';
+import { ANONYMOUS, mayDisclosePersonalData, mayListVersions, maySearchPersons, viewObject, type Caller } from '../policy/access.js';
+import type { LookupService, When } from '../query/service.js';
+import type { AsOf, IpAnswer, NotFound, Outcome } from '../query/types.js';
+import type { Bootstrap } from '../rdap/bootstrap.js';
+import { parentOf } from '../rdap/render.js';
+import { RPSL_CLASSES } from '../rpsl/classes.js';
+import { SearchStore } from '../store/search.js';
+import { NAME_ATTRIBUTE } from '../store/rows.js';
+import { errorLines, WHOIS_ERR, whoisError, type WhoisError } from './errors.js';
+import { flagHelp, parseQuery, type FlagName, type ParsedQuery } from './flags.js';
+import { bannerLines, informationLine, objectLines, sourceLines, templateLines, trailerLines, typeLines, verboseTemplateLines, type ServerInfo } from './render.js';
+
+export interface WhoisDeps {
+  readonly service: LookupService;
+  readonly server: ServerInfo;
+  readonly bootstrap?: Bootstrap;
+  readonly now?: () => number;
+}
+
+export interface WhoisReply {
+  readonly lines: readonly string[];
+  /** `-k`: start or stop keeping the connection open after this answer. */
+  readonly keepAlive: 'start' | 'stop' | 'unchanged';
+}
+
+/** Attributes `-i` accepts: those whose values name other objects. */
+export const INVERSE_ATTRIBUTES: ReadonlySet<string> = new Set([
+  'mnt-by',
+  'mnt-lower',
+  'mnt-routes',
+  'mnt-ref',
+  'mnt-irt',
+  'org',
+  'admin-c',
+  'tech-c',
+  'zone-c',
+  'abuse-c',
+  'origin',
+]);
+
+/** Beyond these, an answer is cut and says so (inverse lookups, `-m`/`-M`, name searches). */
+export const RESULT_LIMIT = 1000;
+/** `-m`/`-M` on a range wider than these prefix lengths is refused (RIPE's 112). */
+const WIDEST_MORE_SPECIFIC = { 4: 8, 6: 16 } as const;
+
+const REFERENCES: ReadonlyArray<readonly [string, readonly string[]]> = [
+  ['org', ['organisation']],
+  ['admin-c', ['role', 'person']],
+  ['tech-c', ['role', 'person']],
+  ['zone-c', ['role', 'person']],
+  ['abuse-c', ['role']],
+  ['mnt-irt', ['irt']],
+];
+
+const ALL_ATTRIBUTES: ReadonlySet<string> = new Set([...RPSL_CLASSES.values()].flatMap((c) => c.attributes.map((a) => a.name)));
+
+const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+
+/** One main object of an answer and the `%` lines that go with it. */
+interface Group {
+  readonly object: StoredObject;
+  readonly comments: readonly string[];
+}
+
+type Found = { readonly asOf: AsOf; readonly at: number | null; readonly groups: readonly Group[]; readonly notes?: readonly string[] };
+
+export class WhoisHandler {
+  private readonly search: SearchStore;
+  private readonly now: () => number;
+
+  constructor(private readonly deps: WhoisDeps) {
+    this.search = new SearchStore(deps.service.objects.database);
+    this.now = deps.now ?? Date.now;
+  }
+
+  /** The banner line a bulk (Team Cymru) session starts with is separate: see cymru.ts. */
+  answer(line: string, caller: Caller = ANONYMOUS): WhoisReply {
+    const parsed = parseQuery(line);
+    if (!parsed.ok) return this.reply([this.errorBlock(parsed.error)]);
+    const { flags, key } = parsed.query;
+    const keepAlive = flags.has('k') ? 'start' : 'unchanged';
+    if (flags.has('k') && key === '' && flags.size === 1) return { lines: [], keepAlive: 'stop' };
+    if (flags.has('V') && key === '' && flags.size === 1) return { lines: [], keepAlive };
+    if (flags.has('help') || (flags.size === 0 && key.toLowerCase() === 'help')) return { ...this.reply([this.helpBlock()]), keepAlive };
+    const viewer: Caller = flags.has('B') ? { ...caller, showNotifications: true } : caller;
+    try {
+      return { ...this.reply(this.answerQuery(parsed.query, viewer)), keepAlive };
+    } catch (err) {
+      if (err instanceof QueryRefused) return { ...this.reply([this.errorBlock(err.error), [...err.after]]), keepAlive };
+      throw err;
+    }
+  }
+
+  // ---- the answer's frame ------------------------------------------------------------
+
+  private reply(blocks: readonly (readonly string[])[]): WhoisReply {
+    const body = blocks.filter((b) => b.length > 0).flatMap((b, i) => (i === 0 ? [...b] : ['', ...b]));
+    return { lines: [...bannerLines(this.deps.server), '', ...body, '', ...trailerLines(this.deps.server)], keepAlive: 'unchanged' };
+  }
+
+  private errorBlock(error: WhoisError): string[] {
+    return errorLines(error);
+  }
+
+  private helpBlock(): string[] {
+    return [
+      '% lacak WHOIS: the RIPE query language, answers in RPSL.',
+      '%',
+      '% Queries: an IP address (optionally with :port), a range "a.b.c.d - e.f.g.h", a prefix,',
+      '% an AS number (AS64496), a handle (nic-hdl, ORG-..., maintainer, irt), a reverse zone,',
+      '% or a name (netname, org-name, role name).',
+      '%',
+      '% Flags:',
+      ...flagHelp().map((l) => `%   ${l}`),
+      '%',
+      '% Bulk mode (Team Cymru): send "begin", options (verbose, prefix, asnumber, countrycode,',
+      '% notruncate, noasname, lacak), one address per line, then "end".',
+    ];
+  }
+
+  // ---- query kinds -------------------------------------------------------------------
+
+  private answerQuery(query: ParsedQuery, caller: Caller): string[][] {
+    const { flags, key } = query;
+    const when: When = { at: flags.get('at'), tz: flags.get('tz') };
+    if (flags.has('tz') && !flags.has('at')) throw refuse(WHOIS_ERR.INVALID_COMBINATION, '"--tz" only qualifies a "--at" time.');
+    if (flags.has('q')) return [this.serverInfo(flags.get('q')!)];
+    if (flags.has('t') || flags.has('v')) return [this.template(flags)];
+    const types = this.typesFilter(flags);
+    const sources = this.sourcesFilter(flags);
+    if (flags.has('list-versions') || flags.has('show-version')) return this.versions(query, caller);
+
+    let found: Found;
+    const warnings: string[][] = [];
+    const ipFlag = (['x', 'l', 'L', 'm', 'M', 'c'] as const).find((f) => flags.has(f));
+    if (flags.has('i')) {
+      found = this.inverse(flags.get('i')!, key, when);
+    } else {
+      const address = parseAddressWithPort(key);
+      const range = address ? null : parseRange(key);
+      if (address || range?.ok) {
+        const r: IpRange = address ? { family: address.address.family, start: address.address.value, end: address.address.value } : (range as { range: IpRange }).range;
+        found = this.network(key, r, flags, when);
+      } else {
+        if (ipFlag) warnings.push(errorLines(whoisError(WHOIS_ERR.USELESS_IP_FLAG, `"-${ipFlag}" only applies to IP address, range and prefix queries.`)));
+        found = this.object(key, when, caller);
+      }
+    }
+    const groups = found.groups.filter((g) => (!types || types.has(g.object.className)) && (!sources || sources.has(g.object.source.toUpperCase())));
+    if (groups.length === 0) throw refuse(WHOIS_ERR.NO_ENTRIES, `No entries found for "${key}"${sources ? ` in ${[...sources].join(', ')}` : ''}.`);
+    return [...warnings, sourceLines(found.asOf, this.now()), ...(found.notes ? [[...found.notes]] : []), ...this.renderGroups(groups, flags, caller, found.at)];
+  }
+
+  private typesFilter(flags: ReadonlyMap<FlagName, string>): Set<string> | null {
+    if (!flags.has('T')) return null;
+    const types = flags.get('T')!.split(',').map((t) => t.trim().toLowerCase()).filter((t) => t);
+    for (const t of types) if (!RPSL_CLASSES.has(t)) throw refuse(WHOIS_ERR.UNKNOWN_OBJECT_TYPE, `"${t}" is not an object type this server knows (-q types lists them).`);
+    return new Set(types);
+  }
+
+  private sourcesFilter(flags: ReadonlyMap<FlagName, string>): Set<string> | null {
+    if (!flags.has('s')) return null;
+    const known = new Set(this.knownSources());
+    const asked = flags.get('s')!.split(',').map((s) => s.trim().toUpperCase()).filter((s) => s);
+    for (const s of asked) if (!known.has(s)) throw refuse(WHOIS_ERR.UNKNOWN_SOURCE, `"${s}" is not a source of this server (-q sources lists them).`);
+    return new Set(asked);
+  }
+
+  private knownSources(): string[] {
+    const resolved = this.deps.service.resolveWhen({});
+    return resolved.ok ? resolved.asOf.sources.map((s) => s.source.toUpperCase()) : [];
+  }
+
+  private serverInfo(what: string): string[] {
+    switch (what.toLowerCase()) {
+      case 'version':
+        return [`% lacak-${this.deps.server.version}`];
+      case 'sources': {
+        const resolved = this.deps.service.resolveWhen({});
+        if (!resolved.ok) return ['% No data has been imported yet.'];
+        return resolved.asOf.sources.map((s) => `${s.source}:3:N:0-${s.importId}`);
+      }
+      case 'types':
+        return typeLines();
+      default:
+        throw refuse(WHOIS_ERR.INVALID_OPTION, `"-q ${what}": ask for version, sources or types.`);
+    }
+  }
+
+  private template(flags: ReadonlyMap<FlagName, string>): string[] {
+    const type = (flags.get('t') ?? flags.get('v'))!.toLowerCase();
+    const lines = flags.has('t') ? templateLines(type) : verboseTemplateLines(type);
+    if (!lines) throw refuse(WHOIS_ERR.UNKNOWN_OBJECT_TYPE, `"${type}" is not an object type this server knows (-q types lists them).`);
+    return lines;
+  }
+
+  /** Addresses, ranges and prefixes, with RIPE's IP flags. */
+  private network(key: string, range: IpRange, flags: ReadonlyMap<FlagName, string>, when: When): Found {
+    const service = this.deps.service;
+    if (flags.has('m') || flags.has('M')) return this.moreSpecific(key, range, flags.has('m'), when);
+    if (flags.has('x')) {
+      const exact = service.lookupKey(formatRange(range), when);
+      const objects = check(exact, key).objects.filter((o) => o.className === 'inetnum' || o.className === 'inet6num');
+      if (objects.length === 0) throw refuse(WHOIS_ERR.NO_ENTRIES, `No network is registered as exactly ${formatRange(range)}.`);
+      const resolved = exact.kind === 'ok' ? exact.value.asOf : null;
+      return { asOf: resolved!, at: atOf(resolved!), groups: objects.map((o) => ({ object: o, comments: this.networkComments(o, when) })) };
+    }
+    const outcome = key.includes('/') || key.includes(' - ') || range.start !== range.end ? service.lookupRange(key, when) : service.lookupAddress(key, when);
+    const answer = this.checkIp(outcome, key, range);
+    const at = atOf(answer.asOf);
+    let networks: StoredObject[];
+    if (flags.has('l')) {
+      const parent = parentOf(answer.holder, answer.chain);
+      if (!parent) throw refuse(WHOIS_ERR.NO_ENTRIES, `Nothing in this registry is less specific than ${answer.holder.key}.`);
+      networks = [parent];
+    } else if (flags.has('L')) {
+      networks = [...answer.chain].reverse();
+    } else if (flags.has('c')) {
+      const withIrt = answer.chain.find((o) => firstValue(o, 'mnt-irt') !== undefined);
+      if (!withIrt) throw refuse(WHOIS_ERR.NO_ENTRIES, `No network covering ${key} names an IRT (mnt-irt).`);
+      networks = [withIrt];
+    } else {
+      networks = [answer.holder];
+    }
+    return {
+      asOf: answer.asOf,
+      at,
+      groups: networks.map((o) => ({ object: o, comments: o.id === answer.holder.id ? this.holderComments(answer) : this.networkComments(o, when, answer.chain) })),
+    };
+  }
+
+  private moreSpecific(key: string, range: IpRange, oneLevel: boolean, when: When): Found {
+    const service = this.deps.service;
+    let base = range;
+    if (range.start === range.end) {
+      // "More specific than an address" means inside the network that holds it.
+      const holder = service.lookupAddress(key, when);
+      base = this.checkIp(holder, key, range).holder.range!;
+    }
+    const length = base.family === 4 ? 32 - bitLength(base.end - base.start) : 128 - bitLength(base.end - base.start);
+    if (length < WIDEST_MORE_SPECIFIC[base.family]) {
+      throw refuse(WHOIS_ERR.UNSUPPORTED_QUERY, `"-${oneLevel ? 'm' : 'M'}" is refused on ranges wider than /${WIDEST_MORE_SPECIFIC[base.family]}: ask about a smaller range.`);
+    }
+    const resolved = service.resolveWhen(when);
+    if (!resolved.ok) return this.fromOutcome(resolved.error, key);
+    const inside = service.moreSpecifics(base, resolved.at, { oneLevel, limit: RESULT_LIMIT }).filter((o) => !service.isPlaceholder(o));
+    if (inside.length === 0) throw refuse(WHOIS_ERR.NO_ENTRIES, `No network is registered inside ${formatRange(base)}.`);
+    const shown = inside.slice(0, RESULT_LIMIT);
+    return {
+      asOf: resolved.asOf,
+      at: resolved.at,
+      groups: shown.map((o) => ({ object: o, comments: [] })),
+      notes: inside.length > RESULT_LIMIT ? [`% Only the first ${RESULT_LIMIT} networks are shown; ask about a smaller range for the rest.`] : undefined,
+    };
+  }
+
+  /** AS numbers, handles, keys, reverse zones and names. */
+  private object(key: string, when: When, caller: Caller): Found {
+    const service = this.deps.service;
+    const asRange = /^as\d+\s*-\s*as\d+$/i.test(key) ? parseAsnRange(key) : null;
+    if (!asRange && /^as\d+$/i.test(key)) {
+      if (parseAsn(key) === null) throw refuse(WHOIS_ERR.INVALID_SEARCH_KEY, `"${key}" is not an AS number (AS0 to AS4294967295).`);
+      const outcome = service.lookupAutnum(key, when);
+      const answer = check(outcome, key);
+      return { asOf: answer.asOf, at: atOf(answer.asOf), groups: [{ object: answer.objects[0]!, comments: [] }] };
+    }
+    const byKey = service.lookupKey(key, when);
+    if (byKey.kind === 'ok') return { asOf: byKey.value.asOf, at: atOf(byKey.value.asOf), groups: byKey.value.objects.map((o) => ({ object: o, comments: [] })) };
+    if (byKey.kind === 'userError' && byKey.code !== 'bad-key') return this.fromOutcome(byKey, key);
+    return this.byName(key, when, caller);
+  }
+
+  /** A name: netname, org-name, as-name, role or irt name; person names only for callers entitled to them. */
+  private byName(key: string, when: When, caller: Caller): Found {
+    const resolved = this.deps.service.resolveWhen(when);
+    if (!resolved.ok) return this.fromOutcome(resolved.error, key);
+    if (resolved.at !== null) {
+      // Names are indexed for current data only; a past instant is answered by key.
+      throw refuse(WHOIS_ERR.NO_ENTRIES, `No object has the key "${key}" at ${iso(resolved.asOf.instant)} (names are searched in current data only).`);
+    }
+    const persons = maySearchPersons(caller);
+    const classes = Object.keys(NAME_ATTRIBUTE).filter((c) => c !== 'member' && (c !== 'person' || persons !== 'none'));
+    const page = this.search.byName(classes, { kind: 'exact', value: key.toUpperCase() }, null, RESULT_LIMIT);
+    const objects = page.objects.filter((o) => o.className !== 'person' || mayDisclosePersonalData(caller, o));
+    if (objects.length === 0) throw refuse(WHOIS_ERR.NO_ENTRIES, `No object has the key or name "${key}".`);
+    return {
+      asOf: resolved.asOf,
+      at: null,
+      groups: objects.map((o) => ({ object: o, comments: [] })),
+      notes: page.next ? [`% Only the first ${RESULT_LIMIT} objects named "${key}" are shown.`] : undefined,
+    };
+  }
+
+  private inverse(attributeList: string, key: string, when: When): Found {
+    const attributes = attributeList.split(',').map((a) => a.trim().toLowerCase()).filter((a) => a);
+    for (const a of attributes) {
+      if (!ALL_ATTRIBUTES.has(a)) throw refuse(WHOIS_ERR.UNKNOWN_ATTRIBUTE, `"${a}" is not an attribute of any object type.`);
+      if (!INVERSE_ATTRIBUTES.has(a)) throw refuse(WHOIS_ERR.NOT_SEARCHABLE, `"${a}" cannot be searched inversely; try one of: ${[...INVERSE_ATTRIBUTES].join(', ')}.`);
+    }
+    const seen = new Map<number, StoredObject>();
+    let asOf: AsOf | null = null;
+    let truncated = false;
+    for (const a of attributes) {
+      const outcome = this.deps.service.inverse(a, key, when, RESULT_LIMIT + 1);
+      if (outcome.kind === 'userError') return this.fromOutcome(outcome, key);
+      asOf = outcome.kind === 'ok' ? outcome.value.asOf : outcome.asOf;
+      if (outcome.kind !== 'ok') continue;
+      if (outcome.value.objects.length > RESULT_LIMIT) truncated = true;
+      for (const o of outcome.value.objects.slice(0, RESULT_LIMIT)) seen.set(o.id, o);
+    }
+    const objects = [...seen.values()].slice(0, RESULT_LIMIT);
+    if (objects.length === 0 || asOf === null) throw refuse(WHOIS_ERR.NO_ENTRIES, `No object refers to "${key}" through ${attributes.join(', ')}.`);
+    return {
+      asOf,
+      at: atOf(asOf),
+      groups: objects.map((o) => ({ object: o, comments: [] })),
+      notes: truncated || seen.size > RESULT_LIMIT ? [`% Only the first ${RESULT_LIMIT} objects are shown.`] : undefined,
+    };
+  }
+
+  // ---- versions (RIPE's --list-versions / --show-version) -------------------------------
+
+  private versions(query: ParsedQuery, caller: Caller): string[][] {
+    const { flags, key } = query;
+    const service = this.deps.service;
+    const current = service.lookupKey(key, {});
+    if (current.kind === 'userError') throw refuse(WHOIS_ERR.INVALID_SEARCH_KEY, current.message);
+    // An object deleted since is still found through its last version.
+    const object = current.kind === 'ok' ? current.value.objects[0]! : this.lastVersionOf(key);
+    if (!object) throw refuse(WHOIS_ERR.NO_ENTRIES, `No object has the key "${key}".`);
+    if (!mayListVersions(caller, object)) {
+      throw refuse(WHOIS_ERR.NO_PERSONAL_VERSIONS, `The history of ${object.className} objects holds personal data; it is shown only to callers entitled to it.`);
+    }
+    const versions = service.objects.versions(object.source, object.className, object.key);
+    const asOf = service.resolveWhen({});
+    const sources = asOf.ok ? sourceLines(asOf.asOf, this.now()) : [];
+    if (flags.has('list-versions')) return [sources, versionListLines(object, versions)];
+    const wanted = Number(flags.get('show-version'));
+    if (!Number.isInteger(wanted) || wanted < 1 || wanted > versions.length) {
+      throw refuse(WHOIS_ERR.VERSION_OUT_OF_RANGE, `"${object.key}" has versions 1 to ${versions.length}.`);
+    }
+    const version = versions[wanted - 1]!;
+    const until = version.validTo === null ? 'now' : iso(version.validTo);
+    return [
+      sources,
+      [
+        `% Version ${wanted} of object "${object.key}"`,
+        `% This version was valid from ${iso(version.validFrom)} until ${until} in ${version.source}.`,
+        '% You can use "--list-versions" to get a list of versions for an object.',
+      ],
+      objectLines(viewObject(caller, version)),
+    ];
+  }
+
+  private lastVersionOf(key: string): StoredObject | null {
+    const resolved = this.deps.service.resolveWhen({});
+    if (!resolved.ok) return null;
+    for (let i = resolved.asOf.sources.length - 1; i >= 0; i--) {
+      const past = this.deps.service.lookupKey(key, { at: new Date(resolved.asOf.sources[i]!.snapshotAt - 1).toISOString() });
+      if (past.kind === 'ok') return past.value.objects[0]!;
+    }
+    return null;
+  }
+
+  // ---- groups and referenced objects ---------------------------------------------------
+
+  private renderGroups(groups: readonly Group[], flags: ReadonlyMap<FlagName, string>, caller: Caller, at: number | null): string[][] {
+    const blocks: string[][] = [];
+    const shown = new Set<number>();
+    const brief = flags.has('F');
+    const keysOnly = flags.has('K');
+    for (const group of groups) {
+      const o = group.object;
+      if (shown.has(o.id)) continue;
+      shown.add(o.id);
+      if (!flags.has('G')) blocks.push([informationLine(o.key)]);
+      if (flags.has('b')) {
+        const abuse = group.comments.find((c) => c.startsWith('% Abuse contact for'));
+        const mailbox = abuse ? /is '([^']*)'/.exec(abuse)?.[1] : undefined;
+        blocks.push(abuse ? [abuse] : [`% No abuse contact is registered for '${o.key}'.`]);
+        blocks.push(objectLines(viewObject(caller, { ...o, attributes: [[o.className, o.key], ...(mailbox ? [['abuse-mailbox', mailbox] as const] : [])] })));
+        continue;
+      }
+      if (group.comments.length > 0 && !keysOnly) blocks.push([...group.comments]);
+      blocks.push(objectLines(viewObject(caller, o), { brief, keysOnly }));
+      if (flags.has('r') || keysOnly) continue;
+      for (const ref of this.referenced(o, at)) {
+        if (shown.has(ref.id)) continue;
+        shown.add(ref.id);
+        blocks.push(objectLines(viewObject(caller, ref), { brief }));
+      }
+    }
+    return blocks;
+  }
+
+  /** The organisation, contacts and IRT an object names, resolved at the answer's instant. */
+  private referenced(o: StoredObject, at: number | null): StoredObject[] {
+    const out: StoredObject[] = [];
+    for (const [attribute, classes] of REFERENCES) {
+      for (const value of allValues(o, attribute)) {
+        const handle = stripComment(value);
+        if (!handle) continue;
+        const found = this.deps.service.resolveHandle(handle, classes, at);
+        if (found && !out.some((x) => x.id === found.id)) out.push(found);
+      }
+    }
+    return out;
+  }
+
+  /** What DESIGN §2 says about the holder, as `%` lines above it. */
+  private holderComments(answer: IpAnswer): string[] {
+    const lines: string[] = [];
+    const key = answer.holder.key;
+    if (answer.abuse) {
+      lines.push(`% Abuse contact for '${key}' is '${answer.abuse.mailbox}'`);
+      if (answer.abuse.inherited) lines.push(`% (inherited from '${answer.abuse.network.key}', which covers this network)`);
+    }
+    if (answer.holderName) lines.push(`% Holder: ${answer.holderName.text}`);
+    const member = answer.member;
+    if (member) {
+      lines.push(`% Responsible member: ${member.name ?? member.orgHandle} (${member.orgHandle}, allocation '${member.network.key}')`);
+      if (member.legalContact) lines.push(`% Legal requests: ${member.legalContact.name}, ${member.legalContact.email}, ${member.legalContact.phone}`);
+    } else if (answer.heldByRegistry) {
+      lines.push(`% Held by ${this.deps.server.registry}, not allocated to a member.`);
+    }
+    if (answer.subAllocation && answer.subAllocation.id !== answer.holder.id) lines.push(`% Sub-allocation: '${answer.subAllocation.key}'`);
+    if (answer.query.port !== null) {
+      lines.push(`% Port ${answer.query.port}: which customer used a port behind carrier-grade NAT is known only to the ISP;`);
+      lines.push(`% ask its legal-request desk${member?.legalContact ? ` (${member.legalContact.email})` : ''}.`);
+    }
+    return lines;
+  }
+
+  /**
+   * The abuse contact line of a network other than the holder (-l, -L, -c, -x), by the
+   * same rule from that network up: `chain` holds it and what covers it, if known.
+   */
+  private networkComments(o: StoredObject, when: When, chain?: readonly StoredObject[]): string[] {
+    let from = chain?.findIndex((x) => x.id === o.id) ?? -1;
+    let covering = chain ?? [];
+    if (from < 0) {
+      const outcome = this.deps.service.lookupRange(formatRange(o.range!), when);
+      if (outcome.kind !== 'ok') return [];
+      covering = outcome.value.chain;
+      from = covering.findIndex((x) => x.id === o.id);
+      if (from < 0) return [];
+    }
+    const at = this.deps.service.resolveWhen(when);
+    const abuse = at.ok ? this.deps.service.abuseContact(covering.slice(from), at.at) : null;
+    return abuse ? [`% Abuse contact for '${o.key}' is '${abuse.mailbox}'`] : [];
+  }
+
+  // ---- outcomes that are not answers ------------------------------------------------------
+
+  private checkIp(outcome: Outcome<IpAnswer>, key: string, range: IpRange): IpAnswer {
+    if (outcome.kind === 'ok') return outcome.value;
+    return this.fromOutcome(outcome, key, range);
+  }
+
+  private fromOutcome(outcome: Outcome<unknown>, key: string, range?: IpRange): never {
+    if (outcome.kind === 'ok') throw new Error('an answer is not a refusal');
+    if (outcome.kind === 'userError') {
+      const code = outcome.code === 'bad-time' ? WHOIS_ERR.INVALID_OPTION : outcome.code === 'no-data-at-time' ? WHOIS_ERR.NO_ENTRIES : WHOIS_ERR.INVALID_SEARCH_KEY;
+      throw refuse(code, outcome.message);
+    }
+    throw new QueryRefused(whoisError(WHOIS_ERR.NO_ENTRIES, ...this.notFoundDetails(outcome.notFound, key, range)), this.referral(outcome.notFound, range));
+  }
+
+  private notFoundDetails(notFound: NotFound, key: string, range?: IpRange): string[] {
+    const registry = this.deps.server.registry;
+    switch (notFound.kind) {
+      case 'special':
+        return [`${key} is special-purpose space: ${notFound.block.name} (${notFound.block.prefix}, ${notFound.block.rfc}). No registry assigns it to anyone.`];
+      case 'not-assigned':
+        return [`${key} is in space ${registry} manages, but is not assigned to anyone.`];
+      case 'foreign':
+        return range ? [`${key} is outside the space ${registry} manages; ask the registry that holds it.`] : [`${key} is not registered with ${registry}.`];
+      case 'no-object':
+        return [`No entries found for "${key}".`];
+    }
+  }
+
+  private referral(notFound: NotFound, range?: IpRange): string[] {
+    if (notFound.kind !== 'foreign' || !range || !this.deps.bootstrap) return [];
+    const bases = this.deps.bootstrap.serviceForAddress({ family: range.family, value: range.start });
+    const host = bases?.map(whoisHostOf).find((h) => h !== null);
+    return host ? [`ReferralServer: whois://${host}`] : [];
+  }
+}
+
+/** A query refused with a RIPE error; `after` are lines printed below it (a referral). */
+class QueryRefused extends Error {
+  constructor(
+    readonly error: WhoisError,
+    readonly after: readonly string[] = [],
+  ) {
+    super(`whois error ${error.code}`);
+  }
+}
+
+function refuse(code: Parameters<typeof whoisError>[0], ...details: string[]): QueryRefused {
+  return new QueryRefused(whoisError(code, ...details));
+}
+
+function check<T>(outcome: Outcome<T>, key: string): T {
+  if (outcome.kind === 'ok') return outcome.value;
+  if (outcome.kind === 'userError') throw refuse(WHOIS_ERR.INVALID_SEARCH_KEY, outcome.message);
+  throw refuse(WHOIS_ERR.NO_ENTRIES, `No entries found for "${key}".`);
+}
+
+function atOf(asOf: AsOf): number | null {
+  return asOf.requested ? asOf.instant : null;
+}
+
+function bitLength(n: bigint): number {
+  return n === 0n ? 0 : n.toString(2).length;
+}
+
+/**
+ * The WHOIS server of the registry behind an RDAP base URL: every RIR runs
+ * `whois.<its domain>` (rdap.db.ripe.net → whois.ripe.net, rdap.apnic.net → whois.apnic.net).
+ */
+export function whoisHostOf(rdapBase: string): string | null {
+  let host: string;
+  try {
+    host = new URL(rdapBase).hostname;
+  } catch {
+    return null;
+  }
+  const labels = host.split('.').filter((l) => l);
+  return labels.length >= 2 ? `whois.${labels.slice(-2).join('.')}` : null;
+}
+
+/** RIPE's version list: one row per version, plus a DEL row where the object vanished. */
+function versionListLines(object: StoredObject, versions: readonly StoredObject[]): string[] {
+  const lines = [
+    `% Version history for ${object.className.toUpperCase()} object "${object.key}"`,
+    '% You can use "--show-version rev#" to get an exact version of the object.',
+    '',
+    'rev#  Date                  Op.',
+    '',
+  ];
+  versions.forEach((v, i) => {
+    lines.push(`${String(i + 1).padEnd(6)}${iso(v.validFrom).padEnd(22)}ADD/UPD`);
+    const next = versions[i + 1];
+    if (v.validTo !== null && (!next || next.validFrom !== v.validTo)) lines.push(`${''.padEnd(6)}${iso(v.validTo).padEnd(22)}DEL`);
+  });
+  return lines;
+}
