@@ -51,6 +51,14 @@ const EnvSchema = z.object({
   LACAK_BOOTSTRAP_DIR: z.string().min(1).optional(),
   /** How often the server checks the registry database for a finished import. */
   LACAK_POLL_MS: z.coerce.number().int().min(50).default(2000),
+  /** WHOIS: a connection silent this long is closed (RIPE's 305). */
+  LACAK_WHOIS_IDLE_MS: z.coerce.number().int().min(100).default(60_000),
+  /** WHOIS: longest query line in bytes (RIPE's 107 beyond it). */
+  LACAK_WHOIS_MAX_LINE: z.coerce.number().int().min(64).max(1_048_576).default(1024),
+  /** WHOIS: open connections per client address (RIPE's 306 beyond it). */
+  LACAK_WHOIS_MAX_PER_CLIENT: z.coerce.number().int().min(1).default(20),
+  /** WHOIS: open connections in all; more are closed at once. */
+  LACAK_WHOIS_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(4000),
 });
 
 export interface Config {
@@ -72,6 +80,14 @@ export interface Config {
   readonly pollMs: number;
   readonly sampleDir: string;
   readonly bootstrapDir: string;
+  readonly whois: WhoisLimits;
+}
+
+export interface WhoisLimits {
+  readonly idleMs: number;
+  readonly maxLineBytes: number;
+  readonly maxPerClient: number;
+  readonly maxConnections: number;
 }
 
 /** The process's own configuration: the environment, with a command line's `--db` on top. */
@@ -108,5 +124,11 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: {
     pollMs: e.LACAK_POLL_MS,
     sampleDir: join(root, 'data', 'sample'),
     bootstrapDir: resolve(e.LACAK_BOOTSTRAP_DIR ?? join(root, 'data', 'bootstrap')),
+    whois: Object.freeze({
+      idleMs: e.LACAK_WHOIS_IDLE_MS,
+      maxLineBytes: e.LACAK_WHOIS_MAX_LINE,
+      maxPerClient: e.LACAK_WHOIS_MAX_PER_CLIENT,
+      maxConnections: e.LACAK_WHOIS_MAX_CONNECTIONS,
+    }),
   });
 }

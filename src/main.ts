@@ -10,9 +10,13 @@ import { loadBootstrap } from './rdap/bootstrap.js';
 import { buildSampleRegistry } from './sample.js';
 import { openRegistryDb } from './store/db.js';
 import { openStateDb } from './store/state-db.js';
+import { lacakVersion } from './version.js';
+import { WhoisHandler } from './whois/handler.js';
+import { startWhoisServer } from './whois/server.js';
 
 export interface RunningServer {
   readonly httpPort: number;
+  readonly whoisPort: number;
   close(): Promise<void>;
 }
 
@@ -35,18 +39,22 @@ export async function serve(config: Config, log: Logger): Promise<RunningServer>
   }, config.pollMs);
   poll.unref();
 
+  const whoisLog = log.child({ component: 'whois' });
+  const handler = new WhoisHandler({ service, bootstrap, server: { host: config.port43, registry: config.registry, version: lacakVersion() } });
+  const whois = await startWhoisServer({ handler, service, host: config.port43, limits: config.whois, log: whoisLog }, config.host, config.whoisPort);
   await app.listen({ host: config.host, port: config.httpPort });
   const address = app.server.address();
   const httpPort = typeof address === 'object' && address ? address.port : config.httpPort;
-  log.info({ http: httpPort, db: config.dbPath, importId: service.importId, networks: service.rangeIndex.networks }, 'lacak serving');
+  log.info({ http: httpPort, whois: whois.port, db: config.dbPath, importId: service.importId, networks: service.rangeIndex.networks }, 'lacak serving');
 
   let closing: Promise<void> | null = null;
   return {
     httpPort,
+    whoisPort: whois.port,
     close() {
       closing ??= (async () => {
         clearInterval(poll);
-        await app.close();
+        await Promise.all([app.close(), whois.close()]);
         db.close();
         state.close();
       })();

@@ -16,6 +16,9 @@ export type AsOf = number | null;
 const VALID_AT = `((@at IS NULL AND valid_to IS NULL) OR (@at IS NOT NULL AND valid_from <= @at AND (valid_to IS NULL OR valid_to > @at)))`;
 const COLUMNS = `id, source, class, key, valid_from, valid_to, import_id, attributes, netname, status, org, family, first, last, asn_first, asn_last, file, line`;
 
+/** inetnum/inet6num, or route/route6 (both carry an address range). */
+export type CoveringKind = 'networks' | 'routes';
+
 export class RangeStore {
   private readonly insideStmt;
   private readonly bucketProbe;
@@ -56,14 +59,14 @@ export class RangeStore {
    * occupied bucket. Preparing it once and binding by position matters on the lookup
    * path: one statement per bucket cost more than the rows it read.
    */
-  private coveringStatement(family: Family, current: boolean): { stmt: Statement<unknown[], ObjectRow>; buckets: number[] } {
-    const id = `${family}:${current}`;
+  private coveringStatement(family: Family, current: boolean, kind: CoveringKind): { stmt: Statement<unknown[], ObjectRow>; buckets: number[] } {
+    const id = `${family}:${current}:${kind}`;
     let cached = this.coveringCache.get(id);
     if (!cached) {
       const buckets = this.occupiedBuckets(family);
       const validity = current ? 'valid_to IS NULL' : 'valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)';
       const seek = `SELECT ${COLUMNS} FROM objects WHERE family = ${family} AND bucket = ? AND first >= ? AND first <= ? AND last >= ?
-          AND class IN ('inetnum', 'inet6num') AND ${validity}`;
+          AND class IN (${kind === 'networks' ? "'inetnum', 'inet6num'" : "'route', 'route6'"}) AND ${validity}`;
       const sql = buckets.length > 0 ? buckets.map(() => seek).join(' UNION ALL ') : `SELECT ${COLUMNS} FROM objects WHERE 0`;
       cached = { stmt: this.db.prepare<unknown[], ObjectRow>(sql), buckets };
       this.coveringCache.set(id, cached);
@@ -71,9 +74,12 @@ export class RangeStore {
     return cached;
   }
 
-  /** Every network (any source, placeholders included) that covers [first, last] at `at`. */
-  covering(family: Family, first: bigint, last: bigint, at: AsOf): StoredObject[] {
-    const { stmt, buckets } = this.coveringStatement(family, at === null);
+  /**
+   * Every network (any source, placeholders included) that covers [first, last] at `at`;
+   * with `routes`, the route objects covering it instead.
+   */
+  covering(family: Family, first: bigint, last: bigint, at: AsOf, kind: CoveringKind = 'networks'): StoredObject[] {
+    const { stmt, buckets } = this.coveringStatement(family, at === null, kind);
     const span = last - first + 1n;
     const firstKey = ipKey(first);
     const lastKey = ipKey(last);

@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 export interface ServerProcess {
   readonly child: ChildProcess;
   readonly baseUrl: string;
+  readonly whoisPort: number;
   /** Every log line the server wrote to stderr so far. */
   readonly logs: string[];
   stop(signal?: NodeJS.Signals): Promise<number | null>;
@@ -18,15 +19,15 @@ export async function startServer(cli: string, env: Record<string, string>, cwd?
   });
   const logs: string[] = [];
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const port = await new Promise<number>((resolve, reject) => {
+  const ports = await new Promise<{ http: number; whois: number }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start: ${logs.join('\n')}`)), timeoutMs);
     createInterface({ input: child.stderr! }).on('line', (line) => {
       logs.push(line);
       try {
-        const entry = JSON.parse(line) as { msg?: string; http?: number };
-        if (entry.msg === 'lacak serving' && entry.http) {
+        const entry = JSON.parse(line) as { msg?: string; http?: number; whois?: number };
+        if (entry.msg === 'lacak serving' && entry.http && entry.whois) {
           clearTimeout(timer);
-          resolve(entry.http);
+          resolve({ http: entry.http, whois: entry.whois });
         }
       } catch {
         // not a log line (a one-line error): the exit handler reports it
@@ -39,7 +40,8 @@ export async function startServer(cli: string, env: Record<string, string>, cwd?
   });
   return {
     child,
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl: `http://127.0.0.1:${ports.http}`,
+    whoisPort: ports.whois,
     logs,
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null) child.kill(signal);

@@ -1,0 +1,199 @@
+// The WHOIS server (RFC 3912) on node:net. This file only frames bytes into lines and
+// lines into answers: what an answer says is decided in handler.ts and cymru.ts.
+import { createServer, type Server, type Socket } from 'node:net';
+import type { WhoisLimits } from '../config.js';
+import type { Logger } from '../logger.js';
+import { ANONYMOUS } from '../policy/access.js';
+import type { LookupService } from '../query/service.js';
+import { bulkBanner, CymruSession, isBulkBegin, isBulkEnd } from './cymru.js';
+import { errorLines, WHOIS_ERR, whoisError } from './errors.js';
+import type { WhoisHandler } from './handler.js';
+
+export interface WhoisServerDeps {
+  readonly handler: WhoisHandler;
+  readonly service: LookupService;
+  readonly host: string;
+  readonly limits: WhoisLimits;
+  readonly log: Logger;
+  readonly now?: () => number;
+}
+
+type Mode = 'first' | 'persistent' | 'bulk';
+
+const NEWLINE = 0x0a;
+
+/**
+ * One connection: bytes → lines (CRLF or LF, trailing blanks trimmed), each line handed
+ * on in order. One query per connection unless `-k`; `begin` as the first line switches
+ * to Team Cymru bulk mode until `end`.
+ */
+class Connection {
+  private mode: Mode = 'first';
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private lineNumber = 0;
+  private bulk: CymruSession | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly deps: WhoisServerDeps,
+    private readonly client: string,
+  ) {
+    socket.setTimeout(deps.limits.idleMs);
+    socket.on('timeout', () => this.finish(errorLines(whoisError(WHOIS_ERR.IDLE_TIMEOUT, `Closed after ${Math.round(deps.limits.idleMs / 1000)} s without a query.`))));
+    socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    // A client that half-closes after its query still gets the answer; one that sends
+    // nothing usable gets nothing.
+    socket.on('end', () => {
+      if (this.pendingBytes > 0) this.handleLine(this.takePending());
+      this.finish([]);
+    });
+    socket.on('error', () => this.destroy());
+    socket.on('close', () => {
+      this.closed = true;
+    });
+  }
+
+  private receive(chunk: Buffer): void {
+    let start = 0;
+    for (;;) {
+      if (this.closed || this.socket.writableEnded) return;
+      const at = chunk.indexOf(NEWLINE, start);
+      const end = at < 0 ? chunk.length : at;
+      const piece = chunk.subarray(start, end);
+      if (this.pendingBytes + piece.length > this.deps.limits.maxLineBytes) {
+        this.finish(errorLines(whoisError(WHOIS_ERR.LINE_TOO_LONG, `A query line may be at most ${this.deps.limits.maxLineBytes} bytes.`)));
+        return;
+      }
+      if (at < 0) {
+        if (piece.length > 0) {
+          this.pending.push(Buffer.from(piece));
+          this.pendingBytes += piece.length;
+        }
+        return;
+      }
+      this.pending.push(piece);
+      this.pendingBytes += piece.length;
+      this.handleLine(this.takePending());
+      start = at + 1;
+    }
+  }
+
+  private takePending(): string {
+    const line = Buffer.concat(this.pending).toString('utf8').replace(/[\r\s]+$/, '');
+    this.pending = [];
+    this.pendingBytes = 0;
+    return line;
+  }
+
+  private handleLine(line: string): void {
+    if (this.closed || this.socket.writableEnded) return;
+    this.lineNumber++;
+    const started = performance.now();
+    if (this.mode === 'bulk') {
+      if (isBulkEnd(line)) {
+        this.finish([]);
+        return;
+      }
+      const answer = this.bulk!.line(line, this.lineNumber);
+      if (answer !== null) this.write([answer]);
+      return;
+    }
+    if (this.mode === 'first' && isBulkBegin(line)) {
+      this.mode = 'bulk';
+      this.bulk = new CymruSession(this.deps.service);
+      this.write([bulkBanner(this.deps.host, (this.deps.now ?? Date.now)())]);
+      return;
+    }
+    // RFC 3912 clients send one line; a persistent (-k) client may send blank lines between queries.
+    if (line.trim() === '' && this.mode === 'persistent') return;
+    let reply;
+    try {
+      reply = this.deps.handler.answer(line, ANONYMOUS);
+    } catch (err) {
+      this.deps.log.error({ err, query: line.slice(0, 200) }, 'whois query failed');
+      this.finish(errorLines(whoisError(WHOIS_ERR.INTERNAL, 'The server could not answer this query.')));
+      return;
+    }
+    this.deps.log.info({ client: this.client, query: line.slice(0, 200), ms: Math.round(performance.now() - started) }, 'whois query');
+    const persistent = this.mode === 'persistent' ? reply.keepAlive !== 'stop' : reply.keepAlive === 'start';
+    if (persistent) {
+      this.mode = 'persistent';
+      if (reply.lines.length > 0) this.write(reply.lines);
+    } else {
+      this.finish(reply.lines);
+    }
+  }
+
+  private write(lines: readonly string[]): void {
+    if (this.closed || this.socket.writableEnded) return;
+    const ok = this.socket.write(lines.map((l) => `${l}\n`).join(''));
+    // A client that reads slower than it sends (bulk): stop reading until it catches up.
+    if (!ok) {
+      this.socket.pause();
+      this.socket.once('drain', () => this.socket.resume());
+    }
+  }
+
+  private finish(lines: readonly string[]): void {
+    if (this.closed || this.socket.writableEnded) return;
+    if (lines.length > 0) this.socket.end(lines.map((l) => `${l}\n`).join(''));
+    else this.socket.end();
+    this.socket.setTimeout(5_000, () => this.destroy());
+  }
+
+  private destroy(): void {
+    this.closed = true;
+    this.socket.destroy();
+  }
+}
+
+export interface RunningWhois {
+  readonly port: number;
+  readonly server: Server;
+  close(): Promise<void>;
+}
+
+export async function startWhoisServer(deps: WhoisServerDeps, host: string, port: number): Promise<RunningWhois> {
+  const perClient = new Map<string, number>();
+  const sockets = new Set<Socket>();
+  const server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
+    const client = socket.remoteAddress ?? 'unknown';
+    const open = (perClient.get(client) ?? 0) + 1;
+    perClient.set(client, open);
+    sockets.add(socket);
+    socket.once('close', () => {
+      sockets.delete(socket);
+      const left = (perClient.get(client) ?? 1) - 1;
+      if (left <= 0) perClient.delete(client);
+      else perClient.set(client, left);
+    });
+    if (open > deps.limits.maxPerClient) {
+      socket.on('error', () => socket.destroy());
+      socket.end(errorLines(whoisError(WHOIS_ERR.TOO_MANY_CONNECTIONS, `At most ${deps.limits.maxPerClient} connections per client address at a time.`)).map((l) => `${l}\n`).join(''));
+      return;
+    }
+    new Connection(socket, deps, client);
+  });
+  server.maxConnections = deps.limits.maxConnections;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host, port }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  server.on('error', (err) => deps.log.error({ err }, 'whois server error'));
+  const address = server.address();
+  const bound = typeof address === 'object' && address ? address.port : port;
+  return {
+    port: bound,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      }),
+  };
+}
