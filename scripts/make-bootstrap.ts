@@ -20,7 +20,7 @@ import {
   parseAsnBootstrap,
   parseIpBootstrap,
   type BootstrapFile,
-} from '../src/rdap/bootstrap.js';
+} from '../src/referral/bootstrap.js';
 
 export type BootstrapKind = keyof typeof BOOTSTRAP_FILES;
 

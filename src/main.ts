@@ -6,7 +6,7 @@ import { buildApp } from './http/app.js';
 import { workerIndexBuilder } from './index/build-from-db.js';
 import { indexSettings } from './query/placeholders.js';
 import { LookupService } from './query/service.js';
-import { loadBootstrap } from './rdap/bootstrap.js';
+import { loadBootstrap } from './referral/bootstrap.js';
 import { buildSampleRegistry } from './sample.js';
 import { openRegistryDb } from './store/db.js';
 import { openStateDb } from './store/state-db.js';

@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { LookupService } from '../query/service.js';
 import { lacakVersion } from '../version.js';
-import type { Bootstrap } from '../rdap/bootstrap.js';
+import type { Bootstrap } from '../referral/bootstrap.js';
 import { TEXT, pickLang } from '../rdap/messages.js';
 import { EntityCache } from '../rdap/render.js';
 import { registerRdapRoutes, sendRdapError } from '../rdap/routes.js';

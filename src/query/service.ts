@@ -6,7 +6,7 @@ import type { Logger } from '../logger.js';
 import { firstValue, stripComment, type StoredObject } from '../model/types.js';
 import { parseAsn } from '../net/asn.js';
 import { parseAddressWithPort, type IpAddress } from '../net/ip.js';
-import { parseRange, formatRange, type IpRange } from '../net/prefix.js';
+import { parseRange, formatRange, rangeContains, type IpRange } from '../net/prefix.js';
 import { specialPurpose, specialPurposeAsn } from '../net/special.js';
 import { compareSpecificity } from '../index/specificity.js';
 import type { RangeIndex } from '../index/range-index.js';
@@ -536,6 +536,12 @@ export function outermost<T extends { readonly range?: IpRange }>(sorted: readon
     if (reach === null || r.end > reach.end) reach = r;
   }
   return out;
+}
+
+/** The nearest network holding all of `net`: not another source's record of the same range, nor a partial overlap. */
+export function parentOf(net: StoredObject, chain: readonly StoredObject[]): StoredObject | null {
+  const r = net.range!;
+  return chain.find((o) => rangeContains(o.range!, r) && !(o.range!.start === r.start && o.range!.end === r.end)) ?? null;
 }
 
 export function cmpStart(a: { readonly range?: IpRange }, b: { readonly range?: IpRange }): number {

@@ -2,9 +2,10 @@
 // access; this module only shapes what it is given. Section numbers are RFC 9083's.
 import { firstValue, allValues, stripComment, type StoredObject } from '../model/types.js';
 import { formatIp } from '../net/ip.js';
-import { rangeContains, rangeToCidrs, singlePrefix } from '../net/prefix.js';
+import { rangeToCidrs, singlePrefix } from '../net/prefix.js';
 import { viewKey, viewObject, type Caller, type ObjectView, type Redaction } from '../policy/access.js';
 import type { AsOf, IpAnswer } from '../query/types.js';
+import { parentOf } from '../query/service.js';
 import { TEXT, type Lang, type Texts } from './messages.js';
 
 export interface RdapContext {
@@ -329,11 +330,6 @@ export function renderNetwork(b: ResponseBuilder, net: StoredObject, parent: Sto
 export const RELATIONS = ['rdap-up', 'rdap-down', 'rdap-top', 'rdap-bottom'] as const;
 export type Relation = (typeof RELATIONS)[number];
 
-/** The nearest network holding all of `net`: not another source's record of the same range, nor a partial overlap. */
-export function parentOf(net: StoredObject, chain: readonly StoredObject[]): StoredObject | null {
-  const r = net.range!;
-  return chain.find((o) => rangeContains(o.range!, r) && !(o.range!.start === r.start && o.range!.end === r.end)) ?? null;
-}
 
 /** An address or prefix lookup: the holder, with what DESIGN §2 says about it as remarks. */
 export function renderIpNetwork(b: ResponseBuilder, answer: IpAnswer): Json {

@@ -10,8 +10,8 @@ import type { AsOf, NotFound, Outcome } from '../query/types.js';
 import { lacakVersion } from '../version.js';
 import { TEXT, pickLang, type Lang } from './messages.js';
 import { ResponseBuilder, renderAutnum, renderDomain, renderEntity, renderError, renderHelp, renderIpNetwork, type EntityCache, type RdapContext } from './render.js';
-import type { Bootstrap } from './bootstrap.js';
-import { redirectUrl } from './bootstrap.js';
+import type { Bootstrap } from '../referral/bootstrap.js';
+import { redirectUrl } from '../referral/bootstrap.js';
 import { parseAsn } from '../net/asn.js';
 
 export const RDAP_CONTENT_TYPE = 'application/rdap+json';

@@ -5,10 +5,9 @@ import { parseAddressWithPort } from '../net/ip.js';
 import { formatRange, parseRange, type IpRange } from '../net/prefix.js';
 import { parseAsn, parseAsnRange } from '../net/asn.js';
 import { ANONYMOUS, mayDisclosePersonalData, mayListVersions, maySearchPersons, viewObject, type Caller } from '../policy/access.js';
-import type { LookupService, When } from '../query/service.js';
+import { parentOf, type LookupService, type When } from '../query/service.js';
 import type { AsOf, IpAnswer, NotFound, Outcome } from '../query/types.js';
-import type { Bootstrap } from '../rdap/bootstrap.js';
-import { parentOf } from '../rdap/render.js';
+import { whoisHostOf, type Bootstrap } from '../referral/bootstrap.js';
 import { RPSL_CLASSES } from '../rpsl/classes.js';
 import { SearchStore } from '../store/search.js';
 import { NAME_ATTRIBUTE } from '../store/rows.js';
@@ -520,21 +519,6 @@ function atOf(asOf: AsOf): number | null {
 
 function bitLength(n: bigint): number {
   return n === 0n ? 0 : n.toString(2).length;
-}
-
-/**
- * The WHOIS server of the registry behind an RDAP base URL: every RIR runs
- * `whois.<its domain>` (rdap.db.ripe.net → whois.ripe.net, rdap.apnic.net → whois.apnic.net).
- */
-export function whoisHostOf(rdapBase: string): string | null {
-  let host: string;
-  try {
-    host = new URL(rdapBase).hostname;
-  } catch {
-    return null;
-  }
-  const labels = host.split('.').filter((l) => l);
-  return labels.length >= 2 ? `whois.${labels.slice(-2).join('.')}` : null;
 }
 
 /** RIPE's version list: one row per version, plus a DEL row where the object vanished. */

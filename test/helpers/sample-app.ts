@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/http/app.js';
-import { loadBootstrap } from '../../src/rdap/bootstrap.js';
+import { loadBootstrap } from '../../src/referral/bootstrap.js';
 import { LookupService } from '../../src/query/service.js';
 import { buildSampleRegistry } from '../../src/sample.js';
 import { openRegistryDb, type Db } from '../../src/store/db.js';

@@ -41,6 +41,11 @@ describe('architecture', () => {
     expect(bad).toEqual([]);
   });
 
+  it('front ends never import each other: what both need lives below them', () => {
+    const bad = edges.filter((e) => (inside(e.from, 'rdap') && inside(e.to, 'whois')) || (inside(e.from, 'whois') && inside(e.to, 'rdap')));
+    expect(bad).toEqual([]);
+  });
+
   it('parsers and the model never touch the store or SQLite', () => {
     const bad = edges.filter(
       (e) => ['rpsl', 'delegated', 'members', 'model', 'net'].some((f) => inside(e.from, f)) && (inside(e.to, 'store') || e.to === 'better-sqlite3'),

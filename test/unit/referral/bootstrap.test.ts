@@ -12,7 +12,7 @@ import { LACAK_ERR, LacakError } from '../../../src/errors.js';
 import { parseAsn } from '../../../src/net/asn.js';
 import { parseIp, type IpAddress } from '../../../src/net/ip.js';
 import { cidrToRange, parsePrefix } from '../../../src/net/prefix.js';
-import { loadBootstrap, redirectUrl, type Bootstrap } from '../../../src/rdap/bootstrap.js';
+import { loadBootstrap, redirectUrl, type Bootstrap } from '../../../src/referral/bootstrap.js';
 
 const PRODUCT_DIR = fileURLToPath(new URL('../../../data/bootstrap/', import.meta.url));
 const IANA_DIR = fileURLToPath(new URL('../../../../shared/data/rdap-responses/openrdap/bootstrap/', import.meta.url));

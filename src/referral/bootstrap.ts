@@ -1,6 +1,6 @@
 // RFC 9224 bootstrap: which registry's RDAP service is authoritative for space this registry
-// does not manage, so that the RDAP server can answer 301 instead of a 404 that reads as
-// "unregistered". Only consulted after managed and special-purpose space (DESIGN §2): the
+// does not manage, so that the RDAP server can answer 301 and the WHOIS server refer the
+// client there, instead of a "not found" that reads as "unregistered". Only consulted after managed and special-purpose space (DESIGN §2): the
 // IANA files list whole /8s and /12s, so documentation space such as 203.0.113.0/24 and
 // 2001:db8::/32 sits inside APNIC's blocks here.
 import { readFileSync } from 'node:fs';
@@ -264,4 +264,19 @@ export function redirectUrl(bases: readonly string[], path: string, ownBaseUrl?:
   if (ownBaseUrl !== undefined && bases.some((b) => sameService(b, ownBaseUrl))) return null;
   // RFC 9224 §3 requires base URLs to end in "/", but IANA's files long listed ARIN's without it.
   return withSlash(chosen) + path.replace(/^\/+/, '');
+}
+
+/**
+ * The WHOIS server of the registry behind an RDAP base URL: every RIR runs
+ * `whois.<its domain>` (rdap.db.ripe.net → whois.ripe.net, rdap.apnic.net → whois.apnic.net).
+ */
+export function whoisHostOf(rdapBase: string): string | null {
+  let host: string;
+  try {
+    host = new URL(rdapBase).hostname;
+  } catch {
+    return null;
+  }
+  const labels = host.split('.').filter((l) => l);
+  return labels.length >= 2 ? `whois.${labels.slice(-2).join('.')}` : null;
 }
