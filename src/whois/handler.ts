@@ -145,7 +145,7 @@ export class WhoisHandler {
       const range = address ? null : parseRange(key);
       if (address || range?.ok) {
         const r: IpRange = address ? { family: address.address.family, start: address.address.value, end: address.address.value } : (range as { range: IpRange }).range;
-        found = this.network(key, r, flags, when);
+        found = this.network(key, r, flags, when, sources);
       } else {
         if (ipFlag) warnings.push(errorLines(whoisError(WHOIS_ERR.USELESS_IP_FLAG, `"-${ipFlag}" only applies to IP address, range and prefix queries.`)));
         found = this.object(key, when, caller);
@@ -200,7 +200,7 @@ export class WhoisHandler {
   }
 
   /** Addresses, ranges and prefixes, with RIPE's IP flags. */
-  private network(key: string, range: IpRange, flags: ReadonlyMap<FlagName, string>, when: When): Found {
+  private network(key: string, range: IpRange, flags: ReadonlyMap<FlagName, string>, when: When, sources: ReadonlySet<string> | null): Found {
     const service = this.deps.service;
     if (flags.has('m') || flags.has('M')) return this.moreSpecific(key, range, flags.has('m'), when);
     if (flags.has('x')) {
@@ -213,19 +213,23 @@ export class WhoisHandler {
     const outcome = key.includes('/') || key.includes(' - ') || range.start !== range.end ? service.lookupRange(key, when) : service.lookupAddress(key, when);
     const answer = this.checkIp(outcome, key, range);
     const at = atOf(answer.asOf);
+    // -s: the same question asked of those sources only, down the same chain.
+    const chain = sources ? answer.chain.filter((o) => sources.has(o.source.toUpperCase())) : answer.chain;
+    const holder = chain[0];
+    if (!holder) throw refuse(WHOIS_ERR.NO_ENTRIES, `No network of ${[...sources!].join(', ')} covers ${key}.`);
     let networks: StoredObject[];
     if (flags.has('l')) {
-      const parent = parentOf(answer.holder, answer.chain);
-      if (!parent) throw refuse(WHOIS_ERR.NO_ENTRIES, `Nothing in this registry is less specific than ${answer.holder.key}.`);
+      const parent = parentOf(holder, chain);
+      if (!parent) throw refuse(WHOIS_ERR.NO_ENTRIES, `Nothing in this registry is less specific than ${holder.key}.`);
       networks = [parent];
     } else if (flags.has('L')) {
-      networks = [...answer.chain].reverse();
+      networks = [...chain].reverse();
     } else if (flags.has('c')) {
-      const withIrt = answer.chain.find((o) => firstValue(o, 'mnt-irt') !== undefined);
+      const withIrt = chain.find((o) => firstValue(o, 'mnt-irt') !== undefined);
       if (!withIrt) throw refuse(WHOIS_ERR.NO_ENTRIES, `No network covering ${key} names an IRT (mnt-irt).`);
       networks = [withIrt];
     } else {
-      networks = [answer.holder];
+      networks = [holder];
     }
     return {
       asOf: answer.asOf,

@@ -1,0 +1,137 @@
+// The WHOIS handler on plain strings (no socket) against golden answers for the sample
+// registry: one file per query in test/fixtures/golden/whois/. The clock is fixed so that
+// "served at" lines are stable; everything else is the registry's own data.
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LookupService } from '../../../src/query/service.js';
+import { loadBootstrap } from '../../../src/referral/bootstrap.js';
+import { buildSampleRegistry } from '../../../src/sample.js';
+import { openRegistryDb, type Db } from '../../../src/store/db.js';
+import { WhoisHandler } from '../../../src/whois/handler.js';
+import { ROOT, SAMPLE_DIR, quietLog, tempDir, testConfig } from '../../helpers/registry.js';
+
+const NOW = Date.parse('2026-06-01T00:00:00Z');
+const GOLDEN = join(ROOT, 'test', 'fixtures', 'golden', 'whois');
+
+/** name → query line, as a user would type it after `whois -h host`. */
+const QUERIES: ReadonlyArray<readonly [string, string]> = [
+  ['address', '198.51.100.41'],
+  ['address-port', '198.51.100.41:51234'],
+  ['address-v6-port', '[2001:db8:110:2a00::25]:443'],
+  ['no-referenced-inetnum', '-r -T inetnum 198.51.100.41'],
+  ['abuse-brief', '-b 198.51.100.41'],
+  ['one-less', '-l 198.51.100.41'],
+  ['all-less', '-L -r 198.51.100.41'],
+  ['one-more', '-m -r 198.51.100.0 - 198.51.100.95'],
+  ['all-more', '-M -r 198.51.100.0/24'],
+  ['more-too-wide', '-M 0.0.0.0/0'],
+  ['exact', '-x -r 198.51.100.128/26'],
+  ['exact-none', '-x 198.51.100.128/27'],
+  ['irt', '-c -r 203.0.113.100'],
+  ['sources-apnic', '-s APNIC -r 198.51.100.41'],
+  ['unknown-source', '-s RIPE 198.51.100.41'],
+  ['inverse-mnt-by', '-r -i mnt-by MAINT-ID-CONTOHNET'],
+  ['inverse-unknown-attribute', '-i colour MAINT-ID-CONTOHNET'],
+  ['inverse-not-searchable', '-i descr MAINT-ID-CONTOHNET'],
+  ['autnum', 'AS64497'],
+  ['autnum-in-block', '-r AS64501'],
+  ['handle-lower-case', 'org-cjn1-idnic'],
+  ['person-withheld', 'RKS1-IDNIC'],
+  ['mntner-no-auth', 'MAINT-ID-CONTOHNET'],
+  ['name', 'PT Contoh Jaringan Nusantara'],
+  ['reverse-zone', '-r 100.51.198.in-addr.arpa'],
+  ['foreign-referral', '8.8.8.8'],
+  ['special-purpose', '10.1.2.3'],
+  ['no-such-handle', 'NOSUCH-IDNIC'],
+  ['useless-ip-flag', '-x -r AS64497'],
+  ['at-past', '-r --at 2025-07-01T00:00:00Z 198.51.100.70'],
+  ['at-zoneless-jakarta', '-r --at 2025-07-01T07:00:00 --tz Asia/Jakarta 198.51.100.210'],
+  ['at-zoneless-without-tz', '--at 2025-07-01T07:00:00 198.51.100.210'],
+  ['at-before-data', '--at 2000-01-01T00:00:00Z 198.51.100.41'],
+  ['list-versions', '--list-versions 198.51.100.64 - 198.51.100.79'],
+  ['show-version', '--show-version 1 198.51.100.64 - 198.51.100.79'],
+  ['show-version-out-of-range', '--show-version 9 198.51.100.64 - 198.51.100.79'],
+  ['list-versions-person', '--list-versions RKS1-IDNIC'],
+  ['brief-fast-raw', '-F -r 198.51.100.41'],
+  ['primary-keys', '-K 198.51.100.41'],
+  ['no-grouping', '-G -r 198.51.100.41'],
+  ['query-version', '-q version'],
+  ['query-sources', '-q sources'],
+  ['query-types', '-q types'],
+  ['template', '-t inetnum'],
+  ['verbose-template', '-v aut-num'],
+  ['unknown-type', '-t colour'],
+  ['help', 'help'],
+  ['duplicate-ip-flags', '-x -l 198.51.100.41'],
+  ['unknown-option', '-Z 198.51.100.41'],
+];
+
+describe('WHOIS answers on the sample registry', () => {
+  const tmp = tempDir();
+  const path = join(tmp.dir, 'sample.sqlite');
+  let db: Db;
+  let handler: WhoisHandler;
+
+  beforeAll(async () => {
+    await buildSampleRegistry(SAMPLE_DIR, path, quietLog);
+    db = openRegistryDb(path);
+    const config = testConfig(path);
+    const service = new LookupService(db, config, quietLog, { now: () => NOW });
+    handler = new WhoisHandler({
+      service,
+      bootstrap: loadBootstrap(config.bootstrapDir),
+      server: { host: config.port43, registry: config.registry, version: 'TEST' },
+      now: () => NOW,
+    });
+  });
+  afterAll(() => {
+    db?.close();
+    tmp.cleanup();
+  });
+
+  it.each(QUERIES)('%s: %s', async (name, query) => {
+    const reply = handler.answer(query);
+    await expect(`${reply.lines.join('\n')}\n`).toMatchFileSnapshot(join(GOLDEN, `${name}.txt`));
+  });
+
+  it('has a golden file for every query and no stale ones', () => {
+    const files = readdirSync(GOLDEN).filter((f) => f.endsWith('.txt')).sort();
+    expect(files).toEqual(QUERIES.map(([name]) => `${name}.txt`).sort());
+  });
+
+  it('never sends personal data, notification e-mails or credentials to an anonymous caller', () => {
+    // The person objects' personal values, read from the sample dump itself.
+    const dump = readFileSync(join(SAMPLE_DIR, '2026-01-01', 'idnic.db'), 'utf8');
+    const secrets = new Set<string>();
+    const published = new Set<string>();
+    for (const block of dump.split(/\n\s*\n/)) {
+      const lines = block.split('\n');
+      const isPerson = lines.some((l) => l.startsWith('person:'));
+      for (const line of lines) {
+        const m = /^([a-z-]+):\s*(.+)$/.exec(line);
+        if (!m) continue;
+        const [, attribute, value] = m;
+        if ((isPerson && ['person', 'address', 'phone', 'fax-no', 'e-mail'].includes(attribute!)) || ['notify', 'upd-to', 'mnt-nfy', 'auth'].includes(attribute!)) {
+          secrets.add(value!.trim());
+        } else {
+          published.add(value!.trim());
+        }
+      }
+    }
+    // A person may share an office address or switchboard with a public role: not a leak.
+    for (const value of published) secrets.delete(value);
+    expect(secrets.size).toBeGreaterThan(10);
+    for (const [, query] of QUERIES) {
+      const text = handler.answer(query).lines.join('\n');
+      for (const secret of secrets) expect(text, `${query} leaks "${secret}"`).not.toContain(secret);
+      expect(text).not.toMatch(/^auth:/m);
+    }
+  });
+
+  it('starts and ends a persistent connection with -k', () => {
+    expect(handler.answer('-k 198.51.100.41').keepAlive).toBe('start');
+    expect(handler.answer('-k')).toEqual({ lines: [], keepAlive: 'stop' });
+    expect(handler.answer('198.51.100.41').keepAlive).toBe('unchanged');
+  });
+});
