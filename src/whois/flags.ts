@@ -39,13 +39,17 @@ export interface FlagSpec {
   readonly argument?: string;
   /** RIPE's "IP flags": at most one of them per query (error 901). */
   readonly ipFlag?: boolean;
+  /** Asks about the server, not about a key: no key and no other flag may come with it (109). */
+  readonly alone?: boolean;
+  /** Flags it cannot be combined with (109); the relation is symmetric, listed once. */
+  readonly excludes?: readonly FlagName[];
   readonly help: string;
 }
 
 export const FLAGS: readonly FlagSpec[] = [
   { name: 'r', short: 'r', long: 'no-referenced', help: 'do not show the contact, organisation and IRT objects the answer refers to' },
   { name: 'B', short: 'B', long: 'no-filtering', help: 'show notification e-mails too, within what you may see' },
-  { name: 'b', short: 'b', long: 'abuse-contact', help: 'brief: only the abuse contact of the network' },
+  { name: 'b', short: 'b', long: 'abuse-contact', excludes: ['F', 'K'], help: 'brief: only the abuse contact of the network' },
   { name: 'T', short: 'T', long: 'select-types', argument: 'TYPE[,TYPE...]', help: 'only objects of these types' },
   { name: 'x', short: 'x', long: 'exact', ipFlag: true, help: 'exact match of a range or prefix only' },
   { name: 'l', short: 'l', long: 'one-less', ipFlag: true, help: 'the network one level less specific' },
@@ -53,45 +57,27 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'm', short: 'm', long: 'one-more', ipFlag: true, help: 'networks one level more specific' },
   { name: 'M', short: 'M', long: 'all-more', ipFlag: true, help: 'every more specific network' },
   { name: 'c', short: 'c', long: 'irt', ipFlag: true, help: 'the smallest covering network that has an IRT (mnt-irt)' },
-  { name: 'i', short: 'i', long: 'inverse', argument: 'ATTRIBUTE[,ATTRIBUTE...]', help: 'objects whose attribute refers to the key (inverse lookup)' },
+  { name: 'i', short: 'i', long: 'inverse', argument: 'ATTRIBUTE[,ATTRIBUTE...]', excludes: ['x', 'l', 'L', 'm', 'M', 'c'], help: 'objects whose attribute refers to the key (inverse lookup)' },
   { name: 's', short: 's', long: 'sources', argument: 'SOURCE[,SOURCE...]', help: 'search only these sources' },
-  { name: 'a', short: 'a', long: 'all-sources', help: 'search every source' },
+  { name: 'a', short: 'a', long: 'all-sources', excludes: ['s'], help: 'search every source' },
   { name: 'G', short: 'G', long: 'no-grouping', help: 'do not group objects under "% Information related to" lines' },
   { name: 'k', short: 'k', long: 'persistent-connection', help: 'keep the connection open for more queries; -k again closes it' },
-  { name: 'q', short: 'q', long: 'query', argument: 'version|sources|types', help: 'information about the server' },
-  { name: 't', short: 't', long: 'template', argument: 'TYPE', help: 'the template of an object type' },
-  { name: 'v', short: 'v', long: 'verbose', argument: 'TYPE', help: 'the template of an object type, explained' },
-  { name: 'F', short: 'F', long: 'brief', help: 'short attribute names (RIPE\'s fast raw output)' },
+  { name: 'q', short: 'q', long: 'query', argument: 'version|sources|types', alone: true, help: 'information about the server' },
+  { name: 't', short: 't', long: 'template', argument: 'TYPE', alone: true, help: 'the template of an object type' },
+  { name: 'v', short: 'v', long: 'verbose', argument: 'TYPE', alone: true, help: 'the template of an object type, explained' },
+  { name: 'F', short: 'F', long: 'brief', excludes: ['K'], help: 'short attribute names (RIPE\'s fast raw output)' },
   { name: 'K', short: 'K', long: 'primary-keys', help: 'only the primary keys of the objects found' },
   { name: 'V', short: 'V', long: 'client', argument: 'CLIENT-TAG', help: 'name of your client (accepted and ignored)' },
-  { name: 'list-versions', long: 'list-versions', help: 'the versions of an object, one per snapshot it changed in' },
+  { name: 'list-versions', long: 'list-versions', excludes: ['show-version'], help: 'the versions of an object, one per snapshot it changed in' },
   { name: 'show-version', long: 'show-version', argument: 'N', help: 'version N of an object' },
   { name: 'at', long: 'at', argument: 'TIME', help: 'answer as the registry stood at TIME (RFC 3339, e.g. 2017-04-29T20:14:00+07:00)' },
   { name: 'tz', long: 'tz', argument: 'ZONE', help: 'time zone for a --at time written without one (e.g. Asia/Jakarta)' },
-  { name: 'help', long: 'help', help: 'this help' },
+  { name: 'help', long: 'help', alone: true, help: 'this help' },
 ];
 
 const BY_SHORT = new Map(FLAGS.filter((f) => f.short).map((f) => [f.short!, f] as const));
 const BY_LONG = new Map(FLAGS.map((f) => [f.long, f] as const));
 const BY_NAME = new Map(FLAGS.map((f) => [f.name, f] as const));
-
-/** Flags that answer about the server, not about a key: nothing else may come with them. */
-const ALONE = new Set<FlagName>(['q', 't', 'v', 'help']);
-
-/** Pairs RIPE refuses together (error 109), beyond the one-IP-flag rule. */
-const INCOMPATIBLE: ReadonlyArray<readonly [FlagName, FlagName]> = [
-  ['b', 'F'],
-  ['b', 'K'],
-  ['F', 'K'],
-  ['a', 's'],
-  ['i', 'x'],
-  ['i', 'l'],
-  ['i', 'L'],
-  ['i', 'm'],
-  ['i', 'M'],
-  ['i', 'c'],
-  ['list-versions', 'show-version'],
-];
 
 export interface ParsedQuery {
   /** Flags given, with their argument ('' for flags that take none). */
@@ -170,12 +156,13 @@ function checkCombination(flags: ReadonlyMap<FlagName, string>, key: string): Wh
   if (ip.length > 1) {
     return whoisError(WHOIS_ERR.MORE_THAN_ONE_IP_FLAG, `More than one IP flag (${ip.map(flagText).join(', ')}) was given; use one of -x, -l, -L, -m, -M, -c.`);
   }
-  for (const [a, b] of INCOMPATIBLE) {
-    if (flags.has(a) && flags.has(b)) {
-      return whoisError(WHOIS_ERR.INVALID_COMBINATION, `The flags "${flagText(BY_NAME.get(a)!)}" and "${flagText(BY_NAME.get(b)!)}" cannot be used together.`);
+  for (const spec of FLAGS) {
+    const clash = flags.has(spec.name) ? spec.excludes?.find((other) => flags.has(other)) : undefined;
+    if (clash) {
+      return whoisError(WHOIS_ERR.INVALID_COMBINATION, `The flags "${flagText(spec)}" and "${flagText(BY_NAME.get(clash)!)}" cannot be used together.`);
     }
   }
-  const alone = [...flags.keys()].filter((f) => ALONE.has(f));
+  const alone = [...flags.keys()].filter((f) => BY_NAME.get(f)!.alone);
   if (alone.length > 0) {
     const others = [...flags.keys()].filter((f) => f !== alone[0] && f !== 'k' && f !== 'V');
     if (others.length > 0 || key !== '') {
