@@ -174,7 +174,7 @@ class KeepAliveClient {
 
 // ---- children ------------------------------------------------------------------------------
 
-interface Server {
+export interface Server {
   readonly name: string;
   readonly port: number;
   readonly child: ChildProcess;
@@ -183,7 +183,7 @@ interface Server {
 }
 
 /** A port the OS considers free right now; the child binds it a moment later. */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);
@@ -197,11 +197,31 @@ function freePort(): Promise<number> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Whether the server on `port` answers /healthz with 200; false while it does not listen yet. */
+export async function answersHealthz(port: number): Promise<boolean> {
+  try {
+    const client = await KeepAliveClient.open(port);
+    const answer = await client.get('/healthz');
+    client.close();
+    return answer.status === 200;
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Starts a server child and waits until it answers /healthz. Readiness is polled, not read
- * from the "serving" log line: at LOG_LEVEL=warn lacak does not write that line.
+ * Starts a server child and waits until `ready` (by default: it answers /healthz on `port`).
+ * Readiness is polled, not read from the "serving" log line: at LOG_LEVEL=warn lacak does
+ * not write that line.
  */
-async function startServer(name: string, nodeArgs: readonly string[], env: Record<string, string>, port: number, timeoutMs = 600_000): Promise<Server> {
+export async function startServer(
+  name: string,
+  nodeArgs: readonly string[],
+  env: Record<string, string>,
+  port: number,
+  ready: () => Promise<boolean> = () => answersHealthz(port),
+  timeoutMs = 600_000,
+): Promise<Server> {
   const child = spawn(process.execPath, nodeArgs, { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   const logs: string[] = [];
   createInterface({ input: child.stderr! }).on('line', (line) => {
@@ -218,14 +238,7 @@ async function startServer(name: string, nodeArgs: readonly string[], env: Recor
       child.kill('SIGKILL');
       throw new Error(`${name} did not serve within ${timeoutMs / 1000} s: ${logs.join('\n')}`);
     }
-    try {
-      const client = await KeepAliveClient.open(port);
-      const answer = await client.get('/healthz');
-      client.close();
-      if (answer.status === 200) break;
-    } catch {
-      // not listening yet
-    }
+    if (await ready()) break;
     await sleep(100);
   }
   return {
@@ -243,7 +256,7 @@ async function startServer(name: string, nodeArgs: readonly string[], env: Recor
 // ---- load ----------------------------------------------------------------------------------
 
 /** A process's CPU time so far in ms, from /proc (Linux); null elsewhere. */
-function cpuMs(pid: number | undefined): number | null {
+export function cpuMs(pid: number | undefined): number | null {
   if (pid === undefined) return null;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -256,7 +269,7 @@ function cpuMs(pid: number | undefined): number | null {
   }
 }
 
-function percentile(sorted: Float64Array, p: number): number {
+export function percentile(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
