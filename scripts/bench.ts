@@ -14,6 +14,7 @@ import { openRegistryDb } from '../src/store/db.js';
 import type { ImportChildResult } from './bench-import.js';
 import { benchRdap, type AddressKind, type LoadFigures, type ProbeAddress } from './bench-rdap.js';
 import type { ReadyChildResult } from './bench-ready.js';
+import { benchWhois, type WhoisLoadFigures } from './bench-whois.js';
 import {
   DATASET_FILES,
   GENERATOR_VERSION,
@@ -47,6 +48,8 @@ const TARGET = {
   rdapRateAim: 0.8,
   rdapP99: 2,
   rdapWorstOverMedian: 2,
+  whoisRate: 0.7,
+  whoisKeepAliveRate: 0.4,
 } as const;
 
 // ---- output -------------------------------------------------------------------------------
@@ -155,8 +158,9 @@ function collectRanges(params: DatasetParams): Ranges {
 }
 
 /**
- * The same from any registry database (`--rdap-only --db`), where there is no generator to
- * replay: current networks, and the holes their union leaves (IPv6 within 2000::/3).
+ * The same from any registry database (`--rdap-only --db`, `--whois-only --db`), where
+ * there is no generator to replay: current networks, and the holes their union leaves
+ * (IPv6 within 2000::/3).
  */
 function rangesFromDb(path: string): Ranges {
   const db = new Database(path, { readonly: true, fileMustExist: true });
@@ -366,6 +370,15 @@ interface RdapSettings {
   readonly cpuProfDir: string | undefined;
 }
 
+interface WhoisSettings {
+  readonly seconds: number;
+  readonly rounds: number;
+  /** Client processes. */
+  readonly clients: number;
+  /** Connections per client process. */
+  readonly connections: number;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -381,6 +394,12 @@ async function main(): Promise<void> {
       'rdap-rounds': { type: 'string' },
       'rdap-connections': { type: 'string' },
       'rdap-cpu-prof': { type: 'string' },
+      'no-whois': { type: 'boolean' },
+      'whois-only': { type: 'boolean' },
+      'whois-seconds': { type: 'string' },
+      'whois-rounds': { type: 'string' },
+      'whois-clients': { type: 'string' },
+      'whois-connections': { type: 'string' },
     },
   });
   const params = datasetParamsFromArgs(values);
@@ -388,14 +407,27 @@ async function main(): Promise<void> {
   // A full-size import takes minutes; repeating it would make the bench a coffee break.
   const importRuns = count('import-runs', values['import-runs'], params.inetnum + params.inet6num > 400_000 ? 1 : runs);
   const rdapOnly = values['rdap-only'] === true;
+  const whoisOnly = values['whois-only'] === true;
+  if (rdapOnly && whoisOnly) throw new Error('--rdap-only and --whois-only exclude each other: leave both out to run every section');
   if (rdapOnly && values['no-rdap']) throw new Error('--rdap-only and --no-rdap leave nothing to run');
-  if (values.db !== undefined && !rdapOnly) throw new Error('--db needs --rdap-only: the full bench measures the registry it builds itself');
+  if (whoisOnly && values['no-whois']) throw new Error('--whois-only and --no-whois leave nothing to run');
+  // One protocol section alone, on a registry built by an earlier full run or given with --db.
+  const only = rdapOnly ? 'rdap' : whoisOnly ? 'whois' : null;
+  if (values.db !== undefined && only === null) throw new Error('--db needs --rdap-only or --whois-only: the full bench measures the registry it builds itself');
   const rdap: RdapSettings = {
     seconds: count('rdap-seconds', values['rdap-seconds'], 10),
     rounds: count('rdap-rounds', values['rdap-rounds'], 2),
     connections: count('rdap-connections', values['rdap-connections'], 10),
     cpuProfDir: values['rdap-cpu-prof'] === undefined ? undefined : resolve(values['rdap-cpu-prof']),
   };
+  const whois: WhoisSettings = {
+    seconds: count('whois-seconds', values['whois-seconds'], 10),
+    rounds: count('whois-rounds', values['whois-rounds'], 2),
+    // Two processes of eight: the most the bare server got from the clients on the 2-core bench machine.
+    clients: count('whois-clients', values['whois-clients'], 2),
+    connections: count('whois-connections', values['whois-connections'], 8),
+  };
+  const onlyLabel = only === null ? '' : `, ${only.toUpperCase()} only`;
   mkdirSync(BENCH_DIR, { recursive: true });
   const benchStarted = performance.now();
 
@@ -403,15 +435,15 @@ async function main(): Promise<void> {
   let dbPath: string;
   if (values.db !== undefined) {
     dbPath = resolve(values.db);
-    console.log(`lacak bench, RDAP only: ${dbPath}; node ${process.version}`);
+    console.log(`lacak bench${onlyLabel}: ${dbPath}; node ${process.version}`);
     const readStarted = performance.now();
     ranges = rangesFromDb(dbPath);
     info('ranges read from the db', `${ranges.v4Start.length} IPv4 + ${ranges.v6Start.length} IPv6 in ${ms(performance.now() - readStarted)}; ${ranges.v4Holes.length / 2} IPv4 holes between them`);
   } else {
     dbPath = join(BENCH_DIR, `registry-${params.inetnum}-${params.inet6num}-s${params.seed}.sqlite`);
-    console.log(`lacak bench${rdapOnly ? ', RDAP only' : ''}: ${params.inetnum} inetnum + ${params.inet6num} inet6num (seed ${params.seed}); node ${process.version}; best of ${runs} unless noted`);
-    if (rdapOnly && !existsSync(dbPath)) throw new Error(`${dbPath} does not exist: run the bench once without --rdap-only to build it`);
-    const dataset = rdapOnly ? null : await ensureDataset(params);
+    console.log(`lacak bench${onlyLabel}: ${params.inetnum} inetnum + ${params.inet6num} inet6num (seed ${params.seed}); node ${process.version}; best of ${runs} unless noted`);
+    if (only !== null && !existsSync(dbPath)) throw new Error(`${dbPath} does not exist: run the bench once without --${only}-only to build it`);
+    const dataset = only !== null ? null : await ensureDataset(params);
     if (dataset) info('dataset', `${dataset.objects} objects in ${dataset.dir} (${dataset.generatedMs === null ? 'reused' : `generated in ${ms(dataset.generatedMs)}`})`);
     const replayStarted = performance.now();
     ranges = collectRanges(params);
@@ -419,7 +451,8 @@ async function main(): Promise<void> {
     if (dataset) await coreSections(params, runs, importRuns, dataset, ranges, dbPath);
   }
 
-  if (!values['no-rdap']) await rdapSection(dbPath, ranges, params.seed, rdap);
+  if (!values['no-rdap'] && !whoisOnly) await rdapSection(dbPath, ranges, params.seed, rdap);
+  if (!values['no-whois'] && !rdapOnly) await whoisSection(dbPath, ranges, params.seed, whois);
 
   info('bench', `total ${ms(performance.now() - benchStarted)}; bench process peak RSS ${bytes(process.resourceUsage().maxRSS * 1024)}`);
   console.log('\nsummary (ratios against baselines measured in this run)');
@@ -683,6 +716,95 @@ async function rdapSection(dbPath: string, ranges: Ranges, seed: number, setting
   info('   costliest addresses', lp.worst.map((w) => `${w.address.text} (${w.address.kind}, ${w.status}) ${msFine(w.ms)}`).join('; '));
   if (lp.unexpected > 0) info('   note', `${lp.unexpected} hit(s) not answering 200 or hole(s) answering 200 (placeholder networks answer 404 as they should)`);
   if (settings.cpuProfDir) info('   profile', `lacak child's CPU profile written to ${settings.cpuProfDir}`);
+}
+
+// ---- h. WHOIS on TCP ------------------------------------------------------------------------
+
+function whoisBest(runs: readonly WhoisLoadFigures[], pick: (f: WhoisLoadFigures) => number | null, better: (a: number, b: number) => number): number {
+  return runs.map((f) => pick(f) ?? NaN).reduce(better);
+}
+
+function countList(runs: readonly WhoisLoadFigures[], pick: (f: WhoisLoadFigures) => Readonly<Record<string, number>>, prefix: string): string[] {
+  const total = new Map<string, number>();
+  for (const r of runs) for (const [k, n] of Object.entries(pick(r))) total.set(k, (total.get(k) ?? 0) + n);
+  return [...total].sort().map(([k, n]) => `${prefix}${k} ×${n}`);
+}
+
+/** What the servers answered over all runs of a mode: answers, %ERROR numbers, broken connections. */
+function whoisAnswers(runs: readonly WhoisLoadFigures[]): string {
+  const answers = runs.reduce((n, f) => n + f.answers, 0);
+  const truncated = runs.reduce((n, f) => n + f.truncated, 0);
+  const parts = [`${answers} answers`, ...countList(runs, (f) => f.errorNumbers, '%ERROR:'), ...countList(runs, (f) => f.socketErrors, '')];
+  if (truncated > 0) parts.push(`${truncated} cut short`);
+  return parts.join(', ');
+}
+
+async function whoisSection(dbPath: string, ranges: Ranges, seed: number, settings: WhoisSettings): Promise<void> {
+  const rng = streamRng(seed, 300);
+  const hasV4Holes = ranges.v4Holes.length > 0;
+  // More addresses than the RDAP load: one-per-connection runs ask ~10k a second, and a
+  // list that wraps within a run would replay addresses lacak has just answered.
+  const load = v4Addresses(200_000, hasV4Holes ? 0.95 : 1, rng, ranges).texts;
+
+  const r = await benchWhois({
+    dbPath,
+    cli: join(ROOT, 'dist', 'src', 'cli.js'),
+    bareServer: join(SCRIPTS, 'bench-bare-whois.js'),
+    client: join(SCRIPTS, 'bench-whois-client.js'),
+    workDir: BENCH_DIR,
+    load,
+    seconds: settings.seconds,
+    rounds: settings.rounds,
+    clients: settings.clients,
+    connections: settings.connections,
+    log: (line) => info('   WHOIS progress', line),
+  });
+
+  const max = (a: number, b: number) => Math.max(a, b);
+  const min = (a: number, b: number) => Math.min(a, b);
+  const modes = [
+    { runs: r.close, label: '1 per connection', short: '1/conn', target: TARGET.whoisRate },
+    { runs: r.keep, label: '-k', short: '-k', target: TARGET.whoisKeepAliveRate },
+  ] as const;
+  for (const m of modes) {
+    const lRate = whoisBest(m.runs.lacak, (f) => f.queriesPerSecond, max);
+    const bRate = whoisBest(m.runs.bare, (f) => f.queriesPerSecond, max);
+    const ratio = lRate / bRate;
+    figure(`h. WHOIS q/s, ${m.label}`, rate(lRate, 'q'), `bare node:net ${rate(bRate, 'q')}, same ${r.answerBytes} B answer`, `${ratio.toFixed(2)}×`, `≥ ${m.target}×`);
+    verdicts.push({ name: `h. WHOIS q/s ${m.label} vs bare`, value: `${ratio.toFixed(2)}×`, target: `≥ ${m.target}×`, pass: ratio >= m.target });
+    const lCpu = whoisBest(m.runs.lacak, (f) => f.serverCpuUsPerQuery, min);
+    const bCpu = whoisBest(m.runs.bare, (f) => f.serverCpuUsPerQuery, min);
+    // CPU per answer does not depend on how fast the clients can ask: it tells whether a
+    // ratio is lacak's work or the load generator's limit.
+    if (Number.isFinite(lCpu) && Number.isFinite(bCpu)) {
+      figure(`h. WHOIS CPU/answer, ${m.short}`, `${lCpu.toFixed(0)} µs`, `bare node:net ${bCpu.toFixed(0)} µs`, `${(lCpu / bCpu).toFixed(2)}×`, 'none (print only)');
+    }
+    // Server and clients share the machine's two cores: a bare server well below one core
+    // was waiting for the clients, and its rate is a floor for what it could serve.
+    const bareCores = whoisBest(m.runs.bare, (f) => f.serverCores, max);
+    if (Number.isFinite(bareCores) && bareCores < 0.9) {
+      info('   note', `the bare server used at most ${bareCores.toFixed(2)} cores in the ${m.short} runs: the clients set its pace, so this ratio is kinder to lacak than the servers' capacities are`);
+    }
+  }
+  info(
+    '   WHOIS load detail',
+    `lacak serve child (LOG_LEVEL=warn, per-client cap lifted) ready in ${ms(r.lacakStartMs)}; ${load.length} IPv4 addresses (${hasV4Holes ? '95% in ranges, 5% in holes' : 'no holes in this registry'}); ` +
+      `load from ${settings.clients} forked Node client processes (bench-whois-client) × ${settings.connections} connections each = ${settings.clients * settings.connections} in flight; ` +
+      `1 per connection: connect, one query line, read to the server's close; -k: persistent connections, next query when the answer's trailer arrived; ` +
+      `${settings.seconds} s per run after a ${Math.min(2, settings.seconds)} s warm-up, servers and modes alternating; each figure its best ${settings.rounds === 1 ? 'run (1 run)' : `of ${settings.rounds} runs`}`,
+  );
+  const run = (f: WhoisLoadFigures) =>
+    `${f.queriesPerSecond.toFixed(0)}/s p50 ${msFine(f.p50Ms)} p99 ${msFine(f.p99Ms)}` +
+    `${f.serverCpuUsPerQuery === null ? '' : ` cpu ${f.serverCpuUsPerQuery.toFixed(0)} µs/q`}` +
+    `${f.serverCores === null ? '' : `, server ${f.serverCores.toFixed(2)} cores`}, clients ${f.clientCores.toFixed(2)} cores`;
+  for (const m of modes) {
+    info(`   WHOIS runs, ${m.short}`, `lacak ${m.runs.lacak.map(run).join('; ')}`);
+    info('', `bare  ${m.runs.bare.map(run).join('; ')}`);
+    info(`   WHOIS answers, ${m.short}`, `lacak ${whoisAnswers(m.runs.lacak)}; bare ${whoisAnswers(m.runs.bare)}`);
+  }
+  info('   WHOIS answer sizes', `bare answer ${r.answerBytes} B (median lacak answer for an address in a range)${r.holeAnswerBytes === null ? '' : `; median hole answer (%ERROR:101) ${r.holeAnswerBytes} B`}`);
+  const broken = [...r.close.lacak, ...r.close.bare, ...r.keep.lacak, ...r.keep.bare].reduce((n, f) => n + f.truncated + Object.values(f.socketErrors).reduce((a, b) => a + b, 0), 0);
+  if (broken > 0) console.log(`!! ${broken} WHOIS connection(s) reset, refused or cut short during the load runs`);
 }
 
 main().catch((err: unknown) => {
