@@ -21,6 +21,41 @@ export interface WhoisServerDeps {
 type Mode = 'first' | 'persistent' | 'bulk';
 
 const NEWLINE = 0x0a;
+const CR = 0x0d;
+/** After the last answer: how long a client may take to read it and hang up. */
+const CLOSE_GRACE_MS = 5_000;
+/** After the last answer: input beyond this is not a client waiting for its answer. */
+const DISCARD_LIMIT_BYTES = 64 * 1024;
+
+/**
+ * Ends a connection with `text` and makes sure it goes away. Once the answer has left, the
+ * client has the grace time to hang up; before that, one that stops reading is dropped after
+ * as long without progress. Input is read and dropped meanwhile: a socket nobody reads never
+ * sees the client's FIN (and never frees its slot), and closing with unread input resets the
+ * connection under the answer. A client that keeps sending is cut off, not kept alive by it.
+ */
+function endSocket(socket: Socket, text: string): void {
+  if (socket.writableEnded) return;
+  socket.end(text);
+  const destroy = () => socket.destroy();
+  socket.setTimeout(CLOSE_GRACE_MS, destroy);
+  let afterFlush: NodeJS.Timeout | undefined;
+  socket.once('finish', () => {
+    afterFlush = setTimeout(destroy, CLOSE_GRACE_MS);
+    afterFlush.unref();
+  });
+  socket.once('close', () => clearTimeout(afterFlush));
+  let discarded = 0;
+  socket.on('data', (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > DISCARD_LIMIT_BYTES) destroy();
+  });
+  socket.resume();
+}
+
+function formatDuration(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
+}
 
 /**
  * One connection: bytes → lines (CRLF or LF, trailing blanks trimmed), each line handed
@@ -34,36 +69,47 @@ class Connection {
   private lineNumber = 0;
   private bulk: CymruSession | null = null;
   private closed = false;
+  /** Idle means no query line: bytes that never make a line do not keep a connection open. */
+  private readonly idle: NodeJS.Timeout;
 
   constructor(
     private readonly socket: Socket,
     private readonly deps: WhoisServerDeps,
     private readonly client: string,
   ) {
-    socket.setTimeout(deps.limits.idleMs);
-    socket.on('timeout', () => this.finish(errorLines(whoisError(WHOIS_ERR.IDLE_TIMEOUT, `Closed after ${Math.round(deps.limits.idleMs / 1000)} s without a query.`))));
+    this.idle = setTimeout(() => this.finish(errorLines(whoisError(WHOIS_ERR.IDLE_TIMEOUT, `Closed after ${formatDuration(deps.limits.idleMs)} without a query.`))), deps.limits.idleMs);
+    this.idle.unref();
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     // A client that half-closes after its query still gets the answer; one that sends
     // nothing usable gets nothing.
     socket.on('end', () => {
-      if (this.pendingBytes > 0) this.handleLine(this.takePending());
+      if (this.pendingBytes > 0) {
+        if (this.pendingBytes - (this.endsWithCr(Buffer.alloc(0)) ? 1 : 0) > deps.limits.maxLineBytes) this.finishTooLong();
+        else this.handleLine(this.takePending());
+      }
       this.finish([]);
     });
     socket.on('error', () => this.destroy());
     socket.on('close', () => {
       this.closed = true;
+      clearTimeout(this.idle);
     });
   }
 
   private receive(chunk: Buffer): void {
+    const max = this.deps.limits.maxLineBytes;
     let start = 0;
     for (;;) {
       if (this.closed || this.socket.writableEnded) return;
       const at = chunk.indexOf(NEWLINE, start);
       const end = at < 0 ? chunk.length : at;
       const piece = chunk.subarray(start, end);
-      if (this.pendingBytes + piece.length > this.deps.limits.maxLineBytes) {
-        this.finish(errorLines(whoisError(WHOIS_ERR.LINE_TOO_LONG, `A query line may be at most ${this.deps.limits.maxLineBytes} bytes.`)));
+      const bytes = this.pendingBytes + piece.length;
+      // The limit is on the query, not its terminator: a CRLF line may be as long as an LF
+      // one, so before the LF arrives one more byte (a possible CR) is let in.
+      const lineBytes = at < 0 ? bytes - 1 : bytes - (this.endsWithCr(piece) ? 1 : 0);
+      if (lineBytes > max) {
+        this.finishTooLong();
         return;
       }
       if (at < 0) {
@@ -75,9 +121,17 @@ class Connection {
       }
       this.pending.push(piece);
       this.pendingBytes += piece.length;
+      this.idle.refresh();
       this.handleLine(this.takePending());
       start = at + 1;
     }
+  }
+
+  /** Whether the line so far (pending bytes, then `piece`) ends in a CR. */
+  private endsWithCr(piece: Buffer): boolean {
+    if (piece.length > 0) return piece[piece.length - 1] === CR;
+    const last = this.pending[this.pending.length - 1];
+    return last !== undefined && last[last.length - 1] === CR;
   }
 
   private takePending(): string {
@@ -96,7 +150,15 @@ class Connection {
         this.finish([]);
         return;
       }
-      const answer = this.bulk!.line(line, this.lineNumber);
+      let answer;
+      try {
+        answer = this.bulk!.line(line, this.lineNumber);
+      } catch (err) {
+        // Bulk clients read one line per address: the session ends rather than answer out of step.
+        this.deps.log.error({ err, query: line.slice(0, 200) }, 'whois bulk line failed');
+        this.finish([]);
+        return;
+      }
       if (answer !== null) this.write([answer]);
       return;
     }
@@ -117,7 +179,9 @@ class Connection {
       return;
     }
     this.deps.log.info({ client: this.client, query: line.slice(0, 200), ms: Math.round(performance.now() - started) }, 'whois query');
-    const persistent = this.mode === 'persistent' ? reply.keepAlive !== 'stop' : reply.keepAlive === 'start';
+    // A bare `-k` toggles (the handler says 'stop'): as the first line it opens a persistent
+    // connection, as RIPE's does (`-k`, then queries, then `-k`); later it closes it.
+    const persistent = this.mode === 'persistent' ? reply.keepAlive !== 'stop' : reply.keepAlive !== 'unchanged';
     if (persistent) {
       this.mode = 'persistent';
       if (reply.lines.length > 0) this.write(reply.lines);
@@ -129,22 +193,32 @@ class Connection {
   private write(lines: readonly string[]): void {
     if (this.closed || this.socket.writableEnded) return;
     const ok = this.socket.write(lines.map((l) => `${l}\n`).join(''));
-    // A client that reads slower than it sends (bulk): stop reading until it catches up.
+    // A client that reads slower than it sends (bulk): stop reading until it catches up;
+    // while it reads, it is not idle.
     if (!ok) {
       this.socket.pause();
-      this.socket.once('drain', () => this.socket.resume());
+      this.socket.once('drain', () => {
+        this.idle.refresh();
+        this.socket.resume();
+      });
     }
+  }
+
+  private finishTooLong(): void {
+    this.finish(errorLines(whoisError(WHOIS_ERR.LINE_TOO_LONG, `A query line may be at most ${this.deps.limits.maxLineBytes} bytes.`)));
   }
 
   private finish(lines: readonly string[]): void {
     if (this.closed || this.socket.writableEnded) return;
-    if (lines.length > 0) this.socket.end(lines.map((l) => `${l}\n`).join(''));
-    else this.socket.end();
-    this.socket.setTimeout(5_000, () => this.destroy());
+    clearTimeout(this.idle);
+    this.pending = [];
+    this.pendingBytes = 0;
+    endSocket(this.socket, lines.map((l) => `${l}\n`).join(''));
   }
 
   private destroy(): void {
     this.closed = true;
+    clearTimeout(this.idle);
     this.socket.destroy();
   }
 }
@@ -171,7 +245,7 @@ export async function startWhoisServer(deps: WhoisServerDeps, host: string, port
     });
     if (open > deps.limits.maxPerClient) {
       socket.on('error', () => socket.destroy());
-      socket.end(errorLines(whoisError(WHOIS_ERR.TOO_MANY_CONNECTIONS, `At most ${deps.limits.maxPerClient} connections per client address at a time.`)).map((l) => `${l}\n`).join(''));
+      endSocket(socket, errorLines(whoisError(WHOIS_ERR.TOO_MANY_CONNECTIONS, `At most ${deps.limits.maxPerClient} connections per client address at a time.`)).map((l) => `${l}\n`).join(''));
       return;
     }
     new Connection(socket, deps, client);
