@@ -94,6 +94,26 @@ export function ipFromKey(key: Uint8Array): bigint {
   return (b.readBigUInt64BE(0) << 64n) | b.readBigUInt64BE(8);
 }
 
+const MAPPED_IPV4 = 0xffffn << 32n;
+
+/** `::ffff:a.b.c.d` is an IPv4 address in IPv6 clothing (RFC 4291 §2.5.5.2): answer it as IPv4. */
+export function unmapIpv4(address: IpAddress): IpAddress {
+  if (address.family === 6 && address.value >> 32n === 0xffffn) return { family: 4, value: address.value - MAPPED_IPV4 };
+  return address;
+}
+
+/**
+ * Who a client is, for per-client limits: an IPv4 address, or an IPv6 /64 (one home or
+ * phone gets a whole /64, so per-address limits would not hold anyone back).
+ */
+export function clientKey(remote: string): string {
+  const address = parseIp(remote);
+  if (!address) return remote;
+  const unmapped = unmapIpv4(address);
+  if (unmapped.family === 4) return formatIp(4, unmapped.value);
+  return `${formatIp(6, (unmapped.value >> 64n) << 64n)}/64`;
+}
+
 export interface AddressWithPort {
   readonly address: IpAddress;
   readonly port: number | null;

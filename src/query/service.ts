@@ -5,7 +5,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { firstValue, stripComment, type StoredObject } from '../model/types.js';
 import { parseAsn } from '../net/asn.js';
-import { parseAddressWithPort, type IpAddress } from '../net/ip.js';
+import { parseAddressWithPort, unmapIpv4, type IpAddress } from '../net/ip.js';
 import { parseRange, formatRange, rangeContains, type IpRange } from '../net/prefix.js';
 import { specialPurpose, specialPurposeAsn } from '../net/special.js';
 import { compareSpecificity } from '../index/specificity.js';
@@ -178,8 +178,8 @@ export class LookupService {
   lookupAddress(text: string, when: When = {}): Outcome<IpAnswer> {
     const parsed = parseAddressWithPort(text);
     if (!parsed) return { kind: 'userError', code: 'bad-address', message: `not an IP address: "${text.trim()}"` };
-    const { address, port } = parsed;
-    return this.answerRange(text, { family: address.family, start: address.value, end: address.value }, port, when);
+    const address = unmapIpv4(parsed.address);
+    return this.answerRange(text, { family: address.family, start: address.value, end: address.value }, parsed.port, when);
   }
 
   /** A prefix or range: the most specific network covering all of it (RFC 9082 §3.1.1). */

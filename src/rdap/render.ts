@@ -366,7 +366,8 @@ export function renderIpNetwork(b: ResponseBuilder, answer: IpAnswer): Json {
 
 // ---- autnum (§5.5) and domain (§5.3) -----------------------------------------------------
 
-export function renderAutnum(b: ResponseBuilder, object: StoredObject): Json {
+/** An aut-num or as-block (§5.5); `abuse` is the contact the abuse rule gives, where the caller worked it out. */
+export function renderAutnum(b: ResponseBuilder, object: StoredObject, abuse: StoredObject | null = null): Json {
   const view = viewObject(b.ctx.caller, object);
   const asns = object.asns!;
   const name = firstValue(object, 'as-name') ?? (object.className === 'as-block' ? object.key : undefined);
@@ -382,7 +383,7 @@ export function renderAutnum(b: ResponseBuilder, object: StoredObject): Json {
     ...(status ? { type: stripComment(status).toUpperCase() } : {}),
     ...(countries[0] ? { country: countries[0] } : {}),
     status: ['active'],
-    entities: resourceEntities(b, object, null),
+    entities: resourceEntities(b, object, abuse),
     ...(remarks.length > 0 ? { remarks } : {}),
     links: [selfLink(b.ctx, `autnum/${asns.first}`)],
     events: events(view),

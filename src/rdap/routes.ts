@@ -141,7 +141,13 @@ export function registerRdapRoutes(app: FastifyInstance, deps: RdapDeps): void {
     const outcome = /^\d{1,10}$/.test(asn)
       ? service.lookupAutnum(asn, whenOf(request))
       : ({ kind: 'userError', code: 'bad-asn', message: `not an AS number: "${asn}"` } as const);
-    return answer(request, reply, outcome, (b, value) => renderAutnum(b, value.objects[0]!), bootstrapRedirect(request, 'autnum', asn));
+    return answer(
+      request,
+      reply,
+      outcome,
+      (b, value) => renderAutnum(b, value.objects[0]!, service.abuseContact(value.objects, value.asOf.requested ? value.asOf.instant : null)?.contact ?? null),
+      bootstrapRedirect(request, 'autnum', asn),
+    );
   });
 
   app.get('/entity/:handle', async (request, reply) => {

@@ -56,7 +56,7 @@ export class CymruSession {
     }
     const [token = '', ...rest] = trimmed.split(/\s+/);
     // Cymru accepts a time after the address; lacak answers as the registry stood then.
-    const when: When = rest.length > 0 ? { at: rest.join('T') } : {};
+    const when: When = rest.length > 0 ? { at: cymruTime(rest.join(' ')) } : {};
     if (/^as\d+$/i.test(token)) return this.autnumLine(token, when) ?? errorLine(lineNumber);
     if (!parseAddressWithPort(token)) return errorLine(lineNumber);
     const outcome = this.service.lookupAddress(token, when);
@@ -122,6 +122,15 @@ export class CymruSession {
     const clean = name.replace(/\|/g, '/');
     return this.options.noTruncate || clean.length <= NAME_LIMIT ? clean : clean.slice(0, NAME_LIMIT);
   }
+}
+
+/**
+ * Cymru writes times as `2017-04-29 13:14:00 GMT` (GMT when no zone is given); anything else
+ * is taken as RFC 3339 and must carry its zone.
+ */
+function cymruTime(text: string): string {
+  const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2})?)(?:\s*(?:GMT|UTC|Z))?$/i.exec(text.trim());
+  return m ? `${m[1]}T${m[2]}Z` : text;
 }
 
 function errorLine(lineNumber: number): string {

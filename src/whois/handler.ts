@@ -24,8 +24,11 @@ export interface WhoisDeps {
 
 export interface WhoisReply {
   readonly lines: readonly string[];
-  /** `-k`: start or stop keeping the connection open after this answer. */
-  readonly keepAlive: 'start' | 'stop' | 'unchanged';
+  /**
+   * `-k` with a query: keep the connection open after this answer; `-k` alone: toggle
+   * (opens a persistent connection as the first line, closes one that is open).
+   */
+  readonly keepAlive: 'start' | 'toggle' | 'unchanged';
 }
 
 /** Attributes `-i` accepts: those whose values name other objects. */
@@ -79,12 +82,14 @@ export class WhoisHandler {
   }
 
   /** The banner line a bulk (Team Cymru) session starts with is separate: see cymru.ts. */
-  answer(line: string, caller: Caller = ANONYMOUS): WhoisReply {
+  answer(raw: string, caller: Caller = ANONYMOUS): WhoisReply {
+    // Control bytes mean nothing in a key, and quoted back they could drive the user's terminal.
+    const line = raw.replace(/\t/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
     const parsed = parseQuery(line);
     if (!parsed.ok) return this.reply([this.errorBlock(parsed.error)]);
     const { flags, key } = parsed.query;
     const keepAlive = flags.has('k') ? 'start' : 'unchanged';
-    if (flags.has('k') && key === '' && flags.size === 1) return { lines: [], keepAlive: 'stop' };
+    if (flags.has('k') && key === '' && flags.size === 1) return { lines: [], keepAlive: 'toggle' };
     if (flags.has('V') && key === '' && flags.size === 1) return { lines: [], keepAlive };
     if (flags.has('help') || (flags.size === 0 && key.toLowerCase() === 'help')) return { ...this.reply([this.helpBlock()]), keepAlive };
     const viewer: Caller = flags.has('B') ? { ...caller, showNotifications: true } : caller;
@@ -271,7 +276,11 @@ export class WhoisHandler {
       if (parseAsn(key) === null) throw refuse(WHOIS_ERR.INVALID_SEARCH_KEY, `"${key}" is not an AS number (AS0 to AS4294967295).`);
       const outcome = service.lookupAutnum(key, when);
       const answer = check(outcome, key);
-      return { asOf: answer.asOf, at: atOf(answer.asOf), groups: [{ object: answer.objects[0]!, comments: [] }] };
+      const at = atOf(answer.asOf);
+      // The same rule as for networks: the aut-num's own contact, else the block above it.
+      const abuse = service.abuseContact(answer.objects, at);
+      const autnum = answer.objects[0]!;
+      return { asOf: answer.asOf, at, groups: [{ object: autnum, comments: abuse ? [`% Abuse contact for '${autnum.key}' is '${abuse.mailbox}'`] : [] }] };
     }
     const byKey = service.lookupKey(key, when);
     if (byKey.kind === 'ok') return { asOf: byKey.value.asOf, at: atOf(byKey.value.asOf), groups: byKey.value.objects.map((o) => ({ object: o, comments: [] })) };

@@ -2,6 +2,7 @@
 // lines into answers: what an answer says is decided in handler.ts and cymru.ts.
 import { createServer, type Server, type Socket } from 'node:net';
 import type { WhoisLimits } from '../config.js';
+import { clientKey } from '../net/ip.js';
 import type { Logger } from '../logger.js';
 import { ANONYMOUS } from '../policy/access.js';
 import type { LookupService } from '../query/service.js';
@@ -179,9 +180,9 @@ class Connection {
       return;
     }
     this.deps.log.info({ client: this.client, query: line.slice(0, 200), ms: Math.round(performance.now() - started) }, 'whois query');
-    // A bare `-k` toggles (the handler says 'stop'): as the first line it opens a persistent
+    // A bare `-k` toggles: as the first line it opens a persistent
     // connection, as RIPE's does (`-k`, then queries, then `-k`); later it closes it.
-    const persistent = this.mode === 'persistent' ? reply.keepAlive !== 'stop' : reply.keepAlive !== 'unchanged';
+    const persistent = this.mode === 'persistent' ? reply.keepAlive !== 'toggle' : reply.keepAlive !== 'unchanged';
     if (persistent) {
       this.mode = 'persistent';
       if (reply.lines.length > 0) this.write(reply.lines);
@@ -233,7 +234,7 @@ export async function startWhoisServer(deps: WhoisServerDeps, host: string, port
   const perClient = new Map<string, number>();
   const sockets = new Set<Socket>();
   const server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
-    const client = socket.remoteAddress ?? 'unknown';
+    const client = clientKey(socket.remoteAddress ?? 'unknown');
     const open = (perClient.get(client) ?? 0) + 1;
     perClient.set(client, open);
     sockets.add(socket);

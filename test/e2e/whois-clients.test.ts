@@ -220,10 +220,8 @@ describe.skipIf(!hasWhois && !required)('WHOIS with the Debian whois client', ()
     expectNoPersonalData(answer);
   });
 
-  // Known bug (whois/handler.ts): AS64497 has `abuse-c: CA1-IDNIC`, a role with an
-  // abuse-mailbox, yet the answer has no abuse line and `-b` says none is registered.
-  // Remove `.fails` once fixed.
-  it.fails('shows the abuse contact of an AS number, as RIPE does', async () => {
+  // AS64497 has `abuse-c: CA1-IDNIC`, a role with an abuse-mailbox.
+  it('shows the abuse contact of an AS number, as RIPE does', async () => {
     expect(await whois('as64497')).toContain("% Abuse contact for 'AS64497' is 'abuse@contohnet.example.id'");
     const brief = readAnswer(await whois('-b', 'as64497')).objects;
     expect(brief.map((o) => o.attrs)).toEqual([

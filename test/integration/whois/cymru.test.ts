@@ -73,5 +73,14 @@ describe('Team Cymru bulk mode on the sample registry', () => {
     const session = new CymruSession(service);
     expect(fields(session.line('198.51.100.70 2025-07-01T00:00:00Z', 2))[4]).toBe('PT Sinar Logistik Contoh');
     expect(fields(session.line('198.51.100.70', 3))[4]).toBe('PT Maju Bersama Agrindo');
+    // Cymru's own way of writing it: date, time, GMT (or no zone, which means GMT).
+    expect(fields(session.line('198.51.100.70 2025-07-01 00:00:00 GMT', 4))[4]).toBe('PT Sinar Logistik Contoh');
+    expect(fields(session.line('198.51.100.70 2025-07-01 00:00:00', 5))[4]).toBe('PT Sinar Logistik Contoh');
+    expect(session.line('198.51.100.70 yesterday', 6)).toBe('Error: no ASN or IP match on line 6.');
+  });
+
+  it('answers an IPv4-mapped IPv6 address as the IPv4 address it carries', () => {
+    const session = new CymruSession(service);
+    expect(fields(session.line('::ffff:198.51.100.41', 2))).toEqual(['64497', '::ffff:198.51.100.41', '198.51.100.40/30', 'ID', 'Koperasi Simpan Pinjam Contoh Makmur']);
   });
 });

@@ -129,9 +129,15 @@ describe('WHOIS answers on the sample registry', () => {
     }
   });
 
+  it('never echoes control bytes of a query back to the terminal', () => {
+    const text = handler.answer('\u001b[2J\u001b]0;owned\u0007X\u0000Y\u009b1m').lines.join('\n');
+    expect(text).toContain('%ERROR:101');
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+  });
+
   it('starts and ends a persistent connection with -k', () => {
     expect(handler.answer('-k 198.51.100.41').keepAlive).toBe('start');
-    expect(handler.answer('-k')).toEqual({ lines: [], keepAlive: 'stop' });
+    expect(handler.answer('-k')).toEqual({ lines: [], keepAlive: 'toggle' });
     expect(handler.answer('198.51.100.41').keepAlive).toBe('unchanged');
   });
 });
