@@ -2,8 +2,9 @@
 // socket options as src/whois/server.ts that answers every query line with one constant
 // text, a real lacak answer read once from a file, so the bytes on the wire match and
 // only the parsing, the lookup and the rendering are missing. It keeps lacak's framing
-// rules for what the load sends: one query per connection, `-k ADDRESS` first to keep
-// the connection open, `-k` alone to close it, blank lines skipped while persistent.
+// rules: one query per connection, `-k ADDRESS` first to keep the connection open, `-k`
+// alone to toggle (open as the first line, close once open), blank lines skipped while
+// persistent.
 //
 //   node dist/scripts/bench-bare-whois.js --answer FILE --port N   → {"msg":"bare serving","whois":N} on stderr
 import { readFileSync } from 'node:fs';
@@ -32,8 +33,12 @@ const server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => 
       pending = '';
       start = at + 1;
       if (line === '-k') {
-        socket.end();
-        return;
+        if (persistent) {
+          socket.end();
+          return;
+        }
+        persistent = true;
+        continue;
       }
       if (persistent) {
         if (line !== '') socket.write(answer);
