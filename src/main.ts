@@ -42,7 +42,15 @@ export async function serve(config: Config, log: Logger): Promise<RunningServer>
   const whoisLog = log.child({ component: 'whois' });
   const handler = new WhoisHandler({ service, bootstrap, server: { host: config.port43, registry: config.registry, version: lacakVersion() } });
   const whois = await startWhoisServer({ handler, service, host: config.port43, limits: config.whois, log: whoisLog }, config.host, config.whoisPort);
-  await app.listen({ host: config.host, port: config.httpPort });
+  try {
+    await app.listen({ host: config.host, port: config.httpPort });
+  } catch (err) {
+    // A half-started server must not linger (the WHOIS listener would keep the process up).
+    await whois.close();
+    db.close();
+    state.close();
+    throw err;
+  }
   const address = app.server.address();
   const httpPort = typeof address === 'object' && address ? address.port : config.httpPort;
   log.info({ http: httpPort, whois: whois.port, db: config.dbPath, importId: service.importId, networks: service.rangeIndex.networks }, 'lacak serving');

@@ -25,8 +25,11 @@ const NEWLINE = 0x0a;
 const CR = 0x0d;
 /** After the last answer: how long a client may take to read it and hang up. */
 const CLOSE_GRACE_MS = 5_000;
-/** After the last answer: input beyond this is not a client waiting for its answer. */
-const DISCARD_LIMIT_BYTES = 64 * 1024;
+/**
+ * After the last answer: input beyond this is not a client waiting for its answer. Large
+ * enough that a client still sending a 1 MB line reads its %ERROR:107 instead of a reset.
+ */
+const DISCARD_LIMIT_BYTES = 4 * 1024 * 1024;
 
 /**
  * Ends a connection with `text` and makes sure it goes away. Once the answer has left, the
@@ -52,6 +55,11 @@ function endSocket(socket: Socket, text: string): void {
     if (discarded > DISCARD_LIMIT_BYTES) destroy();
   });
   socket.resume();
+}
+
+/** Lines as sent: each ended by LF, as RIPE's server does; no lines, no bytes. */
+function textOf(lines: readonly string[]): string {
+  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }
 
 function formatDuration(ms: number): string {
@@ -193,7 +201,7 @@ class Connection {
 
   private write(lines: readonly string[]): void {
     if (this.closed || this.socket.writableEnded) return;
-    const ok = this.socket.write(lines.map((l) => `${l}\n`).join(''));
+    const ok = this.socket.write(textOf(lines));
     // A client that reads slower than it sends (bulk): stop reading until it catches up;
     // while it reads, it is not idle.
     if (!ok) {
@@ -214,7 +222,7 @@ class Connection {
     clearTimeout(this.idle);
     this.pending = [];
     this.pendingBytes = 0;
-    endSocket(this.socket, lines.map((l) => `${l}\n`).join(''));
+    endSocket(this.socket, textOf(lines));
   }
 
   private destroy(): void {
@@ -246,7 +254,7 @@ export async function startWhoisServer(deps: WhoisServerDeps, host: string, port
     });
     if (open > deps.limits.maxPerClient) {
       socket.on('error', () => socket.destroy());
-      endSocket(socket, errorLines(whoisError(WHOIS_ERR.TOO_MANY_CONNECTIONS, `At most ${deps.limits.maxPerClient} connections per client address at a time.`)).map((l) => `${l}\n`).join(''));
+      endSocket(socket, textOf(errorLines(whoisError(WHOIS_ERR.TOO_MANY_CONNECTIONS, `At most ${deps.limits.maxPerClient} connections per client address at a time.`))));
       return;
     }
     new Connection(socket, deps, client);
