@@ -59,6 +59,16 @@ const EnvSchema = z.object({
   LACAK_WHOIS_MAX_PER_CLIENT: z.coerce.number().int().min(1).default(20),
   /** WHOIS: open connections in all; more are closed at once. */
   LACAK_WHOIS_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(4000),
+  /** Requests (RDAP) or queries (WHOIS) per minute: anonymous per IPv4 address or IPv6 /64. */
+  LACAK_RATE_ANONYMOUS: z.coerce.number().int().min(1).default(600),
+  /** Per key, per minute. */
+  LACAK_RATE_MEMBER: z.coerce.number().int().min(1).default(3000),
+  LACAK_RATE_LEA: z.coerce.number().int().min(1).default(20_000),
+  LACAK_RATE_ADMIN: z.coerce.number().int().min(1).default(20_000),
+  /** Address ranges exempt from rate limits (the registry's monitoring, a benchmark on loopback). */
+  LACAK_RATE_EXEMPT: list(''),
+  /** Proxies whose X-Forwarded-For is believed: addresses or CIDR ranges. */
+  LACAK_TRUSTED_PROXIES: list(''),
 });
 
 export interface Config {
@@ -81,6 +91,17 @@ export interface Config {
   readonly sampleDir: string;
   readonly bootstrapDir: string;
   readonly whois: WhoisLimits;
+  readonly rates: RateLimits;
+  readonly trustedProxies: readonly string[];
+}
+
+/** Requests per minute by who asks (DESIGN §5); published in /help and the WHOIS help. */
+export interface RateLimits {
+  readonly anonymous: number;
+  readonly member: number;
+  readonly lea: number;
+  readonly admin: number;
+  readonly exempt: readonly string[];
 }
 
 export interface WhoisLimits {
@@ -130,5 +151,13 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: {
       maxPerClient: e.LACAK_WHOIS_MAX_PER_CLIENT,
       maxConnections: e.LACAK_WHOIS_MAX_CONNECTIONS,
     }),
+    rates: Object.freeze({
+      anonymous: e.LACAK_RATE_ANONYMOUS,
+      member: e.LACAK_RATE_MEMBER,
+      lea: e.LACAK_RATE_LEA,
+      admin: e.LACAK_RATE_ADMIN,
+      exempt: Object.freeze(e.LACAK_RATE_EXEMPT),
+    }),
+    trustedProxies: Object.freeze(e.LACAK_TRUSTED_PROXIES),
   });
 }

@@ -10,6 +10,8 @@ import { loadBootstrap } from './referral/bootstrap.js';
 import { buildSampleRegistry } from './sample.js';
 import { openRegistryDb } from './store/db.js';
 import { openStateDb } from './store/state-db.js';
+import { AuditLog } from './access/audit.js';
+import { KeyStore } from './access/keys.js';
 import { lacakVersion } from './version.js';
 import { WhoisHandler } from './whois/handler.js';
 import { startWhoisServer } from './whois/server.js';
@@ -30,7 +32,9 @@ export async function serve(config: Config, log: Logger): Promise<RunningServer>
     indexBuilder: workerIndexBuilder(config.dbPath, indexSettings(config)),
   });
   const bootstrap = loadBootstrap(config.bootstrapDir);
-  const app = buildApp({ config, service, logger: log, bootstrap });
+  const keys = new KeyStore(state);
+  const audit = new AuditLog(state);
+  const app = buildApp({ config, service, logger: log, keys, audit, bootstrap });
 
   const poll = setInterval(() => {
     service.refreshIfChanged().catch((err: unknown) => {

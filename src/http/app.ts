@@ -1,5 +1,8 @@
 // The HTTP front end as a Fastify instance that tests can `inject()` into without listening.
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { AuditLog } from '../access/audit.js';
+import type { KeyStore } from '../access/keys.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { LookupService } from '../query/service.js';
@@ -9,51 +12,79 @@ import { TEXT, pickLang } from '../rdap/messages.js';
 import { EntityCache } from '../rdap/render.js';
 import { registerRdapRoutes, sendRdapError } from '../rdap/routes.js';
 import { registerRdapSearchRoutes } from '../rdap/search-routes.js';
+import { registerAccessHooks, safeUrl } from './access-hooks.js';
+import { registerMemberRoutes } from './me.js';
 
 export interface AppDeps {
   readonly config: Config;
   readonly service: LookupService;
   readonly logger: Logger;
+  readonly keys: KeyStore;
+  readonly audit: AuditLog;
   readonly bootstrap?: Bootstrap;
+  readonly now?: () => number;
 }
 
-export function buildApp({ config, service, logger, bootstrap }: AppDeps): FastifyInstance {
+export function buildApp({ config, service, logger, keys, audit, bootstrap, now }: AppDeps): FastifyInstance {
   const app = Fastify({
     loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
     // One line per request is written by the onResponse hook below, not by Fastify.
     logController: new LogController({ disableRequestLogging: true }),
     // Some RDAP clients ask for `//ip/...`.
     routerOptions: { ignoreDuplicateSlashes: true },
+    // X-Forwarded-For is believed only from the proxies the operator names.
+    trustProxy: config.trustedProxies.length > 0 ? [...config.trustedProxies] : false,
   });
+  const rdap = { config, service, bootstrap, entities: new EntityCache() };
 
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
-      { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      { method: request.method, url: safeUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime), key: request.apiKey?.id },
       'http request',
     );
   });
 
-  app.get('/healthz', async () => ({ status: 'ok', version: lacakVersion() }));
+  // Authentication, rate limits and the audit log wrap every route registered after them.
+  app.register(
+    fp(async (root) =>
+      registerAccessHooks(root, {
+        keys,
+        audit,
+        rates: config.rates,
+        maintainersOf: (org) => service.memberMaintainers(org),
+        refuse: (request, reply, status, message) => sendRdapError(rdap, request, reply, status, [message]),
+        now,
+      }),
+    ),
+  );
 
-  app.get('/readyz', async (_request, reply) => {
-    const importId = service.importId;
-    if (importId === 0) {
-      return reply.code(503).send({ status: 'not ready', reason: 'the registry database holds no import yet' });
-    }
-    return { status: 'ready', importId, networks: service.rangeIndex.networks };
+  app.register(async (routes) => {
+    routes.get('/healthz', async () => ({ status: 'ok', version: lacakVersion() }));
+    routes.get('/readyz', async (_request, reply) => {
+      const importId = service.importId;
+      if (importId === 0) {
+        return reply.code(503).send({ status: 'not ready', reason: 'the registry database holds no import yet' });
+      }
+      return { status: 'ready', importId, networks: service.rangeIndex.networks };
+    });
+    registerRdapRoutes(routes, rdap);
+    registerRdapSearchRoutes(routes, rdap);
+    registerMemberRoutes(routes, { service, refuse: (request, reply, status, message) => sendRdapError(rdap, request, reply, status, [message]) });
   });
-
-  const rdap = { config, service, bootstrap, entities: new EntityCache() };
-  registerRdapRoutes(app, rdap);
-  registerRdapSearchRoutes(app, rdap);
 
   app.setNotFoundHandler((request, reply) => {
     sendRdapError(rdap, request, reply, 404, [TEXT[pickLang(request.headers['accept-language'])].errors.unknownPath]);
   });
 
   // Framework errors (a malformed URL or header) are the client's: 400 with an RDAP body.
-  // Anything else is a bug: logged with its stack, answered without one.
-  app.setErrorHandler((err: FastifyError, request, reply) => {
+  // A rate limit is a 429 with the same body. Anything else is a bug: logged with its
+  // stack, answered without one.
+  app.setErrorHandler((err: FastifyError & { rateLimited?: boolean; retryAfterSeconds?: number }, request, reply) => {
+    if (err.rateLimited) {
+      const t = TEXT[pickLang(request.headers['accept-language'])];
+      sendRdapError(rdap, request, reply, 429, [t.tooMany(err.retryAfterSeconds ?? 60)]);
+      return;
+    }
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? 400 : 500;
     if (status === 500) request.log.error({ err }, 'request failed');
     sendRdapError(rdap, request, reply, status, [status === 400 ? err.message : 'The server could not answer this request.']);

@@ -3,7 +3,7 @@
 // inverse lookups, all "as of" any instant with the snapshots they were read from.
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import { firstValue, stripComment, type StoredObject } from '../model/types.js';
+import { allValues, firstValue, stripComment, type StoredObject } from '../model/types.js';
 import { parseAsn } from '../net/asn.js';
 import { parseAddressWithPort, unmapIpv4, type IpAddress } from '../net/ip.js';
 import { parseRange, formatRange, rangeContains, type IpRange } from '../net/prefix.js';
@@ -51,6 +51,7 @@ export class LookupService {
   private readonly handleCache = new Map<string, StoredObject | null>();
   /** Current network versions by id, for chains read from the index. */
   private readonly networkCache = new Map<number, StoredObject>();
+  private readonly maintainerCache = new Map<string, readonly string[]>();
   private memberCache: { byRef: ReadonlyMap<string, StoredObject> } | null = null;
   private snapshotCache: { importId: number; bySource: ReadonlyMap<string, SnapshotRow[]> } | null = null;
   private readonly rebuild: IndexBuilder;
@@ -123,6 +124,7 @@ export class LookupService {
       this.ranges.invalidate();
       this.handleCache.clear();
       this.networkCache.clear();
+      this.maintainerCache.clear();
       this.memberCache = null;
       const grouped = new Map<string, SnapshotRow[]>();
       for (const r of this.objects.snapshots()) {
@@ -313,6 +315,28 @@ export class LookupService {
   private orgOf(network: StoredObject, at: StoreAsOf): StoredObject | null {
     const org = upper(firstValue(network, 'org'));
     return org ? this.resolveHandle(org, ['organisation'], at) : null;
+  }
+
+  /**
+   * A member's own maintainers (DESIGN §5 "own objects"): the `mnt-lower` of the networks
+   * its organisation holds, the maintainer the registry lets it create customers with. Not
+   * `mnt-by`: the registry maintains members' allocations itself. Current data; kept until
+   * the next import.
+   */
+  memberMaintainers(orgHandle: string): readonly string[] {
+    this.syncWithStore();
+    const org = orgHandle.toUpperCase();
+    let found = this.maintainerCache.get(org);
+    if (!found) {
+      const names = new Set<string>();
+      for (const o of this.objects.inverse('org', org, null, 100_000)) {
+        if (o.className !== 'inetnum' && o.className !== 'inet6num') continue;
+        for (const v of allValues(o, 'mnt-lower')) for (const m of stripComment(v).toUpperCase().split(/[\s,]+/)) if (m) names.add(m);
+      }
+      found = [...names].sort();
+      this.maintainerCache.set(org, found);
+    }
+    return found;
   }
 
   /** The members-CSV row naming this organisation handle or delegated account. */

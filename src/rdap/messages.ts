@@ -1,6 +1,14 @@
 // Every user-facing RDAP text, in English and Bahasa Indonesia (chosen by Accept-Language).
 export type Lang = 'en' | 'id';
 
+/** The published limits, as /help states them. */
+export interface RateLimitText {
+  readonly anonymous: number;
+  readonly member: number;
+  readonly lea: number;
+  readonly admin: number;
+}
+
 /** The language of an Accept-Language header: Indonesian when preferred over English, else English. */
 export function pickLang(header: string | undefined): Lang {
   if (!header) return 'en';
@@ -52,6 +60,15 @@ export const TEXT = {
     redactedSecret: 'Credentials are never published',
     redactedTitle: 'Redacted data',
     redactedNotice: 'Some data in this answer was withheld: see the "redacted" member (RFC 9537).',
+    caseReferenceTitle: 'Case reference needed',
+    caseReferenceNotice: 'Personal data is disclosed to law enforcement only for a case: send the case number in an X-Case-Reference header.',
+    limitsTitle: 'Rate limits',
+    limits: (l: RateLimitText) =>
+      `Requests per minute: ${l.anonymous} per IPv4 address or IPv6 /64 without a key; ${l.member} per member key; ${l.lea} per law-enforcement key; ${l.admin} per admin key. Over the limit the answer is 429 with Retry-After; nobody is banned.`,
+    authTitle: 'Unauthorized',
+    forbiddenTitle: 'Forbidden',
+    tooManyTitle: 'Too Many Requests',
+    tooMany: (seconds: number) => `Too many requests: try again in ${seconds} s.`,
     helpTitle: 'Help',
     help: [
       'Lookups: /ip/{address}, /ip/{address}:{port}, /ip/{prefix}/{length}, /autnum/{number}, /entity/{handle}, /domain/{reverse zone}.',
@@ -106,6 +123,15 @@ export const TEXT = {
     redactedSecret: 'Kredensial tidak pernah dipublikasikan',
     redactedTitle: 'Data yang disunting',
     redactedNotice: 'Sebagian data dalam jawaban ini tidak ditampilkan: lihat anggota "redacted" (RFC 9537).',
+    caseReferenceTitle: 'Nomor perkara diperlukan',
+    caseReferenceNotice: 'Data pribadi hanya diungkapkan kepada penegak hukum untuk suatu perkara: kirim nomor perkara dalam header X-Case-Reference.',
+    limitsTitle: 'Batas permintaan',
+    limits: (l: RateLimitText) =>
+      `Permintaan per menit: ${l.anonymous} per alamat IPv4 atau /64 IPv6 tanpa kunci; ${l.member} per kunci anggota; ${l.lea} per kunci penegak hukum; ${l.admin} per kunci admin. Jika melewati batas, jawabannya 429 dengan Retry-After; tidak ada yang diblokir permanen.`,
+    authTitle: 'Tidak Berwenang',
+    forbiddenTitle: 'Dilarang',
+    tooManyTitle: 'Terlalu Banyak Permintaan',
+    tooMany: (seconds: number) => `Terlalu banyak permintaan: coba lagi dalam ${seconds} detik.`,
     helpTitle: 'Bantuan',
     help: [
       'Pencarian: /ip/{alamat}, /ip/{alamat}:{port}, /ip/{prefiks}/{panjang}, /autnum/{nomor}, /entity/{handle}, /domain/{zona balik}.',

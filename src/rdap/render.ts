@@ -6,7 +6,7 @@ import { rangeToCidrs, singlePrefix } from '../net/prefix.js';
 import { viewKey, viewObject, type Caller, type ObjectView, type Redaction } from '../policy/access.js';
 import type { AsOf, IpAnswer } from '../query/types.js';
 import { parentOf } from '../query/service.js';
-import { TEXT, type Lang, type Texts } from './messages.js';
+import { TEXT, type Lang, type RateLimitText, type Texts } from './messages.js';
 
 export interface RdapContext {
   /** Public base URL, ending in `/`. */
@@ -20,11 +20,15 @@ export interface RdapContext {
   /** Resolves a handle (contact, organisation, irt, mntner) at the answer's instant. */
   readonly resolve: (handle: string, classes: readonly string[]) => StoredObject | null;
   readonly entities?: EntityCache;
+  /** Told of every handle whose personal data the answer carries (for the audit log). */
+  readonly onDisclose?: (handle: string) => void;
 }
 
 interface CachedEntity {
   readonly body: Json;
   readonly redactions: readonly Redaction[];
+  /** A person shown with its personal data. */
+  readonly discloses: boolean;
 }
 
 /**
@@ -68,6 +72,11 @@ export class ResponseBuilder {
     if (this.redacted.length > 0) {
       this.use('redacted');
       notices.push({ title: this.t.redactedTitle, description: [this.t.redactedNotice] });
+      const { caller } = this.ctx;
+      // DESIGN §5: law enforcement without a case gets the anonymous view and is told why.
+      if (caller.role === 'lea' && !caller.caseReference && this.redacted.length > 0) {
+        notices.push({ title: this.t.caseReferenceTitle, description: [this.t.caseReferenceNotice] });
+      }
     }
     return {
       rdapConformance: [...this.extensions],
@@ -216,12 +225,15 @@ export function renderEntity(b: ResponseBuilder, object: StoredObject, roles: re
   if (cached) {
     // Redactions name the entity's place in this answer, so they are declared each time.
     redactions(b, path, cached.redactions);
+    if (cached.discloses) ctx.onDisclose?.(object.key);
     return cached.body;
   }
   const view = viewObject(ctx.caller, object);
   redactions(b, path, view.redactions);
   const body = entityBody(b, view, roles);
-  ctx.entities?.set(key, { body, redactions: view.redactions });
+  const discloses = object.className === 'person' && !view.redactions.some((r) => r.reason === 'personal-data');
+  if (discloses) ctx.onDisclose?.(object.key);
+  ctx.entities?.set(key, { body, redactions: view.redactions, discloses });
   return body;
 }
 
@@ -411,9 +423,12 @@ export function renderDomain(b: ResponseBuilder, object: StoredObject): Json {
 }
 
 /** The /help answer (RFC 9083 §7): the terms and what can be asked. */
-export function renderHelp(b: ResponseBuilder): Json {
+export function renderHelp(b: ResponseBuilder, limits: RateLimitText): Json {
   const body = b.finish({}, null);
-  return { ...body, notices: [...(body.notices as Json[]), { title: b.t.helpTitle, description: [...b.t.help] }] };
+  return {
+    ...body,
+    notices: [...(body.notices as Json[]), { title: b.t.helpTitle, description: [...b.t.help] }, { title: b.t.limitsTitle, description: [b.t.limits(limits)] }],
+  };
 }
 
 /** An error body (RFC 9083 §6): errorCode a number, title, description. */

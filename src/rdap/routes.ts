@@ -51,12 +51,13 @@ export function rdapContext(deps: RdapDeps, request: FastifyRequest, at: number 
     baseUrl: baseUrlOf(deps.config, request),
     port43: deps.config.port43,
     lang,
-    caller: ANONYMOUS,
+    caller: request.caller ?? ANONYMOUS,
     servedAt: Date.now(),
     version: lacakVersion(),
     registry: deps.config.registry,
     resolve: (handle, classes) => deps.service.resolveHandle(handle, classes, at),
     entities: deps.entities,
+    onDisclose: (handle) => request.disclosed.add(handle),
   };
 }
 
@@ -64,7 +65,9 @@ export function rdapContext(deps: RdapDeps, request: FastifyRequest, at: number 
 export function sendRdapError(deps: RdapDeps, request: FastifyRequest, reply: FastifyReply, status: number, description: readonly string[]): FastifyReply {
   const b = new ResponseBuilder(rdapContext(deps, request, null));
   const e = b.t.errors;
-  const title = status === 400 ? e.badRequest : status === 404 ? e.notFound : status === 501 ? e.notImplemented : e.internal;
+  const t = b.t;
+  const title =
+    status === 400 ? e.badRequest : status === 401 ? t.authTitle : status === 403 ? t.forbiddenTitle : status === 404 ? e.notFound : status === 429 ? t.tooManyTitle : status === 501 ? e.notImplemented : e.internal;
   return sendRdap(reply, status, renderError(b, status, title, description));
 }
 
@@ -166,5 +169,5 @@ export function registerRdapRoutes(app: FastifyInstance, deps: RdapDeps): void {
 
   app.get('/nameserver/*', async (request, reply) => sendRdapError(deps, request, reply, 501, [TEXT[pickLang(request.headers['accept-language'])].errors.nameserver]));
 
-  app.get('/help', async (request, reply) => sendRdap(reply, 200, renderHelp(new ResponseBuilder(rdapContext(deps, request, null)))));
+  app.get('/help', async (request, reply) => sendRdap(reply, 200, renderHelp(new ResponseBuilder(rdapContext(deps, request, null)), deps.config.rates)));
 }
