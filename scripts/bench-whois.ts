@@ -234,6 +234,8 @@ export async function benchWhois(o: WhoisBenchOptions): Promise<WhoisBenchResult
         // turn most of them away with %ERROR:306.
         LACAK_WHOIS_MAX_PER_CLIENT: '100000',
         LACAK_WHOIS_MAX_CONNECTIONS: '100000',
+        // ... and the rate limit would refuse most queries (DESIGN §5: a local benchmark is exempt).
+        LACAK_RATE_EXEMPT: '127.0.0.0/8,::1',
       },
       httpPort,
       async () => (await answersHealthz(httpPort)) && (await acceptsConnections(whoisPort)),

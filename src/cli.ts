@@ -1,14 +1,17 @@
 #!/usr/bin/env node
-// `lacak`: serve, import, check, export (DESIGN §3). Bad input ends with one line and a
+// `lacak`: serve, import, check, export, keys, audit (DESIGN §3). Bad input ends with one line and a
 // non-zero status; a stack trace only with LOG_LEVEL=debug.
 import { existsSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { configFromProcess, type Config } from './config.js';
-import { LACAK_ERR, isLacakError } from './errors.js';
+import { LACAK_ERR, LacakError, isLacakError } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
 import type { DataIssue } from './model/types.js';
 import { checkFiles, importFiles, type ImportFormat, type ImportReport } from './importers/run-import.js';
-import { openRegistryDb } from './store/db.js';
+import { openRegistryDb, type Db } from './store/db.js';
+import { openStateDb } from './store/state-db.js';
+import { AuditLog } from './access/audit.js';
+import { KEY_ROLES, KeyStore, type ApiKey, type KeyRole } from './access/keys.js';
 import { ObjectStore } from './store/objects.js';
 import { parseInstant } from './query/time.js';
 import { exportRpsl } from './export/rpsl.js';
@@ -162,7 +165,93 @@ function buildProgram(ctx: Context): Command {
       }
     });
 
+  const keys = program.command('keys').description('API keys for members, law enforcement and admins (kept in the state database)');
+  keys
+    .command('add')
+    .description('create a key and print its token once')
+    .addOption(dbOption())
+    .addOption(new Option('--role <role>', 'what the key may see (DESIGN §5)').choices([...KEY_ROLES]).makeOptionMandatory())
+    .requiredOption('--label <text>', 'who holds the key, for the key list and the audit log')
+    .option('--org <handle>', 'the member\'s organisation (role member only)')
+    .option('--expires <time>', 'RFC 3339 time with a zone after which the key is refused', parseAt)
+    .action((opts: { db?: string; role: KeyRole; label: string; org?: string; expires?: number }) => {
+      if (opts.role === 'member' && !opts.org) throw new LacakError(LACAK_ERR.BAD_ARGUMENT, 'a member key needs --org ORG-HANDLE: it sees that organisation\'s objects in full');
+      if (opts.role !== 'member' && opts.org) throw new LacakError(LACAK_ERR.BAD_ARGUMENT, '--org is for member keys only');
+      if (opts.expires !== undefined && opts.expires <= Date.now()) throw new LacakError(LACAK_ERR.BAD_ARGUMENT, '--expires is in the past');
+      withState(ctx.config(opts.db), (state) => {
+        const { key, token } = new KeyStore(state).add({ role: opts.role, label: opts.label, org: opts.org, expiresAt: opts.expires ?? null, now: Date.now() });
+        process.stdout.write(`${describeKey(key)}\n${token}\n`);
+        process.stderr.write('lacak: this token is shown once and stored only as a hash: keep it now.\n');
+      });
+    });
+  keys
+    .command('list')
+    .description('every key, without secrets')
+    .addOption(dbOption())
+    .action((opts: { db?: string }) => {
+      withState(ctx.config(opts.db), (state) => {
+        for (const key of new KeyStore(state).list()) process.stdout.write(`${describeKey(key)}\n`);
+      });
+    });
+  keys
+    .command('revoke')
+    .description('refuse a key from now on')
+    .addOption(dbOption())
+    .argument('<id>', 'the key id (from keys list)', parseId)
+    .action((id: number, opts: { db?: string }) => {
+      withState(ctx.config(opts.db), (state) => {
+        if (!new KeyStore(state).revoke(id, Date.now())) throw new LacakError(LACAK_ERR.BAD_ARGUMENT, `no active key ${id}`);
+        process.stdout.write(`key ${id} revoked\n`);
+      });
+    });
+
+  program
+    .command('audit')
+    .description('the audit log of authenticated requests and disclosures of personal data')
+    .addOption(dbOption())
+    .option('--since <time>', 'only entries from this RFC 3339 time on', parseAt)
+    .option('--key <id>', 'only entries of this key', parseId)
+    .option('--verify', 'check the hash chain; exit non-zero naming the first broken row')
+    .action((opts: { db?: string; since?: number; key?: number; verify?: boolean }) => {
+      withState(ctx.config(opts.db), (state) => {
+        const log = new AuditLog(state);
+        if (opts.verify) {
+          const verdict = log.verify();
+          if (!verdict.ok) throw new LacakError(LACAK_ERR.AUDIT_BROKEN, `audit log broken at row ${verdict.brokenId}: ${verdict.reason}`);
+          process.stdout.write(`audit log intact: ${verdict.rows} row(s); head ${verdict.head ?? '(empty)'}\n`);
+          return;
+        }
+        for (const row of log.list({ since: opts.since, keyId: opts.key })) {
+          const who = row.keyId === null ? 'no key' : `key ${row.keyId}`;
+          const disclosed = row.disclosed.length > 0 ? ` disclosed ${row.disclosed.join(',')}` : '';
+          const caseRef = row.caseReference ? ` case "${row.caseReference}"` : '';
+          process.stdout.write(`${row.id}\t${new Date(row.at).toISOString()}\t${who} ${row.role ?? '-'}${caseRef}\t${row.client ?? '-'}\t${row.query}${disclosed}\n`);
+        }
+      });
+    });
+
   return program;
+}
+
+function parseId(value: string): number {
+  if (!/^[1-9]\d{0,15}$/.test(value)) throw new InvalidArgumentError('a positive whole number');
+  return Number(value);
+}
+
+function withState(config: Config, work: (state: Db) => void): void {
+  const state = openStateDb(config.stateDbPath);
+  try {
+    work(state);
+  } finally {
+    state.close();
+  }
+}
+
+function describeKey(key: ApiKey): string {
+  const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+  const state = key.revokedAt !== null ? `revoked ${iso(key.revokedAt)}` : key.expiresAt !== null && key.expiresAt <= Date.now() ? `expired ${iso(key.expiresAt)}` : 'active';
+  const expiry = key.expiresAt !== null ? ` expires ${iso(key.expiresAt)}` : '';
+  return `key ${key.id}\t${key.role}${key.org ? ` ${key.org}` : ''}\t"${key.label}"\tcreated ${iso(key.createdAt)}${expiry}\t${state}`;
 }
 
 async function main(argv: string[]): Promise<void> {

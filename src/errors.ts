@@ -13,6 +13,7 @@ export const LACAK_ERR = {
   BAD_QUERY: 'LACAK_ERR_BAD_QUERY',
   NO_DATA_AT_TIME: 'LACAK_ERR_NO_DATA_AT_TIME',
   NOTHING_IMPORTED: 'LACAK_ERR_NOTHING_IMPORTED',
+  AUDIT_BROKEN: 'LACAK_ERR_AUDIT_BROKEN',
 } as const;
 
 export type LacakErrorCode = (typeof LACAK_ERR)[keyof typeof LACAK_ERR];

@@ -12,6 +12,8 @@ import { openRegistryDb } from './store/db.js';
 import { openStateDb } from './store/state-db.js';
 import { AuditLog } from './access/audit.js';
 import { KeyStore } from './access/keys.js';
+import { whoisAdmission } from './access/rate-limits.js';
+import { BULK_LINES } from './policy/access.js';
 import { lacakVersion } from './version.js';
 import { WhoisHandler } from './whois/handler.js';
 import { startWhoisServer } from './whois/server.js';
@@ -44,8 +46,13 @@ export async function serve(config: Config, log: Logger): Promise<RunningServer>
   poll.unref();
 
   const whoisLog = log.child({ component: 'whois' });
-  const handler = new WhoisHandler({ service, bootstrap, server: { host: config.port43, registry: config.registry, version: lacakVersion() } });
-  const whois = await startWhoisServer({ handler, service, host: config.port43, limits: config.whois, log: whoisLog }, config.host, config.whoisPort);
+  const handler = new WhoisHandler({
+    service,
+    bootstrap,
+    server: { host: config.port43, registry: config.registry, version: lacakVersion() },
+    limits: { queriesPerMinute: config.rates.anonymous, bulkLines: BULK_LINES.anonymous },
+  });
+  const whois = await startWhoisServer({ handler, service, host: config.port43, limits: config.whois, log: whoisLog, admit: whoisAdmission(config.rates), bulkLines: BULK_LINES.anonymous }, config.host, config.whoisPort);
   try {
     await app.listen({ host: config.host, port: config.httpPort });
   } catch (err) {

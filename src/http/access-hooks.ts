@@ -7,8 +7,8 @@ import type { AuditLog } from '../access/audit.js';
 import { identify } from '../access/identify.js';
 import type { ApiKey, KeyStore } from '../access/keys.js';
 import type { RateLimits } from '../config.js';
-import { clientKey, parseIp } from '../net/ip.js';
-import { parseRange, type IpRange } from '../net/prefix.js';
+import { clientKey } from '../net/ip.js';
+import { exemptMatcher } from '../access/rate-limits.js';
 import { ANONYMOUS, type Caller } from '../policy/access.js';
 
 declare module 'fastify' {
@@ -77,11 +77,7 @@ export async function registerAccessHooks(app: FastifyInstance, deps: AccessDeps
     request.apiKey = identified.key;
   });
 
-  const exempt = deps.rates.exempt.map((text) => parseRange(text)).flatMap((r) => (r.ok ? [r.range] : []));
-  const isExempt = (ip: string) => {
-    const address = parseIp(ip.replace(/^::ffff:(?=\d+\.)/, ''));
-    return address !== null && exempt.some((r: IpRange) => r.family === address.family && r.start <= address.value && address.value <= r.end);
-  };
+  const isExempt = exemptMatcher(deps.rates.exempt);
   await app.register(rateLimit, {
     global: true,
     hook: 'onRequest',

@@ -26,6 +26,9 @@ export function viewKey(caller: Caller): string {
   return JSON.stringify([caller.role, caller.org ?? null, caller.maintainers ?? [], caller.caseReference !== undefined, caller.showNotifications === true]);
 }
 
+/** DESIGN §5 "bulk lines per request", by role (a member's other tier does not apply: it has one key). */
+export const BULK_LINES: Readonly<Record<Role, number>> = Object.freeze({ anonymous: 100, member: 10_000, lea: 1_000_000, admin: 1_000_000 });
+
 /** The personal data of a `person` object. */
 export const PERSONAL_ATTRIBUTES: ReadonlySet<string> = new Set(['person', 'address', 'phone', 'fax-no', 'e-mail']);
 

@@ -39,7 +39,13 @@ export function bulkBanner(host: string, now: number): string {
 export class CymruSession {
   readonly options: CymruOptions = { verbose: false, noAsName: false, noTruncate: false, lacak: false };
 
-  constructor(private readonly service: LookupService) {}
+  private addressLines = 0;
+
+  /** `maxLines`: address lines this session may ask (DESIGN §5 bulk lines per request). */
+  constructor(
+    private readonly service: LookupService,
+    private readonly maxLines: number = Number.POSITIVE_INFINITY,
+  ) {}
 
   /**
    * One line of the session (numbered from the connection's first line, `begin` being 1):
@@ -54,6 +60,9 @@ export class CymruSession {
       this.setOption(word as OptionWord);
       return null;
     }
+    // Beyond the limit every line still gets its one answer line, in the error form clients
+    // already skip, so that a client reading one line per address stays in step.
+    if (++this.addressLines > this.maxLines) return `${errorLine(lineNumber)} (limit: ${this.maxLines} lines per bulk session)`;
     const [token = '', ...rest] = trimmed.split(/\s+/);
     // Cymru accepts a time after the address; lacak answers as the registry stood then.
     const when: When = rest.length > 0 ? { at: cymruTime(rest.join(' ')) } : {};

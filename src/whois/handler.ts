@@ -18,6 +18,8 @@ import { bannerLines, informationLine, objectLines, sourceLines, templateLines, 
 export interface WhoisDeps {
   readonly service: LookupService;
   readonly server: ServerInfo;
+  /** Published in the help: queries per minute per client, address lines per bulk session. */
+  readonly limits: { readonly queriesPerMinute: number; readonly bulkLines: number };
   readonly bootstrap?: Bootstrap;
   readonly now?: () => number;
 }
@@ -152,6 +154,10 @@ export class WhoisHandler {
       '%',
       '% Bulk mode (Team Cymru): send "begin", options (verbose, prefix, asnumber, countrycode,',
       '% notruncate, noasname, lacak), one address per line, then "end".',
+      '%',
+      `% Limits: ${this.deps.limits.queriesPerMinute} queries per minute per IPv4 address or IPv6 /64;`,
+      `% ${this.deps.limits.bulkLines} address lines per bulk session. Over the limit the answer is`,
+      '% %ERROR:201 saying when to come back; nobody is banned.',
     ];
   }
 

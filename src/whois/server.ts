@@ -16,8 +16,19 @@ export interface WhoisServerDeps {
   readonly host: string;
   readonly limits: WhoisLimits;
   readonly log: Logger;
+  /** Rate limit: null lets the query through, a number refuses it for that many seconds. */
+  readonly admit: QueryAdmission;
+  /** Bulk lines a session may send (DESIGN §5: anonymous 100). */
+  readonly bulkLines: number;
   readonly now?: () => number;
 }
+
+/** Per client, per query: `null` when exempt (answered at once), else the limiter's verdict. */
+export type QueryAdmission = (client: string) => Promise<number | null> | null;
+
+/** Lines waiting while a rate-limit verdict is pending; beyond this the socket is paused. */
+const QUEUE_HIGH_WATER = 256;
+const END_OF_INPUT = Symbol('end of input');
 
 type Mode = 'first' | 'persistent' | 'bulk';
 
@@ -78,6 +89,8 @@ class Connection {
   private lineNumber = 0;
   private bulk: CymruSession | null = null;
   private closed = false;
+  private readonly queue: (string | typeof END_OF_INPUT)[] = [];
+  private processing = false;
   /** Idle means no query line: bytes that never make a line do not keep a connection open. */
   private readonly idle: NodeJS.Timeout;
 
@@ -93,10 +106,13 @@ class Connection {
     // nothing usable gets nothing.
     socket.on('end', () => {
       if (this.pendingBytes > 0) {
-        if (this.pendingBytes - (this.endsWithCr(Buffer.alloc(0)) ? 1 : 0) > deps.limits.maxLineBytes) this.finishTooLong();
-        else this.handleLine(this.takePending());
+        if (this.pendingBytes - (this.endsWithCr(Buffer.alloc(0)) ? 1 : 0) > deps.limits.maxLineBytes) {
+          this.finishTooLong();
+          return;
+        }
+        this.enqueue(this.takePending());
       }
-      this.finish([]);
+      this.enqueue(END_OF_INPUT);
     });
     socket.on('error', () => this.destroy());
     socket.on('close', () => {
@@ -131,7 +147,7 @@ class Connection {
       this.pending.push(piece);
       this.pendingBytes += piece.length;
       this.idle.refresh();
-      this.handleLine(this.takePending());
+      this.enqueue(this.takePending());
       start = at + 1;
     }
   }
@@ -148,6 +164,41 @@ class Connection {
     this.pending = [];
     this.pendingBytes = 0;
     return line;
+  }
+
+  private enqueue(item: string | typeof END_OF_INPUT): void {
+    this.queue.push(item);
+    if (this.queue.length > QUEUE_HIGH_WATER) this.socket.pause();
+    if (!this.processing) void this.process();
+  }
+
+  /**
+   * Lines are answered strictly in order. A client the rate limit does not cover is answered
+   * at once; for others each query line waits for the limiter's verdict.
+   */
+  private async process(): Promise<void> {
+    this.processing = true;
+    try {
+      while (this.queue.length > 0 && !this.closed && !this.socket.writableEnded) {
+        const item = this.queue.shift()!;
+        if (item === END_OF_INPUT) {
+          this.finish([]);
+          break;
+        }
+        if (item.trim() !== '') {
+          const verdict = this.deps.admit(this.client);
+          const wait = verdict === null ? null : await verdict;
+          if (wait !== null) {
+            this.finish(errorLines(whoisError(WHOIS_ERR.ACCESS_DENIED, `Too many queries from ${this.client}; come back in ${wait} s. The limits are listed in "help".`)));
+            break;
+          }
+        }
+        this.handleLine(item);
+        if (this.queue.length <= QUEUE_HIGH_WATER && this.socket.isPaused() && !this.socket.writableNeedDrain) this.socket.resume();
+      }
+    } finally {
+      this.processing = false;
+    }
   }
 
   private handleLine(line: string): void {
@@ -173,7 +224,7 @@ class Connection {
     }
     if (this.mode === 'first' && isBulkBegin(line)) {
       this.mode = 'bulk';
-      this.bulk = new CymruSession(this.deps.service);
+      this.bulk = new CymruSession(this.deps.service, this.deps.bulkLines);
       this.write([bulkBanner(this.deps.host, (this.deps.now ?? Date.now)())]);
       return;
     }

@@ -82,6 +82,7 @@ describe('WHOIS answers on the sample registry', () => {
       service,
       bootstrap: loadBootstrap(config.bootstrapDir),
       server: { host: config.port43, registry: config.registry, version: 'TEST' },
+      limits: { queriesPerMinute: config.rates.anonymous, bulkLines: 100 },
       now: () => NOW,
     });
   });

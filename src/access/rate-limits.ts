@@ -1,0 +1,37 @@
+// Rate limits outside Fastify (the WHOIS port), and the exempt ranges both front ends share.
+// Counting is rate-limiter-flexible's; the policy (who, how many) is DESIGN §5's.
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { RateLimits } from '../config.js';
+import { parseIp, unmapIpv4 } from '../net/ip.js';
+import { parseRange, type IpRange } from '../net/prefix.js';
+
+/** Whether a client address is in one of the exempt ranges (monitoring, a local benchmark). */
+export function exemptMatcher(ranges: readonly string[]): (ip: string) => boolean {
+  const parsed: IpRange[] = ranges.map((text) => parseRange(text)).flatMap((r) => (r.ok ? [r.range] : []));
+  return (ip) => {
+    const address = parseIp(ip);
+    if (!address) return false;
+    const a = unmapIpv4(address);
+    return parsed.some((r) => r.family === a.family && r.start <= a.value && a.value <= r.end);
+  };
+}
+
+/**
+ * WHOIS queries are anonymous: the anonymous limit per client key (an IPv4 address or an
+ * IPv6 /64, see clientKey). Null for exempt clients; otherwise seconds to wait, or null
+ * when the query may go ahead.
+ */
+export function whoisAdmission(rates: RateLimits): (client: string) => Promise<number | null> | null {
+  const limiter = new RateLimiterMemory({ points: rates.anonymous, duration: 60 });
+  const isExempt = exemptMatcher(rates.exempt);
+  return (client) => {
+    if (isExempt(client.replace(/\/64$/, ''))) return null;
+    return limiter.consume(client).then(
+      () => null,
+      (rejection: unknown) => {
+        if (rejection instanceof RateLimiterRes) return Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+        throw rejection;
+      },
+    );
+  };
+}
