@@ -69,7 +69,10 @@ function uniqueById(objects: readonly StoredObject[]): StoredObject[] {
   return [...new Map(objects.map((o) => [o.id, o])).values()];
 }
 
-/** Two customer networks that share addresses without one holding the other, or twice the same range. */
+/**
+ * Two customer networks of one source that share addresses without one holding the other.
+ * (The same range twice cannot happen within a source: the range is the primary key.)
+ */
 function overlaps(inside: readonly StoredObject[]): Finding[] {
   const out: Finding[] = [];
   const sorted = [...inside].sort((a, b) => (a.range!.start < b.range!.start ? -1 : a.range!.start > b.range!.start ? 1 : 0));
@@ -77,17 +80,8 @@ function overlaps(inside: readonly StoredObject[]): Finding[] {
     const a = sorted[i]!;
     for (let j = i + 1; j < sorted.length && sorted[j]!.range!.start <= a.range!.end; j++) {
       const b = sorted[j]!;
-      if (a.source !== b.source) continue;
-      const same = a.range!.start === b.range!.start && a.range!.end === b.range!.end;
-      const nested = rangeContains(a.range!, b.range!) || rangeContains(b.range!, a.range!);
-      if (same || !nested) {
-        out.push({
-          severity: 'error',
-          rule: 'overlap',
-          objects: [a.key, b.key],
-          message: same ? `${a.key} is registered twice (${firstValue(a, 'netname') ?? '?'} and ${firstValue(b, 'netname') ?? '?'})` : `${a.key} and ${b.key} overlap without one holding the other`,
-        });
-      }
+      if (a.source !== b.source || rangeContains(a.range!, b.range!) || rangeContains(b.range!, a.range!)) continue;
+      out.push({ severity: 'error', rule: 'overlap', objects: [a.key, b.key], message: `${a.key} and ${b.key} overlap without one holding the other` });
     }
   }
   return out;

@@ -6,6 +6,7 @@ import { parseAsnRange } from '../net/asn.js';
 import { parseRange } from '../net/prefix.js';
 import { parseIp } from '../net/ip.js';
 import { SearchStore, type SearchCursor, type SearchPage, type SearchPattern } from '../store/search.js';
+import { mayDisclosePersonalData, maySearchPersons } from '../policy/access.js';
 import { ResponseBuilder, renderAutnum, renderDomain, renderEntity, renderNetwork, RELATIONS, type Relation } from './render.js';
 import { rdapContext, sendRdap, sendRdapError, type RdapDeps } from './routes.js';
 
@@ -125,11 +126,17 @@ export function registerRdapSearchRoutes(app: FastifyInstance, deps: RdapDeps): 
     guarded((request, reply) => {
       const [by, value] = byOneOf(request, ['fn', 'handle']);
       const pattern = parsePattern(value, upper);
-      // Anonymous name searches never match person names (DESIGN §5); handles are not personal data.
-      const classes = by === 'fn' ? ['organisation', 'role', 'irt', 'mntner'] : ['organisation', 'role', 'person', 'irt', 'mntner'];
-      return respond(request, reply, 'entitySearchResults', [], (p) => (by === 'fn' ? search.byName(classes, pattern, p.after, p.size) : search.byKey(classes, pattern, p.after, p.size)), (b, o, i) =>
-        renderEntity(b, o, [], `$.entitySearchResults[${i}]`),
-      );
+      // Person names are searched only for callers DESIGN §5 allows (a member: its own
+      // persons); handles are not personal data, so handle searches find every class.
+      const persons = maySearchPersons(request.caller);
+      const byName = by === 'fn';
+      const classes = byName && persons === 'none' ? ['organisation', 'role', 'irt', 'mntner'] : ['organisation', 'role', 'person', 'irt', 'mntner'];
+      const run = (p: PageRequest): SearchPage => {
+        const page = byName ? search.byName(classes, pattern, p.after, p.size) : search.byKey(classes, pattern, p.after, p.size);
+        if (!byName || persons !== 'own') return page;
+        return { ...page, objects: page.objects.filter((o) => o.className !== 'person' || mayDisclosePersonalData(request.caller, o)) };
+      };
+      return respond(request, reply, 'entitySearchResults', [], run, (b, o, i) => renderEntity(b, o, [], `$.entitySearchResults[${i}]`));
     }),
   );
 

@@ -79,6 +79,15 @@ describe('Team Cymru bulk mode on the sample registry', () => {
     expect(session.line('198.51.100.70 yesterday', 6)).toBe('Error: no ASN or IP match on line 6.');
   });
 
+  it('caps a session at its bulk lines, still answering every line once, in the form clients skip', () => {
+    const session = new CymruSession(service, 2);
+    expect(session.line('verbose', 2)).toBeNull();
+    expect(fields(session.line('198.51.100.41', 3))[0]).toBe('64497');
+    expect(fields(session.line('198.51.100.41', 4))[0]).toBe('64497');
+    expect(session.line('198.51.100.41', 5)).toBe('Error: no ASN or IP match on line 5. (limit: 2 lines per bulk session)');
+    expect(session.line('', 6)).toBeNull();
+  });
+
   it('answers an IPv4-mapped IPv6 address as the IPv4 address it carries', () => {
     const session = new CymruSession(service);
     expect(fields(session.line('::ffff:198.51.100.41', 2))).toEqual(['64497', '::ffff:198.51.100.41', '198.51.100.40/30', 'ID', 'Koperasi Simpan Pinjam Contoh Makmur']);
