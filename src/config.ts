@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { LACAK_ERR, LacakError } from './errors.js';
+import { parseRange } from './net/prefix.js';
 
 /** The checkout (or installed package) root: the nearest folder above this file with a package.json. */
 export function projectRoot(): string {
@@ -26,6 +27,10 @@ const list = (fallback: string) =>
         .map((x) => x.trim())
         .filter((x) => x.length > 0),
     );
+
+/** A list of addresses and prefixes: a typo must stop the server, not open it up. */
+const rangeList = () =>
+  list('').refine((xs) => xs.every((x) => !x.includes('-') && parseRange(x).ok), { message: 'each entry must be an IP address or prefix (e.g. 10.0.0.0/8, 2001:db8::/32)' });
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
@@ -66,9 +71,9 @@ const EnvSchema = z.object({
   LACAK_RATE_LEA: z.coerce.number().int().min(1).default(20_000),
   LACAK_RATE_ADMIN: z.coerce.number().int().min(1).default(20_000),
   /** Address ranges exempt from rate limits (the registry's monitoring, a benchmark on loopback). */
-  LACAK_RATE_EXEMPT: list(''),
+  LACAK_RATE_EXEMPT: rangeList(),
   /** Proxies whose X-Forwarded-For is believed: addresses or CIDR ranges. */
-  LACAK_TRUSTED_PROXIES: list(''),
+  LACAK_TRUSTED_PROXIES: rangeList(),
 });
 
 export interface Config {
