@@ -12,7 +12,7 @@ import { openRegistryDb } from './store/db.js';
 import { openStateDb } from './store/state-db.js';
 import { AuditLog } from './access/audit.js';
 import { KeyStore } from './access/keys.js';
-import { whoisAdmission } from './access/rate-limits.js';
+import { clientLimiter } from './access/rate-limits.js';
 import { BULK_LINES } from './policy/access.js';
 import { lacakVersion } from './version.js';
 import { WhoisHandler } from './whois/handler.js';
@@ -52,7 +52,7 @@ export async function serve(config: Config, log: Logger): Promise<RunningServer>
     server: { host: config.port43, registry: config.registry, version: lacakVersion() },
     limits: { queriesPerMinute: config.rates.anonymous, bulkLines: BULK_LINES.anonymous },
   });
-  const whois = await startWhoisServer({ handler, service, host: config.port43, limits: config.whois, log: whoisLog, admit: whoisAdmission(config.rates), bulkLines: BULK_LINES.anonymous }, config.host, config.whoisPort);
+  const whois = await startWhoisServer({ handler, service, host: config.port43, limits: config.whois, log: whoisLog, admit: clientLimiter(config.rates.anonymous, config.rates.exempt), bulkLines: BULK_LINES.anonymous }, config.host, config.whoisPort);
   try {
     await app.listen({ host: config.host, port: config.httpPort });
   } catch (err) {

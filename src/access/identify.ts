@@ -23,6 +23,8 @@ export type Identified =
       readonly keyId: number | null;
       /** An identity was claimed (a token was presented): the refusal is audited. */
       readonly claimed: boolean;
+      /** RFC 6750 §3.1 error code for WWW-Authenticate on a 401. */
+      readonly challenge?: 'invalid_request' | 'invalid_token';
     };
 
 /** Parameter names that would carry a token in a URL, where logs and proxies keep it. */
@@ -52,13 +54,13 @@ export function identify(credentials: Credentials, keys: KeyStore, maintainersOf
   }
   const authorization = credentials.authorization;
   if (authorization === undefined) return { ok: true, caller: ANONYMOUS, key: null };
-  if (typeof authorization !== 'string') return refused(401, 'send one Authorization header', null, true);
+  if (typeof authorization !== 'string') return refused(401, 'send one Authorization header', null, true, 'invalid_request');
   const m = /^Bearer +(\S+) *$/i.exec(authorization);
-  if (!m) return refused(401, 'the Authorization header must be "Bearer <token>"', null, true);
+  if (!m) return refused(401, 'the Authorization header must be "Bearer <token>"', null, true, 'invalid_request');
   const checked = keys.check(m[1]!, now);
   if (!checked.ok) {
     const why = { malformed: 'the token is malformed', unknown: 'the token is not valid', revoked: 'the key was revoked', expired: 'the key has expired' }[checked.reason];
-    return refused(401, why, checked.keyId, true);
+    return refused(401, why, checked.keyId, true, 'invalid_token');
   }
   const key = checked.key;
   switch (key.role) {
@@ -71,6 +73,6 @@ export function identify(credentials: Credentials, keys: KeyStore, maintainersOf
   }
 }
 
-function refused(status: 400 | 401, message: string, keyId: number | null, claimed: boolean): Identified {
-  return { ok: false, status, message, keyId, claimed };
+function refused(status: 400 | 401, message: string, keyId: number | null, claimed: boolean, challenge?: 'invalid_request' | 'invalid_token'): Identified {
+  return { ok: false, status, message, keyId, claimed, challenge };
 }

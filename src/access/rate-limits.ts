@@ -17,13 +17,13 @@ export function exemptMatcher(ranges: readonly string[]): (ip: string) => boolea
 }
 
 /**
- * WHOIS queries are anonymous: the anonymous limit per client key (an IPv4 address or an
- * IPv6 /64, see clientKey). Null for exempt clients; otherwise seconds to wait, or null
- * when the query may go ahead.
+ * A per-minute budget per client key (an IPv4 address or an IPv6 /64, see clientKey): null
+ * for exempt clients; otherwise a verdict, null to go ahead or the seconds to wait. Used
+ * for WHOIS queries (anonymous) and for refused credentials over HTTP.
  */
-export function whoisAdmission(rates: RateLimits): (client: string) => Promise<number | null> | null {
-  const limiter = new RateLimiterMemory({ points: rates.anonymous, duration: 60 });
-  const isExempt = exemptMatcher(rates.exempt);
+export function clientLimiter(perMinute: number, exempt: readonly string[]): (client: string) => Promise<number | null> | null {
+  const limiter = new RateLimiterMemory({ points: perMinute, duration: 60 });
+  const isExempt = exemptMatcher(exempt);
   return (client) => {
     if (isExempt(client.replace(/\/64$/, ''))) return null;
     return limiter.consume(client).then(

@@ -8,7 +8,7 @@ import { identify } from '../access/identify.js';
 import type { ApiKey, KeyStore } from '../access/keys.js';
 import type { RateLimits } from '../config.js';
 import { clientKey } from '../net/ip.js';
-import { exemptMatcher } from '../access/rate-limits.js';
+import { clientLimiter, exemptMatcher } from '../access/rate-limits.js';
 import { ANONYMOUS, type Caller } from '../policy/access.js';
 
 declare module 'fastify' {
@@ -39,6 +39,24 @@ export function safeUrl(url: string): string {
   return url.replace(TOKEN_PARAMETER, '$1[redacted]').replace(TOKEN_IN_TEXT, '[redacted]');
 }
 
+/** RFC 6750 §3: the challenge of a 401, with the error code when credentials were sent. */
+export function bearerChallenge(error?: 'invalid_request' | 'invalid_token'): string {
+  return error ? `Bearer realm="lacak", error="${error}"` : 'Bearer realm="lacak"';
+}
+
+/**
+ * A header as the client sent it: one value, or every value when it came more than once.
+ * Node keeps only the first Authorization header and joins others with commas; the raw
+ * list shows what was really sent.
+ */
+function headerValues(request: FastifyRequest, name: string): string | string[] | undefined {
+  const raw = request.raw.rawHeaders;
+  const values: string[] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) if (raw[i]!.toLowerCase() === name) values.push(raw[i + 1]!);
+  if (values.length === 0) return undefined;
+  return values.length === 1 ? values[0] : values;
+}
+
 export async function registerAccessHooks(app: FastifyInstance, deps: AccessDeps): Promise<void> {
   const now = deps.now ?? Date.now;
   // Set for every request by the hook below; Fastify wants reference-typed decorations null here.
@@ -58,19 +76,28 @@ export async function registerAccessHooks(app: FastifyInstance, deps: AccessDeps
     });
   };
 
+  // Refused credentials spend the anonymous budget of the address they came from, so
+  // guessing tokens is as slow as any anonymous use (and cannot flood the audit log).
+  const refusals = clientLimiter(deps.rates.anonymous, deps.rates.exempt);
+
   app.addHook('onRequest', async (request, reply) => {
     request.disclosed = new Set();
     request.caller = ANONYMOUS;
     const identified = identify(
-      { authorization: request.headers.authorization, caseReference: request.headers['x-case-reference'], query: (request.query ?? {}) as Record<string, unknown> },
+      { authorization: headerValues(request, 'authorization'), caseReference: headerValues(request, 'x-case-reference'), query: (request.query ?? {}) as Record<string, unknown> },
       deps.keys,
       deps.maintainersOf,
       now(),
     );
     if (!identified.ok) {
+      const wait = await refusals(clientKey(request.ip));
+      if (wait !== null) {
+        reply.header('retry-after', String(wait));
+        return deps.refuse(request, reply, 429, `too many refused requests: try again in ${wait} s`);
+      }
       // A claimed identity that fails is itself worth recording; the token never is.
       if (identified.claimed) audit(request, { keyId: identified.keyId, role: null, caseReference: null, query: `${request.method} ${safeUrl(request.url)} (refused ${identified.status}: ${identified.message})` });
-      if (identified.status === 401) reply.header('www-authenticate', 'Bearer realm="lacak", error="invalid_token"');
+      if (identified.status === 401) reply.header('www-authenticate', bearerChallenge(identified.challenge));
       return deps.refuse(request, reply, identified.status, identified.message);
     }
     request.caller = identified.caller;

@@ -5,6 +5,7 @@ import type { StoredObject } from '../model/types.js';
 import { formatRange } from '../net/prefix.js';
 import { viewObject, type Caller } from '../policy/access.js';
 import { memberReport } from '../query/member-report.js';
+import { bearerChallenge } from './access-hooks.js';
 import type { LookupService } from '../query/service.js';
 
 export interface MemberRouteDeps {
@@ -34,6 +35,7 @@ export function registerMemberRoutes(app: FastifyInstance, deps: MemberRouteDeps
   app.get('/me', async (request, reply) => {
     const caller = request.caller;
     if (caller.role !== 'member' || !caller.org) {
+      if (caller.role === 'anonymous') reply.header('www-authenticate', bearerChallenge());
       return deps.refuse(request, reply, caller.role === 'anonymous' ? 401 : 403, 'GET /me answers member keys that name their organisation (lacak keys add --role member --org ORG-...)');
     }
     const report = memberReport(deps.service, caller.org);

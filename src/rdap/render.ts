@@ -197,16 +197,23 @@ const REDACTED_NAME: Record<string, string> = {
   auth: 'Authentication credentials',
 };
 
-const JCARD_PROPERTY: Record<string, string> = { person: 'fn', address: 'adr', phone: 'tel', 'fax-no': 'tel', 'e-mail': 'email' };
+/** Where each withheld attribute would sit in a jCard, as a JSONPath filter (phone and fax are both `tel`). */
+const JCARD_FILTER: Record<string, string> = {
+  person: "@[0]=='fn'",
+  address: "@[0]=='adr'",
+  phone: "@[0]=='tel' && @[1].type=='voice'",
+  'fax-no': "@[0]=='tel' && @[1].type=='fax'",
+  'e-mail': "@[0]=='email'",
+};
 
 /** RFC 9537 entries for what the access policy withheld from a jCard. */
 function redactions(b: ResponseBuilder, path: string, list: readonly Redaction[]): void {
   for (const r of list) {
     // Only what a jCard would have carried is declared: RDAP never renders auth, notify, changed.
-    const property = JCARD_PROPERTY[r.attribute];
-    if (!property || r.reason !== 'personal-data') continue;
+    const filter = JCARD_FILTER[r.attribute];
+    if (!filter || r.reason !== 'personal-data') continue;
     const reason = b.t.redactedPersonal;
-    const where = `${path}.vcardArray[1][?(@[0]=='${property}')]`;
+    const where = `${path}.vcardArray[1][?(${filter})]`;
     b.redacted.push({
       name: { description: REDACTED_NAME[r.attribute] ?? r.attribute },
       ...(r.method === 'emptyValue' ? { postPath: `${where}[3]` } : { prePath: where }),

@@ -131,11 +131,8 @@ export function registerRdapSearchRoutes(app: FastifyInstance, deps: RdapDeps): 
       const persons = maySearchPersons(request.caller);
       const byName = by === 'fn';
       const classes = byName && persons === 'none' ? ['organisation', 'role', 'irt', 'mntner'] : ['organisation', 'role', 'person', 'irt', 'mntner'];
-      const run = (p: PageRequest): SearchPage => {
-        const page = byName ? search.byName(classes, pattern, p.after, p.size) : search.byKey(classes, pattern, p.after, p.size);
-        if (!byName || persons !== 'own') return page;
-        return { ...page, objects: page.objects.filter((o) => o.className !== 'person' || mayDisclosePersonalData(request.caller, o)) };
-      };
+      const keep = byName && persons === 'own' ? (o: StoredObject) => o.className !== 'person' || mayDisclosePersonalData(request.caller, o) : undefined;
+      const run = (p: PageRequest): SearchPage => (byName ? search.byName(classes, pattern, p.after, p.size, keep) : search.byKey(classes, pattern, p.after, p.size));
       return respond(request, reply, 'entitySearchResults', [], run, (b, o, i) => renderEntity(b, o, [], `$.entitySearchResults[${i}]`));
     }),
   );

@@ -25,9 +25,13 @@ const HIGH = '\u{10ffff}';
 export class SearchStore {
   constructor(private readonly db: Db) {}
 
-  /** Current objects of `classes` whose upper-cased name matches. */
-  byName(classes: readonly string[], pattern: SearchPattern, after: SearchCursor | null, limit: number): SearchPage {
-    return this.run('name', classes, pattern, after, limit);
+  /**
+   * Current objects of `classes` whose upper-cased name matches. `keep` drops objects the
+   * caller may not find: they are skipped before paging, so no page and no cursor carries
+   * anything of them.
+   */
+  byName(classes: readonly string[], pattern: SearchPattern, after: SearchCursor | null, limit: number, keep?: (o: StoredObject) => boolean): SearchPage {
+    return this.run('name', classes, pattern, after, limit, keep);
   }
 
   /** Current objects of `classes` whose primary key matches (handles are upper-case). */
@@ -47,17 +51,35 @@ export class SearchStore {
     return page(rows, limit, (r) => ['', r.id]);
   }
 
-  private run(column: 'name' | 'key', classes: readonly string[], pattern: SearchPattern, after: SearchCursor | null, limit: number): SearchPage {
+  private run(
+    column: 'name' | 'key',
+    classes: readonly string[],
+    pattern: SearchPattern,
+    after: SearchCursor | null,
+    limit: number,
+    keep?: (o: StoredObject) => boolean,
+  ): SearchPage {
     const [lo, hi] = pattern.kind === 'exact' ? [pattern.value, pattern.value] : [pattern.value, pattern.value + HIGH];
-    const rows = this.db
-      .prepare<unknown[], ObjectRow & { name: string | null }>(
-        `SELECT ${COLUMNS} FROM objects o
-          WHERE o.${column} >= ? AND o.${column} <= ? AND o.class IN (${marks(classes)}) AND o.valid_to IS NULL
-            AND (o.${column} > ? OR (o.${column} = ? AND o.id > ?))
-          ORDER BY o.${column}, o.id LIMIT ?`,
-      )
-      .all(lo, hi, ...classes, after ? after[0] : '', after ? after[0] : '', after ? after[1] : 0, limit + 1);
-    return page(rows, limit, (r) => [column === 'name' ? (r.name ?? '') : r.key, r.id]);
+    const statement = this.db.prepare<unknown[], ObjectRow & { name: string | null }>(
+      `SELECT ${COLUMNS} FROM objects o
+        WHERE o.${column} >= ? AND o.${column} <= ? AND o.class IN (${marks(classes)}) AND o.valid_to IS NULL
+          AND (o.${column} > ? OR (o.${column} = ? AND o.id > ?))
+        ORDER BY o.${column}, o.id${keep ? '' : ' LIMIT ?'}`,
+    );
+    const params = [lo, hi, ...classes, after ? after[0] : '', after ? after[0] : '', after ? after[1] : 0];
+    const cursorOf = (r: ObjectRow & { name: string | null }): SearchCursor => [column === 'name' ? (r.name ?? '') : r.key, r.id];
+    if (!keep) return page(statement.all(...params, limit + 1), limit, cursorOf);
+    // Rows are read until one more than a page is kept: the cursor is the last kept row's.
+    const kept: { row: ObjectRow & { name: string | null }; object: StoredObject }[] = [];
+    for (const row of statement.iterate(...params)) {
+      const object = rowToObject(row);
+      if (!keep(object)) continue;
+      kept.push({ row, object });
+      if (kept.length > limit) break;
+    }
+    const more = kept.length > limit;
+    const shown = more ? kept.slice(0, limit) : kept;
+    return { objects: shown.map((k) => k.object), next: more ? cursorOf(shown[shown.length - 1]!.row) : null };
   }
 }
 
