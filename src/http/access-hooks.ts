@@ -120,8 +120,9 @@ export async function registerAccessHooks(app: FastifyInstance, deps: AccessDeps
 
   app.addHook('onResponse', async (request) => {
     // Every authenticated request, and any answer that carried personal data.
-    if (request.apiKey || request.disclosed.size > 0) {
-      audit(request, { keyId: request.apiKey?.id ?? null, role: request.caller.role, caseReference: request.caller.caseReference ?? null });
+    // (A request Fastify refused before the hooks ran has no caller: nothing to record.)
+    if (request.apiKey || (request.disclosed?.size ?? 0) > 0) {
+      audit(request, { keyId: request.apiKey?.id ?? null, role: request.caller?.role ?? null, caseReference: request.caller?.caseReference ?? null });
     }
   });
 }
