@@ -18,6 +18,8 @@ declare module 'fastify' {
     apiKey: ApiKey | null;
     /** Handles whose personal data the answer carried. */
     disclosed: Set<string>;
+    /** What the audit row should add about the answer (a bulk request: its line count), read when it ends. */
+    auditDetail: (() => string) | null;
   }
 }
 
@@ -63,6 +65,7 @@ export async function registerAccessHooks(app: FastifyInstance, deps: AccessDeps
   app.decorateRequest('caller', null as unknown as Caller);
   app.decorateRequest('apiKey', null);
   app.decorateRequest('disclosed', null as unknown as Set<string>);
+  app.decorateRequest('auditDetail', null);
 
   const audit = (request: FastifyRequest, fields: { keyId: number | null; role: string | null; caseReference: string | null; query?: string }) => {
     deps.audit.append({
@@ -71,7 +74,7 @@ export async function registerAccessHooks(app: FastifyInstance, deps: AccessDeps
       role: fields.role,
       caseReference: fields.caseReference,
       client: request.ip,
-      query: fields.query ?? `${request.method} ${safeUrl(request.url)}`,
+      query: fields.query ?? `${request.method} ${safeUrl(request.url)}${request.auditDetail ? ` (${request.auditDetail()})` : ''}`,
       disclosed: [...(request.disclosed ?? [])].sort(),
     });
   };

@@ -1,5 +1,5 @@
 // The HTTP front end as a Fastify instance that tests can `inject()` into without listening.
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { AuditLog } from '../access/audit.js';
 import type { KeyStore } from '../access/keys.js';
@@ -14,6 +14,7 @@ import { registerRdapRoutes, sendRdapError } from '../rdap/routes.js';
 import { registerRdapSearchRoutes } from '../rdap/search-routes.js';
 import { registerAccessHooks, safeUrl } from './access-hooks.js';
 import { registerMemberRoutes } from './me.js';
+import { registerBulkRoutes } from './bulk-routes.js';
 
 export interface AppDeps {
   readonly config: Config;
@@ -69,7 +70,10 @@ export function buildApp({ config, service, logger, keys, audit, bootstrap, now 
     });
     registerRdapRoutes(routes, rdap);
     registerRdapSearchRoutes(routes, rdap);
-    registerMemberRoutes(routes, { service, refuse: (request, reply, status, message) => sendRdapError(rdap, request, reply, status, [message]) });
+    const refuse = (request: FastifyRequest, reply: FastifyReply, status: number, message: string) => sendRdapError(rdap, request, reply, status, [message]);
+    registerMemberRoutes(routes, { service, refuse });
+    // Its own scope: it reads text bodies as streams, which no other route wants.
+    routes.register(async (bulk) => registerBulkRoutes(bulk, { service, registry: config.registry, refuse, now }));
   });
 
   app.setNotFoundHandler((request, reply) => {
@@ -85,7 +89,8 @@ export function buildApp({ config, service, logger, keys, audit, bootstrap, now 
       sendRdapError(rdap, request, reply, 429, [t.tooMany(err.retryAfterSeconds ?? 60)]);
       return;
     }
-    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? 400 : 500;
+    // A body too large or of a type no route takes keeps its own status; other client errors are 400.
+    const status = err.statusCode === 413 || err.statusCode === 415 ? err.statusCode : err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? 400 : 500;
     if (status === 500) request.log.error({ err }, 'request failed');
     sendRdapError(rdap, request, reply, status, [status === 400 ? err.message : 'The server could not answer this request.']);
   });

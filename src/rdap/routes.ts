@@ -67,7 +67,7 @@ export function sendRdapError(deps: RdapDeps, request: FastifyRequest, reply: Fa
   const e = b.t.errors;
   const t = b.t;
   const title =
-    status === 400 ? e.badRequest : status === 401 ? t.authTitle : status === 403 ? t.forbiddenTitle : status === 404 ? e.notFound : status === 429 ? t.tooManyTitle : status === 501 ? e.notImplemented : e.internal;
+    status === 400 ? e.badRequest : status === 401 ? t.authTitle : status === 403 ? t.forbiddenTitle : status === 404 ? e.notFound : status === 413 ? t.tooLargeTitle : status === 415 ? t.unsupportedTypeTitle : status === 429 ? t.tooManyTitle : status === 501 ? e.notImplemented : e.internal;
   return sendRdap(reply, status, renderError(b, status, title, description));
 }
 

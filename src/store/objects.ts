@@ -15,6 +15,15 @@ export interface SnapshotRow {
 }
 
 
+export interface ImportRecord {
+  readonly id: number;
+  readonly snapshotAt: number;
+  readonly finishedAt: number;
+  readonly format: string;
+  readonly files: readonly { readonly name: string; readonly sha256: string; readonly bytes: number }[];
+  readonly lacakVersion: string;
+}
+
 export class ObjectStore {
   private readonly byKeyStmt;
   private readonly byKeyClassStmt;
@@ -28,6 +37,7 @@ export class ObjectStore {
   private readonly snapshotsStmt;
   private readonly lastImportStmt;
   private readonly versionsStmt;
+  private readonly importsStmt;
 
   constructor(readonly database: Db) {
     const db = database;
@@ -63,6 +73,9 @@ export class ObjectStore {
     );
     this.versionsStmt = db.prepare<[string, string, string], ObjectRow>(
       `SELECT ${COLUMNS} FROM objects o WHERE o.key = ? AND o.class = ? AND o.source = ? ORDER BY o.valid_from`,
+    );
+    this.importsStmt = db.prepare<[], { id: number; snapshot_at: number; format: string; files: string; lacak_version: string; finished_at: number }>(
+      'SELECT id, snapshot_at, format, files, lacak_version, finished_at FROM imports WHERE finished_at IS NOT NULL ORDER BY id',
     );
     this.lastImportStmt = db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM imports WHERE finished_at IS NOT NULL');
   }
@@ -114,6 +127,18 @@ export class ObjectStore {
   /** Every stored version of one object (one source, class and key), oldest first. */
   versions(source: string, className: string, key: string): StoredObject[] {
     return this.versionsStmt.all(key, className, source).map((r) => rowToObject(r));
+  }
+
+  /** Every finished import: what was read, when, and the SHA-256 of each file (provenance). */
+  imports(): ImportRecord[] {
+    return this.importsStmt.all().map((r) => ({
+      id: r.id,
+      snapshotAt: r.snapshot_at,
+      finishedAt: r.finished_at,
+      format: r.format,
+      files: (JSON.parse(r.files) as { name: string; sha256: string; bytes: number }[]).map((f) => ({ name: f.name, sha256: f.sha256, bytes: f.bytes })),
+      lacakVersion: r.lacak_version,
+    }));
   }
 
   /** The newest finished import: changes exactly when an import commits. */
