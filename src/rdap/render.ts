@@ -56,6 +56,11 @@ type Json = Record<string, unknown>;
 export class ResponseBuilder {
   readonly extensions = new Set<string>(['rdap_level_0']);
   readonly redacted: Json[] = [];
+  /**
+   * JSONPath of the object being rendered, for RFC 9537 paths: `$` for a lookup, a result's
+   * place in a search (`$.ipSearchResults[2]`) or a history record (`$.records[0].content`).
+   */
+  base = '$';
   constructor(readonly ctx: RdapContext) {}
 
   get t(): Texts {
@@ -294,7 +299,7 @@ function resourceEntities(b: ResponseBuilder, resource: StoredObject, abuse: Sto
     for (const value of allValues(resource, attribute)) add(b.ctx.resolve(stripComment(value), ['role', 'person']), role);
   }
   add(abuse, 'abuse');
-  return [...byHandle.values()].map(({ object, roles }, i) => renderEntity(b, object, roles, `$.entities[${i}]`));
+  return [...byHandle.values()].map(({ object, roles }, i) => renderEntity(b, object, roles, `${b.base}.entities[${i}]`));
 }
 
 // ---- ip network (§5.4, RFC 9082 §3.1.1, cidr0) -------------------------------------------

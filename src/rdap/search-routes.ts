@@ -95,7 +95,10 @@ export function registerRdapSearchRoutes(app: FastifyInstance, deps: RdapDeps): 
     const b = new ResponseBuilder(rdapContext(deps, request, null));
     for (const e of extensions) b.use(e);
     b.use('paging');
-    const results = result.objects.map((o, i) => render(b, o, i));
+    const results = result.objects.map((o, i) => {
+      b.base = `$.${member}[${i}]`;
+      return render(b, o, i);
+    });
     const links = result.next ? [{ value: new URL(request.url.replace(/^\/+/, ''), b.ctx.baseUrl).toString(), rel: 'next', href: nextLink(request, b.ctx.baseUrl, result.next, page.number), type: 'application/rdap+json' }] : [];
     return sendRdap(reply, 200, b.finish({ [member]: results, paging_metadata: { pageSize: page.size, pageNumber: page.number, links } }, null));
   }
