@@ -12,6 +12,7 @@ import { TEXT, pickLang } from '../rdap/messages.js';
 import { EntityCache } from '../rdap/render.js';
 import { registerRdapRoutes, sendRdapError } from '../rdap/routes.js';
 import { registerRdapSearchRoutes } from '../rdap/search-routes.js';
+import { registerHistoryRoutes } from '../rdap/history-routes.js';
 import { registerAccessHooks, safeUrl } from './access-hooks.js';
 import { registerMemberRoutes } from './me.js';
 import { registerBulkRoutes } from './bulk-routes.js';
@@ -70,6 +71,7 @@ export function buildApp({ config, service, logger, keys, audit, bootstrap, now 
     });
     registerRdapRoutes(routes, rdap);
     registerRdapSearchRoutes(routes, rdap);
+    registerHistoryRoutes(routes, rdap);
     const refuse = (request: FastifyRequest, reply: FastifyReply, status: number, message: string) => sendRdapError(rdap, request, reply, status, [message]);
     registerMemberRoutes(routes, { service, refuse });
     // Its own scope: it reads text bodies as streams, which no other route wants.

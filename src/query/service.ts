@@ -29,6 +29,18 @@ import type {
   SourceSnapshot,
 } from './types.js';
 
+/** One stretch of time [from, until) in which `value` held; `until` null: still now. */
+export interface HistoryRecord<T> {
+  readonly from: number;
+  readonly until: number | null;
+  readonly value: T;
+}
+
+export interface HolderHistory {
+  readonly asOf: AsOf;
+  readonly records: readonly HistoryRecord<IpAnswer>[];
+}
+
 /** When the caller asks: absent means now; `tz` makes a zoneless time valid. */
 export interface When {
   readonly at?: string;
@@ -453,6 +465,44 @@ export class LookupService {
     if (!org) return null;
     const autnums = this.objects.inverse('org', org, at, 2, 'aut-num');
     return autnums.length === 1 ? (autnums[0]!.asns?.first ?? null) : null;
+  }
+
+  // ---- history ----------------------------------------------------------------------------
+
+  /**
+   * Who held an address over time: the holder at every snapshot instant, runs of the same
+   * holder version merged into one record [from, until). Instants at which some source has no
+   * data yet are skipped (DESIGN §2 makes asking then an error).
+   */
+  addressHistory(text: string): Outcome<HolderHistory> {
+    const parsed = parseAddressWithPort(text);
+    if (!parsed) return { kind: 'userError', code: 'bad-address', message: `not an IP address: "${text.trim()}"` };
+    const records: HistoryRecord<IpAnswer>[] = [];
+    const instants = [...new Set(this.objects.snapshots().map((s) => s.at))].sort((a, b) => a - b);
+    let asOf: AsOf | null = null;
+    for (const instant of instants) {
+      const outcome = this.lookupAddress(text, { at: new Date(instant).toISOString() });
+      if (outcome.kind === 'userError') continue;
+      asOf = outcome.kind === 'ok' ? outcome.value.asOf : outcome.asOf;
+      const last = records.at(-1);
+      const holder = outcome.kind === 'ok' ? outcome.value : null;
+      if (last && last.until === null) {
+        if (holder && last.value.holder.id === holder.holder.id) continue;
+        records[records.length - 1] = { ...last, until: instant };
+      }
+      if (holder) records.push({ from: instant, until: null, value: holder });
+    }
+    if (records.length === 0) {
+      // Nobody ever held it: say why as a lookup now would (special-purpose, another registry's, ...).
+      const now = this.lookupAddress(text);
+      return now.kind === 'ok' ? { kind: 'notFound', notFound: { kind: 'no-object' }, asOf: now.value.asOf } : now;
+    }
+    return { kind: 'ok', value: { asOf: asOf!, records } };
+  }
+
+  /** Every stored version of an object (source, class, key), oldest first, as history records. */
+  objectHistory(object: StoredObject): HistoryRecord<StoredObject>[] {
+    return this.objects.versions(object.source, object.className, object.key).map((v) => ({ from: v.validFrom, until: v.validTo, value: v }));
   }
 
   // ---- objects --------------------------------------------------------------------------

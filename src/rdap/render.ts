@@ -54,14 +54,23 @@ type Json = Record<string, unknown>;
 
 /** Collects what one response uses: extensions for rdapConformance, redactions (§4.1, RFC 9537). */
 export class ResponseBuilder {
-  readonly extensions = new Set<string>(['rdap_level_0']);
-  readonly redacted: Json[] = [];
   /**
    * JSONPath of the object being rendered, for RFC 9537 paths: `$` for a lookup, a result's
    * place in a search (`$.ipSearchResults[2]`) or a history record (`$.records[0].content`).
    */
   base = '$';
-  constructor(readonly ctx: RdapContext) {}
+  constructor(
+    readonly ctx: RdapContext,
+    readonly extensions = new Set<string>(['rdap_level_0']),
+    readonly redacted: Json[] = [],
+  ) {}
+
+  /** The same answer under construction, resolving handles another way (as a history record's instant). */
+  resolvingWith(resolve: RdapContext['resolve']): ResponseBuilder {
+    const other = new ResponseBuilder({ ...this.ctx, resolve }, this.extensions, this.redacted);
+    other.base = this.base;
+    return other;
+  }
 
   get t(): Texts {
     return TEXT[this.ctx.lang];
