@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// `lacak`: serve, import, check, export, keys, audit (DESIGN §3). Bad input ends with one line and a
+// `lacak`: serve, import, check, export, replay, keys, audit (DESIGN §3). Bad input ends with one line and a
 // non-zero status; a stack trace only with LOG_LEVEL=debug.
-import { existsSync } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { configFromProcess, type Config } from './config.js';
 import { LACAK_ERR, LacakError, isLacakError } from './errors.js';
@@ -11,6 +11,8 @@ import { checkFiles, importFiles, type ImportFormat, type ImportReport } from '.
 import { openRegistryDb, type Db } from './store/db.js';
 import { openStateDb } from './store/state-db.js';
 import { AuditLog } from './access/audit.js';
+import { replay } from './bulk/replay.js';
+import { LookupService } from './query/service.js';
 import { KEY_ROLES, KeyStore, type ApiKey, type KeyRole } from './access/keys.js';
 import { ObjectStore } from './store/objects.js';
 import { parseInstant } from './query/time.js';
@@ -160,6 +162,32 @@ function buildProgram(ctx: Context): Command {
         } else {
           await exportDelegated(objects, at, instant, process.stdout);
         }
+      } finally {
+        db.close();
+      }
+    });
+
+  program
+    .command('replay')
+    .description('ask a saved bulk answer (NDJSON from POST /bulk/ip) again; report every line that now answers differently, and why')
+    .addOption(dbOption())
+    .argument('<file>', 'the saved answer, or - for standard input')
+    .action(async (file: string, opts: { db?: string }) => {
+      const config = ctx.config(opts.db);
+      const db = openRegistryDb(config.dbPath, { readonly: true });
+      try {
+        const service = new LookupService(db, config);
+        const input = file === '-' ? process.stdin : createReadStream(file);
+        const report = await replay(service, input, config.registry).catch((err: unknown) => {
+          throw new LacakError(LACAK_ERR.FILE, `cannot replay ${file}: ${(err as Error).message}`);
+        });
+        for (const d of report.differences) {
+          process.stdout.write(`line ${d.line} (${d.input}): ${d.reason}\n`);
+          for (const [field, then, now] of d.fields) process.stdout.write(`  ${field}: ${then ?? '-'} -> ${now ?? '-'}\n`);
+        }
+        process.stdout.write(`${report.lines} line(s) replayed, ${report.differences.length} answer(s) differ\n`);
+        // Like diff(1): 1 when something differs, so scripts can tell.
+        if (report.differences.length > 0) process.exitCode = 1;
       } finally {
         db.close();
       }

@@ -1,0 +1,67 @@
+// `lacak replay`: a saved bulk answer (NDJSON, as POST /bulk/ip wrote it) asked again of the
+// database, line by line at the instant each line was answered for, and every line whose
+// answer changed reported with why: a snapshot imported since, or a new import of the same one.
+import type { Readable } from 'node:stream';
+import { createInterface } from 'node:readline';
+import type { LookupService } from '../query/service.js';
+import { parseBulkQuery } from './lines.js';
+import { BULK_COLUMNS, bulkRow, type BulkRow } from './row.js';
+
+export interface ReplayDifference {
+  readonly line: number;
+  readonly input: string;
+  /** Fields whose values differ: [field, then, now]. */
+  readonly fields: readonly (readonly [string, string | null, string | null])[];
+  readonly reason: string;
+}
+
+export interface ReplayReport {
+  readonly lines: number;
+  readonly differences: readonly ReplayDifference[];
+}
+
+/** Fields that say what the answer is; `snapshots`/`next_snapshots` are compared to explain, not as answers. */
+const ANSWER_FIELDS = BULK_COLUMNS.filter((c) => !['line', 'input', 'snapshots', 'next_snapshots'].includes(c));
+
+/** `IDNIC 2026-01-01T00:00:00Z import 4; APNIC ...` → source → [snapshot, import id]. */
+function snapshotsOf(text: string | null): Map<string, { at: string; importId: string }> {
+  const out = new Map<string, { at: string; importId: string }>();
+  for (const part of (text ?? '').split(';')) {
+    const m = /^\s*(\S+) (\S+) import (\d+)\s*$/.exec(part);
+    if (m) out.set(m[1]!, { at: m[2]!, importId: m[3]! });
+  }
+  return out;
+}
+
+function explain(then: BulkRow, now: BulkRow): string {
+  const before = snapshotsOf(then.snapshots);
+  const after = snapshotsOf(now.snapshots);
+  const reasons: string[] = [];
+  for (const [source, n] of after) {
+    const b = before.get(source);
+    if (!b) reasons.push(`${source} has data for this instant now (snapshot ${n.at}, import ${n.importId}) and had none then`);
+    else if (b.at !== n.at) reasons.push(`a later snapshot of ${source} covers this instant: ${n.at} (import ${n.importId}), was ${b.at} (import ${b.importId})`);
+    else if (b.importId !== n.importId) reasons.push(`${source}'s snapshot ${n.at} was imported again: import ${n.importId}, was import ${b.importId}`);
+  }
+  for (const source of before.keys()) if (!after.has(source)) reasons.push(`${source} no longer has data for this instant`);
+  return reasons.length > 0 ? reasons.join('; ') : 'the same snapshots and imports give a different answer (the answer rules changed: a new lacak version or configuration)';
+}
+
+export async function replay(service: LookupService, input: Readable, registry: string): Promise<ReplayReport> {
+  const differences: ReplayDifference[] = [];
+  let lines = 0;
+  for await (const text of createInterface({ input, crlfDelay: Infinity })) {
+    if (text.trim() === '') continue;
+    const record = JSON.parse(text) as Partial<BulkRow> & { provenance?: unknown };
+    if (record.provenance !== undefined || typeof record.line !== 'number' || typeof record.input !== 'string') continue;
+    lines++;
+    const then = record as BulkRow;
+    const query = parseBulkQuery(then.input);
+    // The same question: the same address, at the instant it was answered for.
+    const at = then.instant ?? query.time;
+    const now = bulkRow(then.line, then.input, service.lookupAddress(query.address, at ? { at } : {}), registry);
+    const fields = ANSWER_FIELDS.filter((f) => (then[f] ?? null) !== (now[f] ?? null)).map((f) => [f, (then[f] ?? null) as string | null, (now[f] ?? null) as string | null] as const);
+    if (fields.length > 0) differences.push({ line: then.line, input: then.input, fields, reason: explain(then, now) });
+  }
+  return { lines, differences };
+}

@@ -1,0 +1,70 @@
+// `lacak replay`: a bulk answer saved today, asked again after a new snapshot was imported,
+// reports exactly the lines whose answer changed, and says it was a later snapshot.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { AuditLog } from '../../src/access/audit.js';
+import { KeyStore } from '../../src/access/keys.js';
+import { buildApp } from '../../src/http/app.js';
+import { LookupService } from '../../src/query/service.js';
+import { buildSampleRegistry } from '../../src/sample.js';
+import { openRegistryDb } from '../../src/store/db.js';
+import { openStateDb } from '../../src/store/state-db.js';
+import { CLI, SAMPLE_DIR, quietLog, tempDir, testConfig } from '../helpers/registry.js';
+
+const tmp = tempDir();
+afterAll(() => tmp.cleanup());
+
+function lacak(args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn' } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('lacak replay', () => {
+  it('finds the answers a later snapshot changed, and only those', async () => {
+    const db = join(tmp.dir, 'registry.sqlite');
+    await buildSampleRegistry(SAMPLE_DIR, db, quietLog);
+
+    // Today's bulk answer, saved as an investigator would keep it.
+    const registry = openRegistryDb(db);
+    const state = openStateDb(':memory:');
+    const config = testConfig(db);
+    const app = buildApp({ config, service: new LookupService(registry, config, quietLog), logger: quietLog, keys: new KeyStore(state), audit: new AuditLog(state) });
+    const lines = ['198.51.100.70', '198.51.100.70,2025-07-01T00:00:00Z', '198.51.100.41', 'bogus'];
+    const saved = await app.inject({ method: 'POST', url: '/bulk/ip', payload: lines.join('\n'), headers: { 'content-type': 'text/plain' } });
+    expect(saved.statusCode).toBe(200);
+    await app.close();
+    registry.close();
+    state.close();
+    const answer = join(tmp.dir, 'answer.ndjson');
+    writeFileSync(answer, saved.body);
+
+    // Unchanged data: every line answers the same.
+    const same = lacak(['replay', '--db', db, answer]);
+    expect(same.status).toBe(0);
+    expect(same.stdout).toBe('4 line(s) replayed, 0 answer(s) differ\n');
+
+    // A later IDNIC snapshot renames one customer network; it is older than "today".
+    const idnic = readFileSync(join(SAMPLE_DIR, '2026-01-01', 'idnic.db'), 'utf8');
+    expect(idnic).toContain('netname:        MBAGRINDO-ID');
+    const next = join(tmp.dir, 'idnic-2026-06-01.db');
+    writeFileSync(next, idnic.replace('netname:        MBAGRINDO-ID', 'netname:        MBAGRINDO-MEDAN-ID'));
+    expect(lacak(['import', '--db', db, '--at', '2026-06-01T00:00:00Z', next]).status).toBe(0);
+
+    const changed = lacak(['replay', '--db', db, answer]);
+    expect(changed.status).toBe(1);
+    expect(changed.stdout).toContain('line 1 (198.51.100.70): a later snapshot of IDNIC covers this instant: 2026-06-01T00:00:00Z');
+    expect(changed.stdout).toContain('  netname: MBAGRINDO-ID -> MBAGRINDO-MEDAN-ID');
+    expect(changed.stdout).not.toContain('line 2 ');
+    expect(changed.stdout).toMatch(/4 line\(s\) replayed, 1 answer\(s\) differ\n$/);
+    // 198.51.100.41 is unchanged in content, but its snapshot moved on: it is not reported.
+    expect(changed.stdout).not.toContain('(198.51.100.41)');
+  });
+
+  it('refuses a file it cannot read in one line', () => {
+    const r = lacak(['replay', '--db', join(tmp.dir, 'registry.sqlite'), join(tmp.dir, 'missing.ndjson')]);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/^lacak: cannot replay .*missing\.ndjson/);
+  });
+});
