@@ -41,7 +41,8 @@ function provenance(service: LookupService, servedAt: number): Record<string, un
       id: i.id,
       snapshotAt: new Date(i.snapshotAt).toISOString(),
       format: i.format,
-      files: i.files,
+      // The name without the server's directories; the SHA-256 is what identifies the file.
+      files: i.files.map((f) => ({ name: f.name.split(/[\\/]/).pop()!, sha256: f.sha256, bytes: f.bytes })),
       lacakVersion: i.lacakVersion,
     })),
   };

@@ -12,7 +12,7 @@ import { compareSpecificity } from '../index/specificity.js';
 import type { RangeIndex } from '../index/range-index.js';
 import { buildIndexFromDb, inThreadIndexBuilder, type BuiltIndex, type IndexBuilder } from '../index/build-from-db.js';
 import type { Db } from '../store/db.js';
-import { ObjectStore, type SnapshotRow } from '../store/objects.js';
+import { ObjectStore, type ImportRecord, type SnapshotRow } from '../store/objects.js';
 import { RangeStore, type AsOf as StoreAsOf } from '../store/ranges.js';
 import { indexSettings, objectIsPlaceholder, placeholderRule, sourceRank, type PlaceholderRule } from './placeholders.js';
 import { parseInstant } from './time.js';
@@ -64,6 +64,7 @@ export class LookupService {
   /** Current network versions by id, for chains read from the index. */
   private readonly networkCache = new Map<number, StoredObject>();
   private readonly maintainerCache = new Map<string, readonly string[]>();
+  private importCache: ReadonlyMap<number, ImportRecord> | null = null;
   private memberCache: { byRef: ReadonlyMap<string, StoredObject> } | null = null;
   private snapshotCache: { importId: number; bySource: ReadonlyMap<string, SnapshotRow[]> } | null = null;
   private readonly rebuild: IndexBuilder;
@@ -137,6 +138,7 @@ export class LookupService {
       this.handleCache.clear();
       this.networkCache.clear();
       this.maintainerCache.clear();
+      this.importCache = null;
       this.memberCache = null;
       const grouped = new Map<string, SnapshotRow[]>();
       for (const r of this.objects.snapshots()) {
@@ -465,6 +467,13 @@ export class LookupService {
     if (!org) return null;
     const autnums = this.objects.inverse('org', org, at, 2, 'aut-num');
     return autnums.length === 1 ? (autnums[0]!.asns?.first ?? null) : null;
+  }
+
+  /** An import run: when, what format, which files with their SHA-256 (provenance of an answer). */
+  importRecord(id: number): ImportRecord | null {
+    this.syncWithStore();
+    this.importCache ??= new Map(this.objects.imports().map((i) => [i.id, i]));
+    return this.importCache.get(id) ?? null;
   }
 
   // ---- history ----------------------------------------------------------------------------

@@ -37,6 +37,7 @@ export const TEXT = {
     sourceLine: (source: string, snapshot: string, importId: number, next: string | null) =>
       `${source}: snapshot ${snapshot} (import ${importId}); next snapshot: ${next ?? 'none (current data)'}.`,
     served: (at: string, version: string) => `Served at ${at} by lacak ${version}.`,
+    importFile: (importId: number, file: string, sha256: string) => `Import ${importId} read ${file} (SHA-256 ${sha256}).`,
     descriptionTitle: 'description',
     remarksTitle: 'remarks',
     countriesTitle: 'Other countries',
@@ -102,6 +103,7 @@ export const TEXT = {
     sourceLine: (source: string, snapshot: string, importId: number, next: string | null) =>
       `${source}: snapshot ${snapshot} (impor ${importId}); snapshot berikutnya: ${next ?? 'tidak ada (data terkini)'}.`,
     served: (at: string, version: string) => `Dilayani pada ${at} oleh lacak ${version}.`,
+    importFile: (importId: number, file: string, sha256: string) => `Impor ${importId} membaca ${file} (SHA-256 ${sha256}).`,
     descriptionTitle: 'description',
     remarksTitle: 'remarks',
     countriesTitle: 'Negara lain',

@@ -20,6 +20,8 @@ export interface RdapContext {
   /** Resolves a handle (contact, organisation, irt, mntner) at the answer's instant. */
   readonly resolve: (handle: string, classes: readonly string[]) => StoredObject | null;
   readonly entities?: EntityCache;
+  /** The files an import read, with their SHA-256: cited in answers about a past instant. */
+  readonly importFiles?: (importId: number) => readonly { readonly name: string; readonly sha256: string }[];
   /** Told of every handle whose personal data the answer carries (for the audit log). */
   readonly onDisclose?: (handle: string) => void;
 }
@@ -121,9 +123,17 @@ export function sourceNotice(ctx: RdapContext, asOf: AsOf): Json {
     description: [
       asOf.requested ? t.asOfRequested(iso(asOf.instant)) : t.asOfNow(iso(asOf.instant)),
       ...asOf.sources.map((s) => t.sourceLine(s.source, iso(s.snapshotAt), s.importId, s.nextAt === null ? null : iso(s.nextAt))),
+      // An answer about a past instant is one an investigator cites: name the exact files read.
+      ...(asOf.requested && ctx.importFiles ? citedFiles(ctx, asOf).map(([id, name, sha]) => t.importFile(id, name, sha)) : []),
       t.served(iso(ctx.servedAt), ctx.version),
     ],
   };
+}
+
+function citedFiles(ctx: RdapContext, asOf: AsOf): [number, string, string][] {
+  const ids = [...new Set(asOf.sources.map((s) => s.importId))].sort((a, b) => a - b);
+  // File names as the operator gave them may be paths on the server: only the name is cited.
+  return ids.flatMap((id) => ctx.importFiles!(id).map((f) => [id, f.name.split(/[\\/]/).pop()!, f.sha256] as [number, string, string]));
 }
 
 // ---- dates and events (§4.5) ------------------------------------------------------------

@@ -57,7 +57,8 @@ export function rdapContext(deps: RdapDeps, request: FastifyRequest, at: number 
     registry: deps.config.registry,
     resolve: (handle, classes) => deps.service.resolveHandle(handle, classes, at),
     entities: deps.entities,
-    onDisclose: (handle) => request.disclosed.add(handle),
+    onDisclose: (handle) => request.disclosed?.add(handle),
+    importFiles: (id) => deps.service.importRecord(id)?.files ?? [],
   };
 }
 
