@@ -74,7 +74,7 @@ export async function registerAccessHooks(app: FastifyInstance, deps: AccessDeps
       role: fields.role,
       caseReference: fields.caseReference,
       client: request.ip,
-      query: fields.query ?? `${request.method} ${safeUrl(request.url)}${request.auditDetail ? ` (${request.auditDetail()})` : ''}`,
+      query: fields.query ?? `${request.method} ${safeUrl(request.url)}`,
       disclosed: [...(request.disclosed ?? [])].sort(),
     });
   };
@@ -105,6 +105,24 @@ export async function registerAccessHooks(app: FastifyInstance, deps: AccessDeps
     }
     request.caller = identified.caller;
     request.apiKey = identified.key;
+    // Every authenticated request and every disclosure is recorded once the answer is over,
+    // also one the client abandoned half-way (a bulk stream): then onResponse never runs.
+    let finished = false;
+    reply.raw.once('finish', () => {
+      finished = true;
+    });
+    reply.raw.once('close', () => {
+      if (!request.apiKey && request.disclosed.size === 0) return;
+      const aborted = !finished;
+      const detail = request.auditDetail ? request.auditDetail() : null;
+      const note = [detail, aborted ? 'client went away before the end' : null].filter((x) => x !== null).join('; ');
+      audit(request, {
+        keyId: request.apiKey?.id ?? null,
+        role: request.caller.role,
+        caseReference: request.caller.caseReference ?? null,
+        query: `${request.method} ${safeUrl(request.url)}${note ? ` (${note})` : ''}`,
+      });
+    });
   });
 
   const isExempt = exemptMatcher(deps.rates.exempt);
@@ -119,13 +137,5 @@ export async function registerAccessHooks(app: FastifyInstance, deps: AccessDeps
     allowList: (request) => isExempt(request.ip),
     enableDraftSpec: true,
     errorResponseBuilder: (_request, context) => ({ statusCode: 429, rateLimited: true, message: `retry in ${Math.ceil(context.ttl / 1000)} s`, retryAfterSeconds: Math.ceil(context.ttl / 1000) }),
-  });
-
-  app.addHook('onResponse', async (request) => {
-    // Every authenticated request, and any answer that carried personal data.
-    // (A request Fastify refused before the hooks ran has no caller: nothing to record.)
-    if (request.apiKey || (request.disclosed?.size ?? 0) > 0) {
-      audit(request, { keyId: request.apiKey?.id ?? null, role: request.caller?.role ?? null, caseReference: request.caller?.caseReference ?? null });
-    }
   });
 }
