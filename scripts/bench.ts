@@ -9,8 +9,10 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { loadConfig, projectRoot } from '../src/config.js';
 import { ipFromKey, type IpAddress } from '../src/net/ip.js';
+import { BULK_LINES } from '../src/policy/access.js';
 import { LookupService } from '../src/query/service.js';
 import { openRegistryDb } from '../src/store/db.js';
+import { benchBulk, type BulkBaselineFigures } from './bench-bulk.js';
 import type { ImportChildResult } from './bench-import.js';
 import { benchRdap, type AddressKind, type LoadFigures, type ProbeAddress } from './bench-rdap.js';
 import type { ReadyChildResult } from './bench-ready.js';
@@ -50,6 +52,9 @@ const TARGET = {
   rdapWorstOverMedian: 2,
   whoisRate: 0.7,
   whoisKeepAliveRate: 0.4,
+  bulkRate: 0.5,
+  /** "RSS flat": the peak within this factor of the RSS once a tenth of the lines was answered. */
+  bulkRssGrowth: 1.5,
 } as const;
 
 // ---- output -------------------------------------------------------------------------------
@@ -400,20 +405,22 @@ async function main(): Promise<void> {
       'whois-rounds': { type: 'string' },
       'whois-clients': { type: 'string' },
       'whois-connections': { type: 'string' },
+      'no-bulk': { type: 'boolean' },
+      'bulk-only': { type: 'boolean' },
+      'bulk-lines': { type: 'string' },
     },
   });
   const params = datasetParamsFromArgs(values);
   const runs = count('runs', values.runs, 3);
   // A full-size import takes minutes; repeating it would make the bench a coffee break.
   const importRuns = count('import-runs', values['import-runs'], params.inetnum + params.inet6num > 400_000 ? 1 : runs);
-  const rdapOnly = values['rdap-only'] === true;
-  const whoisOnly = values['whois-only'] === true;
-  if (rdapOnly && whoisOnly) throw new Error('--rdap-only and --whois-only exclude each other: leave both out to run every section');
-  if (rdapOnly && values['no-rdap']) throw new Error('--rdap-only and --no-rdap leave nothing to run');
-  if (whoisOnly && values['no-whois']) throw new Error('--whois-only and --no-whois leave nothing to run');
+  const onlyFlags = (['rdap', 'whois', 'bulk'] as const).filter((s) => values[`${s}-only`] === true);
+  if (onlyFlags.length > 1) throw new Error(`${onlyFlags.map((s) => `--${s}-only`).join(' and ')} exclude each other: leave them out to run every section`);
   // One protocol section alone, on a registry built by an earlier full run or given with --db.
-  const only = rdapOnly ? 'rdap' : whoisOnly ? 'whois' : null;
-  if (values.db !== undefined && only === null) throw new Error('--db needs --rdap-only or --whois-only: the full bench measures the registry it builds itself');
+  const only = onlyFlags[0] ?? null;
+  if (only !== null && values[`no-${only}`]) throw new Error(`--${only}-only and --no-${only} leave nothing to run`);
+  if (values.db !== undefined && only === null) throw new Error('--db needs --rdap-only, --whois-only or --bulk-only: the full bench measures the registry it builds itself');
+  const runsSection = (section: 'rdap' | 'whois' | 'bulk') => (only === null ? values[`no-${section}`] !== true : only === section);
   const rdap: RdapSettings = {
     seconds: count('rdap-seconds', values['rdap-seconds'], 10),
     rounds: count('rdap-rounds', values['rdap-rounds'], 2),
@@ -427,6 +434,9 @@ async function main(): Promise<void> {
     clients: count('whois-clients', values['whois-clients'], 2),
     connections: count('whois-connections', values['whois-connections'], 8),
   };
+  const bulkLines = count('bulk-lines', values['bulk-lines'], 1_000_000);
+  // Beyond an admin key's limit the server answers "limit reached" and stops reading.
+  if (bulkLines > BULK_LINES.admin) throw new Error(`--bulk-lines is at most ${BULK_LINES.admin}, an admin key's limit per request`);
   const onlyLabel = only === null ? '' : `, ${only.toUpperCase()} only`;
   mkdirSync(BENCH_DIR, { recursive: true });
   const benchStarted = performance.now();
@@ -451,8 +461,9 @@ async function main(): Promise<void> {
     if (dataset) await coreSections(params, runs, importRuns, dataset, ranges, dbPath);
   }
 
-  if (!values['no-rdap'] && !whoisOnly) await rdapSection(dbPath, ranges, params.seed, rdap);
-  if (!values['no-whois'] && !rdapOnly) await whoisSection(dbPath, ranges, params.seed, whois);
+  if (runsSection('rdap')) await rdapSection(dbPath, ranges, params.seed, rdap);
+  if (runsSection('whois')) await whoisSection(dbPath, ranges, params.seed, whois);
+  if (runsSection('bulk')) await bulkSection(dbPath, ranges, params.seed, bulkLines);
 
   info('bench', `total ${ms(performance.now() - benchStarted)}; bench process peak RSS ${bytes(process.resourceUsage().maxRSS * 1024)}`);
   console.log('\nsummary (ratios against baselines measured in this run)');
@@ -805,6 +816,92 @@ async function whoisSection(dbPath: string, ranges: Ranges, seed: number, settin
   info('   WHOIS answer sizes', `bare answer ${r.answerBytes} B (median lacak answer for an address in a range)${r.holeAnswerBytes === null ? '' : `; median hole answer (%ERROR:101) ${r.holeAnswerBytes} B`}`);
   const broken = [...r.close.lacak, ...r.close.bare, ...r.keep.lacak, ...r.keep.bare].reduce((n, f) => n + f.truncated + Object.values(f.socketErrors).reduce((a, b) => a + b, 0), 0);
   if (broken > 0) console.log(`!! ${broken} WHOIS connection(s) reset, refused or cut short during the load runs`);
+}
+
+// ---- i. bulk lookups over HTTP --------------------------------------------------------------
+
+/** Lines per batch of the bulk request body: generated as the server asks for more. */
+const BULK_BATCH = 10_000;
+
+/** Row errors by text, most frequent first. */
+function errorList(errors: Readonly<Record<string, number>>): string {
+  const list = Object.entries(errors).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  if (list.length === 0) return 'none';
+  const shown = list.slice(0, 5).map(([text, n]) => `"${text}" ×${n}`);
+  return list.length > 5 ? `${shown.join(', ')} and ${list.length - 5} more` : shown.join(', ');
+}
+
+function sameCounts(a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].every((k) => a[k] === b[k]);
+}
+
+async function bulkSection(dbPath: string, ranges: Ranges, seed: number, lines: number): Promise<void> {
+  const hasV4Holes = ranges.v4Holes.length > 0;
+  const hitShare = hasV4Holes ? 0.95 : 1;
+  // One seeded stream drawn in batches: the floor and the request body walk the same lines,
+  // and neither the bench nor the server ever holds all of them.
+  const batches = function* (): Generator<readonly string[]> {
+    const rng = streamRng(seed, 400);
+    for (let done = 0; done < lines; done += BULK_BATCH) yield v4Addresses(Math.min(BULK_BATCH, lines - done), hitShare, rng, ranges).texts;
+  };
+  const r = await benchBulk({
+    dbPath,
+    cli: join(ROOT, 'dist', 'src', 'cli.js'),
+    workDir: BENCH_DIR,
+    lines,
+    batches,
+    log: (line) => info('   bulk progress', line),
+  });
+
+  const l = r.lacak;
+  const [before, after] = r.baseline;
+  const floor: BulkBaselineFigures = before.ms <= after.ms ? before : after;
+  const lRate = lines / (l.ms / 1000);
+  const bRate = lines / (floor.ms / 1000);
+  const ratio = lRate / bRate;
+  figure(`i. bulk lines/s (${lines} lines)`, rate(lRate, 'lines'), `in process: lookup, row, JSON ${rate(bRate, 'lines')}`, `${ratio.toFixed(2)}×`, `≥ ${TARGET.bulkRate}×`);
+  verdicts.push({ name: 'i. bulk lines/s vs in process', value: `${ratio.toFixed(2)}×`, target: `≥ ${TARGET.bulkRate}×`, pass: ratio >= TARGET.bulkRate });
+  // CPU per line does not depend on how fast the bench sends and reads: it tells whether a
+  // low ratio is the server's HTTP and streaming or the client's pace.
+  if (l.serverCpuMs !== null) {
+    const serverUs = (l.serverCpuMs * 1000) / lines;
+    const floorUs = (floor.ms * 1000) / lines;
+    figure('i. bulk server CPU per line', `${serverUs.toFixed(1)} µs`, `in process ${floorUs.toFixed(1)} µs (wall time, one thread)`, `${(serverUs / floorUs).toFixed(2)}×`, 'none (print only)');
+  }
+  info(
+    '   bulk load detail',
+    `lacak serve child (LOG_LEVEL=warn, admin key in a throwaway state db) ready in ${ms(r.lacakStartMs)}; one POST /bulk/ip with ${lines} IPv4 addresses ` +
+      `(${hasV4Holes ? '95% in ranges, 5% in holes' : 'no holes in this registry'}), text/plain ${bytes(l.requestBytes)} sent chunked as generated, NDJSON ${bytes(l.responseBytes)} read as it arrived; ` +
+      `provenance after ${msFine(l.firstRecordMs)}, body all sent after ${ms(l.bodySentMs)}, last row after ${ms(l.ms)}; ` +
+      `bench process (client) CPU ${ms(l.clientCpuMs)}${l.serverCpuMs === null ? '' : `, server CPU ${ms(l.serverCpuMs)}`}`,
+  );
+  info(
+    '   bulk floor detail',
+    `parseBulkQuery + lookupAddress + bulkRow + JSON.stringify per line on a fresh LookupService over the same db, address generation untimed; ` +
+      `run before lacak ${ms(before.ms)}, after ${ms(after.ms)}; figure the faster; ${bytes(floor.bytes)} of rows`,
+  );
+
+  const complete = l.rows === lines && l.limitRows === 0 && l.lastLineNumber === lines;
+  verdicts.push({ name: 'i. bulk every line answered', value: `${l.rows} rows`, target: `${lines} rows, none "limit reached"`, pass: complete });
+  info('   bulk answers', `${l.rows} rows after the provenance record, last row for line ${l.lastLineNumber ?? 'none'}; row errors: ${errorList(l.errors)}`);
+  info('', `in process: ${errorList(before.errors)}`);
+  if (!complete) console.log(`!! the answer held ${l.rows} of ${lines} rows, ${l.limitRows} saying the line limit was reached, last row for line ${l.lastLineNumber ?? 'none'}`);
+  if (!sameCounts(l.errors, before.errors)) console.log('!! lacak\'s row errors differ from the in-process rows for the same lines');
+
+  if (l.rss) {
+    const growth = l.rss.peakBytes / l.rss.atTenthBytes;
+    figure('i. bulk server peak RSS', bytes(l.rss.peakBytes), `RSS once 10% of the rows were answered ${bytes(l.rss.atTenthBytes)}`, `${growth.toFixed(2)}×`, `≤ ${TARGET.bulkRssGrowth}× (flat)`);
+    verdicts.push({ name: 'i. bulk server RSS flat', value: `${growth.toFixed(2)}×`, target: `≤ ${TARGET.bulkRssGrowth}× (peak / RSS at 10%)`, pass: growth <= TARGET.bulkRssGrowth });
+    info(
+      '   bulk RSS detail',
+      `idle before the request ${bytes(l.rss.idleBytes)}; at each tenth of the rows ${l.rss.byTenth.map((b) => bytes(b)).join(', ')}; at the end ${bytes(l.rss.endBytes)}; ` +
+        `kernel high-water mark (start-up included) ${bytes(l.rss.highWaterBytes)}; ${l.rss.samples} samples of VmRSS every 100 ms`,
+    );
+  } else {
+    info('   bulk RSS', 'not measured: /proc/<pid>/status is not readable here');
+  }
+  info('   bulk floor RSS', `bench process (its own data included) ${bytes(before.rssAtTenthBytes)} after 10% of the lines, ${bytes(before.rssEndBytes)} at the end of the first floor run`);
 }
 
 main().catch((err: unknown) => {
