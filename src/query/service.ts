@@ -47,6 +47,9 @@ export interface When {
   readonly tz?: string;
 }
 
+/** How far ahead of this server's clock a requested time may be (clocks differ a little). */
+const FUTURE_SKEW_MS = 5 * 60_000;
+
 const HANDLE_CLASSES = ['organisation', 'role', 'person', 'irt', 'mntner', 'member'];
 const CONTACT_CLASSES = ['role', 'person'];
 
@@ -160,6 +163,11 @@ export class LookupService {
       const parsed = parseInstant(when.at!, when.tz);
       if (!parsed.ok) return { ok: false, error: { kind: 'userError', code: 'bad-time', message: parsed.message } };
       instant = parsed.ms;
+      // Nobody can say who will hold an address: a time ahead of the clock (beyond a little
+      // skew between the asker's clock and ours) is a mistake, not a question.
+      if (instant > this.now() + FUTURE_SKEW_MS) {
+        return { ok: false, error: { kind: 'userError', code: 'bad-time', message: `time ${when.at!.trim()} is in the future: ask about a time up to now` } };
+      }
     } else {
       instant = this.now();
     }

@@ -44,6 +44,7 @@ describe('POST /bulk/ip', () => {
       '198.51.100.70', // no time: ?at, else now
       '198.51.100.41:51234,2025-07-01 07:00:00', // zoneless, with ?tz
       '198.51.100.70,2020-01-01T00:00:00Z', // before the data begins
+      '198.51.100.70,2999-01-01T00:00:00Z', // in the future
       '',
       'not an address',
       '[2001:db8:110:2a00::25]:443',
@@ -54,7 +55,7 @@ describe('POST /bulk/ip', () => {
     expect(r.statusCode).toBe(200);
     expect(r.headers['content-type']).toMatch(/^application\/x-ndjson/);
     const { rows } = ndjson(r.body);
-    expect(rows.map((x) => x.line)).toEqual([1, 2, 3, 4, 5, 7, 8, 9, 10]);
+    expect(rows.map((x) => x.line)).toEqual([1, 2, 3, 4, 5, 6, 8, 9, 10, 11]);
     expect(rows.map((x) => x.input)).toEqual(lines.filter((l) => l !== ''));
     expect(rows[0]).toMatchObject({ instant: '2025-07-01T00:00:00Z', network: '198.51.100.64 - 198.51.100.79', holder: 'PT Sinar Logistik Contoh', error: null });
     expect(rows[0]!.snapshots).toContain('IDNIC 2025-06-01T00:00:00Z');
@@ -64,10 +65,11 @@ describe('POST /bulk/ip', () => {
     expect(rows[3]).toMatchObject({ instant: '2025-07-01T00:00:00Z', network: '198.51.100.40 - 198.51.100.43', member: 'PT Contoh Jaringan Nusantara (ORG-CJN1-IDNIC)' });
     expect(rows[3]!.legal_contact).toContain('legal@contohnet.example.id');
     expect(rows[4]!.error).toMatch(/no data for \S+ before/);
-    expect(rows[5]!.error).toMatch(/not an IP address/);
-    expect(rows[6]).toMatchObject({ network: '2001:db8:110:2a00::/56', holder: 'PT Graha Data Sentosa' });
-    expect(rows[7]!.error).toMatch(/not managed by IDNIC/);
-    expect(rows[8]!.error).toMatch(/special-purpose space: .*RFC 1918/);
+    expect(rows[5]!.error).toMatch(/is in the future/);
+    expect(rows[6]!.error).toMatch(/not an IP address/);
+    expect(rows[7]).toMatchObject({ network: '2001:db8:110:2a00::/56', holder: 'PT Graha Data Sentosa' });
+    expect(rows[8]!.error).toMatch(/not managed by IDNIC/);
+    expect(rows[9]!.error).toMatch(/special-purpose space: .*RFC 1918/);
   });
 
   it('answers every line without a time as of ?at', async () => {

@@ -73,6 +73,15 @@ describe('history', () => {
     expect((await get('/history/entity/AWP1-IDNIC', { authorization: `Bearer ${token}` })).status).toBe(403);
   });
 
+  it('refuses to say who will hold an address: a time in the future is a 400', async () => {
+    const r = await s.app.inject({ url: '/ip/198.51.100.41?at=2999-01-01T00:00:00Z' });
+    expect(r.statusCode).toBe(400);
+    expect((JSON.parse(r.body) as { description: string[] }).description.join(' ')).toMatch(/is in the future/);
+    // A little ahead of our clock is clock skew, not the future.
+    const skewed = await s.app.inject({ url: `/ip/198.51.100.41?at=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}` });
+    expect(skewed.statusCode).toBe(200);
+  });
+
   it('agrees with WHOIS --list-versions on the same data', async () => {
     const handler = new WhoisHandler({ service: s.service, server: { host: 'whois.test', registry: 'IDNIC', version: 'TEST' }, limits: { queriesPerMinute: 600, bulkLines: 100 } });
     const text = handler.answer('--list-versions 198.51.100.64 - 198.51.100.79').lines.join('\n');
