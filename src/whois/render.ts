@@ -1,7 +1,6 @@
 // WHOIS answers as text in the APNIC/RIPE layout: `%` comment lines, RPSL objects with
 // values aligned, one blank line between objects, RIPE's trailer. Pure: the handler decides
 // what to show and has already applied the access policy (viewObject).
-import type { StoredObject } from '../model/types.js';
 import type { ObjectView } from '../policy/access.js';
 import type { AsOf } from '../query/types.js';
 import { renderRpsl } from '../rpsl/render.js';
@@ -208,9 +207,4 @@ const ATTRIBUTE_MEANING: Readonly<Record<string, string>> = {
 /** `-q types`: every class this server knows. */
 export function typeLines(): string[] {
   return [...RPSL_CLASSES.keys()];
-}
-
-/** The key an `% Information related to` line names: the object's primary key as registered. */
-export function keyOf(object: StoredObject): string {
-  return object.key;
 }
