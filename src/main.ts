@@ -14,8 +14,7 @@ import { AuditLog } from './access/audit.js';
 import { KeyStore } from './access/keys.js';
 import { clientLimiter } from './access/rate-limits.js';
 import { BULK_LINES } from './policy/access.js';
-import { lacakVersion } from './version.js';
-import { WhoisHandler } from './whois/handler.js';
+import { whoisHandlerFor } from './whois/handler.js';
 import { startWhoisServer } from './whois/server.js';
 
 export interface RunningServer {
@@ -46,12 +45,8 @@ export async function serve(config: Config, log: Logger): Promise<RunningServer>
   poll.unref();
 
   const whoisLog = log.child({ component: 'whois' });
-  const handler = new WhoisHandler({
-    service,
-    bootstrap,
-    server: { host: config.port43, registry: config.registry, version: lacakVersion() },
-    limits: { queriesPerMinute: config.rates.anonymous, bulkLines: BULK_LINES.anonymous },
-  });
+  const handler = whoisHandlerFor(config, service, bootstrap);
+
   const whois = await startWhoisServer({ handler, service, host: config.port43, limits: config.whois, log: whoisLog, admit: clientLimiter(config.rates.anonymous, config.rates.exempt), bulkLines: BULK_LINES.anonymous }, config.host, config.whoisPort);
   try {
     await app.listen({ host: config.host, port: config.httpPort });

@@ -16,6 +16,8 @@ import { registerHistoryRoutes } from '../rdap/history-routes.js';
 import { registerAccessHooks, safeUrl } from './access-hooks.js';
 import { registerMemberRoutes } from './me.js';
 import { registerBulkRoutes } from './bulk-routes.js';
+import { registerWebRoutes } from './web-routes.js';
+import { whoisHandlerFor } from '../whois/handler.js';
 
 export interface AppDeps {
   readonly config: Config;
@@ -38,6 +40,8 @@ export function buildApp({ config, service, logger, keys, audit, bootstrap, now 
     trustProxy: config.trustedProxies.length > 0 ? [...config.trustedProxies] : false,
   });
   const rdap = { config, service, bootstrap, entities: new EntityCache() };
+  // The page links to the WHOIS text of its answer: the same handler the WHOIS port uses.
+  const whois = whoisHandlerFor(config, service, bootstrap);
 
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
@@ -76,6 +80,8 @@ export function buildApp({ config, service, logger, keys, audit, bootstrap, now 
     registerMemberRoutes(routes, { service, refuse });
     // Its own scope: it reads text bodies as streams, which no other route wants.
     routes.register(async (bulk) => registerBulkRoutes(bulk, { service, registry: config.registry, refuse, now }));
+    // Its own scope: security headers for a page, not for RDAP's cross-origin clients.
+    routes.register(async (web) => registerWebRoutes(web, { service, registry: config.registry, whois: (line) => `${whois.answer(line).lines.join('\n')}\n` }));
   });
 
   app.setNotFoundHandler((request, reply) => {

@@ -1,4 +1,6 @@
 // Every user-facing RDAP text, in English and Bahasa Indonesia (chosen by Accept-Language).
+import { preferredLanguage } from '../i18n/accept-language.js';
+
 export type Lang = 'en' | 'id';
 
 /** The published limits, as /help states them. */
@@ -11,16 +13,7 @@ export interface RateLimitText {
 
 /** The language of an Accept-Language header: Indonesian when preferred over English, else English. */
 export function pickLang(header: string | undefined): Lang {
-  if (!header) return 'en';
-  let best: { lang: Lang; q: number } = { lang: 'en', q: -1 };
-  for (const part of header.split(',')) {
-    const [tag = '', ...params] = part.trim().split(';');
-    const q = Number(params.find((p) => p.trim().startsWith('q='))?.trim().slice(2) ?? '1');
-    const primary = tag.trim().toLowerCase().split('-')[0];
-    const lang: Lang | null = primary === 'id' || primary === 'in' ? 'id' : primary === 'en' || primary === '*' ? 'en' : null;
-    if (lang && Number.isFinite(q) && q > best.q) best = { lang, q };
-  }
-  return best.lang;
+  return preferredLanguage(header, 'en');
 }
 
 export const TEXT = {

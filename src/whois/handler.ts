@@ -4,7 +4,9 @@ import { firstValue, allValues, stripComment, type StoredObject } from '../model
 import { parseAddressWithPort } from '../net/ip.js';
 import { formatRange, parseRange, type IpRange } from '../net/prefix.js';
 import { parseAsn, parseAsnRange } from '../net/asn.js';
-import { ANONYMOUS, mayDisclosePersonalData, mayListVersions, maySearchPersons, viewKey, viewObject, type Caller } from '../policy/access.js';
+import type { Config } from '../config.js';
+import { lacakVersion } from '../version.js';
+import { ANONYMOUS, BULK_LINES, mayDisclosePersonalData, mayListVersions, maySearchPersons, viewKey, viewObject, type Caller } from '../policy/access.js';
 import { parentOf, type LookupService, type When } from '../query/service.js';
 import type { AsOf, IpAnswer, NotFound, Outcome } from '../query/types.js';
 import { whoisHostOf, type Bootstrap } from '../referral/bootstrap.js';
@@ -31,6 +33,16 @@ export interface WhoisReply {
    * (opens a persistent connection as the first line, closes one that is open).
    */
   readonly keepAlive: 'start' | 'toggle' | 'unchanged';
+}
+
+/** The handler as lacak serves it: this registry's name, version and published limits. */
+export function whoisHandlerFor(config: Pick<Config, 'port43' | 'registry' | 'rates'>, service: LookupService, bootstrap?: Bootstrap): WhoisHandler {
+  return new WhoisHandler({
+    service,
+    bootstrap,
+    server: { host: config.port43, registry: config.registry, version: lacakVersion() },
+    limits: { queriesPerMinute: config.rates.anonymous, bulkLines: BULK_LINES.anonymous },
+  });
 }
 
 /** Attributes `-i` accepts: those whose values name other objects. */

@@ -1,0 +1,87 @@
+// GET /: the page for people who do not use curl, rendered on the server so that a lookup
+// works without JavaScript; GET /whois: the WHOIS text of the same question, for the page's
+// link. Security headers (CSP and friends) apply to this scope only: RDAP stays open to
+// cross-origin clients.
+import helmet from '@fastify/helmet';
+import type { FastifyInstance } from 'fastify';
+import { parseAddressWithPort } from '../net/ip.js';
+import { parseRange } from '../net/prefix.js';
+import type { LookupService, When } from '../query/service.js';
+import { SCRIPT, STYLESHEET } from '../web/assets.js';
+import { pickWebLang } from '../web/messages.js';
+import { renderPage, type PageAnswer, type PageLinks, type PageQuery } from '../web/page.js';
+
+export interface WebDeps {
+  readonly service: LookupService;
+  readonly registry: string;
+  /** The WHOIS answer to a query line, as text. */
+  readonly whois: (line: string) => string;
+}
+
+const ZONES = new Set(['Asia/Jakarta', 'Asia/Makassar', 'Asia/Jayapura', 'UTC']);
+
+function param(query: unknown, name: string): string {
+  const v = (query as Record<string, unknown>)[name];
+  return typeof v === 'string' ? v.trim().slice(0, 200) : '';
+}
+
+export async function registerWebRoutes(app: FastifyInstance, deps: WebDeps): Promise<void> {
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'"], formAction: ["'self'"], frameAncestors: ["'none'"], baseUri: ["'none'"], objectSrc: ["'none'"] },
+    },
+  });
+
+  app.get('/static/lacak.css', async (_request, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(STYLESHEET));
+  app.get('/static/lacak.js', async (_request, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(SCRIPT));
+
+  app.get('/', async (request, reply) => {
+    const lang = pickWebLang(request.headers['accept-language'], (request.query as Record<string, unknown>).lang);
+    const tzAsked = param(request.query, 'tz');
+    const query: PageQuery = { q: param(request.query, 'q'), at: param(request.query, 'at'), tz: ZONES.has(tzAsked) ? tzAsked : 'Asia/Jakarta' };
+    const when: When = query.at ? { at: query.at, tz: query.tz } : {};
+    const { answer, links } = ask(deps, query, when);
+    const otherLang = lang === 'id' ? 'en' : 'id';
+    const params = new URLSearchParams({ ...(query.q ? { q: query.q } : {}), ...(query.at ? { at: query.at, tz: query.tz } : {}), lang: otherLang });
+    const status = answer.kind === 'error' ? 400 : answer.kind === 'notFound' ? 404 : 200;
+    return reply
+      .code(status)
+      .type('text/html; charset=utf-8')
+      .header('content-language', lang)
+      .header('vary', 'Accept-Language')
+      .send(renderPage(lang, query, answer, links, { lang: otherLang, href: `/?${params.toString()}` }));
+  });
+
+  app.get('/whois', async (request, reply) => {
+    const q = param(request.query, 'q');
+    const at = param(request.query, 'at');
+    const tz = param(request.query, 'tz');
+    // The same question as the page asked, in WHOIS's words; flags in q are not taken.
+    const line = `${at ? `--at ${at}${tz && ZONES.has(tz) ? ` --tz ${tz}` : ''} ` : ''}${q.replace(/^-+/, '')}`;
+    return reply.type('text/plain; charset=utf-8').send(deps.whois(line));
+  });
+}
+
+/** The page's question → the service's answer, and where the same answer is in RDAP and WHOIS. */
+function ask(deps: WebDeps, query: PageQuery, when: When): { answer: PageAnswer; links: PageLinks } {
+  const { service } = deps;
+  const q = query.q;
+  if (!q) return { answer: { kind: 'none' }, links: { rdap: null, whois: null } };
+  const timeParams = query.at ? `?${new URLSearchParams({ at: query.at, tz: query.tz }).toString()}` : '';
+  const whois = `/whois?${new URLSearchParams({ q, ...(query.at ? { at: query.at, tz: query.tz } : {}) }).toString()}`;
+  const address = parseAddressWithPort(q);
+  if (address || parseRange(q).ok) {
+    const outcome = address ? service.lookupAddress(q, when) : service.lookupRange(q, when);
+    const rdap = `/ip/${q.includes('/') ? q : encodeURIComponent(q)}${timeParams}`;
+    if (outcome.kind === 'userError') return { answer: { kind: 'error', message: outcome.message }, links: { rdap: null, whois: null } };
+    if (outcome.kind === 'notFound') return { answer: { kind: 'notFound', notFound: outcome.notFound, registry: deps.registry }, links: { rdap, whois } };
+    const history = address ? service.addressHistory(q) : null;
+    return { answer: { kind: 'ip', answer: outcome.value, history: history?.kind === 'ok' ? history.value.records : [] }, links: { rdap, whois } };
+  }
+  const asn = /^as(\d{1,10})$/i.exec(q);
+  const outcome = asn ? service.lookupAutnum(q, when) : service.lookupHandle(q, when);
+  const rdap = asn ? `/autnum/${asn[1]}${timeParams}` : `/entity/${encodeURIComponent(q)}${timeParams}`;
+  if (outcome.kind === 'userError') return { answer: { kind: 'error', message: outcome.message }, links: { rdap: null, whois: null } };
+  if (outcome.kind === 'notFound') return { answer: { kind: 'notFound', notFound: outcome.notFound, registry: deps.registry }, links: { rdap: null, whois } };
+  return { answer: { kind: 'object', object: outcome.value.objects[0]!, asOf: outcome.value.asOf }, links: { rdap, whois } };
+}

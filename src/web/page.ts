@@ -1,0 +1,171 @@
+// The "who held this address?" page, rendered on the server: one search form and, when a
+// question was asked, its answer as a card. Pure: given what the query service answered,
+// returns HTML. Every value from the registry or the request goes through `esc`.
+import type { StoredObject } from '../model/types.js';
+import { firstValue, stripComment } from '../model/types.js';
+import { formatRange } from '../net/prefix.js';
+import type { HistoryRecord } from '../query/service.js';
+import type { AsOf, IpAnswer, NotFound } from '../query/types.js';
+import { WEB_TEXT, type WebLang } from './messages.js';
+
+export interface PageQuery {
+  readonly q: string;
+  /** The date and time as typed (datetime-local: no zone). */
+  readonly at: string;
+  readonly tz: string;
+}
+
+export type PageAnswer =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'ip'; readonly answer: IpAnswer; readonly history: readonly HistoryRecord<IpAnswer>[] }
+  | { readonly kind: 'object'; readonly object: StoredObject; readonly asOf: AsOf }
+  | { readonly kind: 'notFound'; readonly notFound: NotFound; readonly registry: string }
+  | { readonly kind: 'error'; readonly message: string };
+
+export interface PageLinks {
+  readonly rdap: string | null;
+  readonly whois: string | null;
+}
+
+const ZONES = ['Asia/Jakarta', 'Asia/Makassar', 'Asia/Jayapura', 'UTC'] as const;
+
+export function esc(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+
+function value(o: StoredObject, name: string): string | null {
+  const v = firstValue(o, name);
+  return v === undefined ? null : stripComment(v) || null;
+}
+
+function row(label: string, content: string | null, extra = ''): string {
+  return content === null ? '' : `<div class="row"><dt>${esc(label)}</dt><dd>${content}${extra}</dd></div>`;
+}
+
+function ipCard(lang: WebLang, a: IpAnswer, history: readonly HistoryRecord<IpAnswer>[]): string {
+  const t = WEB_TEXT[lang];
+  const h = a.holder;
+  const legal = a.member?.legalContact;
+  const member = a.member
+    ? `${esc(a.member.name ?? a.member.orgHandle)} <span class="handle">${esc(a.member.orgHandle)}</span>${legal ? `<br>${esc(t.legalDesk)}: ${esc(legal.name)}, <a href="mailto:${esc(legal.email)}">${esc(legal.email)}</a>, ${esc(legal.phone)}` : ''}`
+    : a.heldByRegistry
+      ? esc(t.heldByRegistry)
+      : null;
+  const abuse = a.abuse
+    ? `<span id="abuse">${esc(a.abuse.mailbox)}</span> <button type="button" class="copy" data-copy="abuse" aria-label="${esc(t.copyAbuse)}">${esc(t.copy)}</button>${a.abuse.inherited ? `<br><small>${esc(t.inheritedFrom(a.abuse.network.key))}</small>` : ''}`
+    : null;
+  const chain = [...a.chain]
+    .reverse()
+    .map((o) => `<li>${esc(formatRange(o.range!))} <span class="handle">${esc(value(o, 'netname') ?? o.key)}</span> <small>${esc(value(o, 'status') ?? '')} · ${esc(o.source)}</small></li>`)
+    .join('');
+  const timeline = history
+    .map((r) => `<li><time datetime="${iso(r.from)}">${esc(iso(r.from).slice(0, 10))}</time> – ${r.until === null ? esc(t.now) : `<time datetime="${iso(r.until)}">${esc(iso(r.until).slice(0, 10))}</time>`}: ${esc(r.value.holderName?.text ?? r.value.holder.key)} <small>${esc(value(r.value.holder, 'netname') ?? '')}</small></li>`)
+    .join('');
+  return `<article class="card" aria-labelledby="holder">
+<h2 id="holder">${esc(a.holderName?.text ?? h.key)}</h2>
+<dl>
+${row(t.network, `${esc(formatRange(h.range!))} <span class="handle">${esc(value(h, 'netname') ?? '')}</span>`)}
+${row(t.member, member)}
+${row(t.abuse, abuse)}
+${row(t.subAllocation, a.subAllocation && a.subAllocation.id !== h.id ? esc(a.subAllocation.key) : null)}
+${row(t.country, value(h, 'country') ? esc(value(h, 'country')!.toUpperCase()) : null)}
+${row(t.status, value(h, 'status') ? esc(value(h, 'status')!.toUpperCase()) : null)}
+${row(t.registered, value(h, 'created') ? esc(value(h, 'created')!) : null)}
+${row(t.changed, value(h, 'last-modified') ? esc(value(h, 'last-modified')!) : null)}
+${a.query.port !== null ? row(t.port, esc(t.portNote(a.query.port))) : ''}
+</dl>
+<h3>${esc(t.chain)}</h3>
+<ol class="chain">${chain}</ol>
+${timeline ? `<h3>${esc(t.history)}</h3><ol class="timeline">${timeline}</ol>` : ''}
+${provenance(lang, a.asOf)}
+</article>`;
+}
+
+function provenance(lang: WebLang, asOf: AsOf): string {
+  const t = WEB_TEXT[lang];
+  const sources = asOf.sources.map((s) => `${esc(s.source)} ${esc(iso(s.snapshotAt))} (${esc(t.importWord)} ${s.importId})`).join('; ');
+  return `<p class="provenance">${esc(asOf.requested ? t.asOfRequested(iso(asOf.instant)) : t.asOfNow(iso(asOf.instant)))} ${esc(t.sources)}: ${sources}.</p>`;
+}
+
+function objectCard(lang: WebLang, o: StoredObject, asOf: AsOf): string {
+  const t = WEB_TEXT[lang];
+  const name = value(o, 'org-name') ?? value(o, 'as-name') ?? value(o, 'role') ?? value(o, 'netname') ?? o.key;
+  return `<article class="card" aria-labelledby="holder">
+<h2 id="holder">${esc(name)}</h2>
+<dl>
+${row(t.kind, esc(o.className))}
+${row(t.handle, esc(o.key))}
+${row(t.country, value(o, 'country') ? esc(value(o, 'country')!.toUpperCase()) : null)}
+${row(t.registered, value(o, 'created') ? esc(value(o, 'created')!) : null)}
+${row(t.changed, value(o, 'last-modified') ? esc(value(o, 'last-modified')!) : null)}
+</dl>
+${provenance(lang, asOf)}
+</article>`;
+}
+
+function notFoundCard(lang: WebLang, notFound: NotFound, registry: string): string {
+  const t = WEB_TEXT[lang];
+  const text =
+    notFound.kind === 'special'
+      ? t.special(notFound.block.name, notFound.block.prefix, notFound.block.rfc)
+      : notFound.kind === 'not-assigned'
+        ? t.notAssigned(registry)
+        : notFound.kind === 'foreign'
+          ? t.foreign(registry)
+          : t.noObject;
+  return `<article class="card notice" role="status"><h2>${esc(t.notFoundTitle)}</h2><p>${esc(text)}</p></article>`;
+}
+
+/** The whole page: form, answer (if any), footer with the language switch. */
+export function renderPage(lang: WebLang, query: PageQuery, answer: PageAnswer, links: PageLinks, other: { lang: WebLang; href: string }): string {
+  const t = WEB_TEXT[lang];
+  const body =
+    answer.kind === 'ip'
+      ? ipCard(lang, answer.answer, answer.history)
+      : answer.kind === 'object'
+        ? objectCard(lang, answer.object, answer.asOf)
+        : answer.kind === 'notFound'
+          ? notFoundCard(lang, answer.notFound, answer.registry)
+          : answer.kind === 'error'
+            ? `<article class="card error" role="alert"><h2>${esc(t.errorTitle)}</h2><p>${esc(answer.message)}</p></article>`
+            : `<p class="intro">${esc(t.intro)}</p>`;
+  const raw = [links.rdap ? `<a href="${esc(links.rdap)}">${esc(t.rawRdap)}</a>` : '', links.whois ? `<a href="${esc(links.whois)}">${esc(t.rawWhois)}</a>` : ''].filter((x) => x).join(' · ');
+  const zones = ZONES.map((z) => `<option value="${z}"${z === query.tz ? ' selected' : ''}>${esc(t.zone(z))}</option>`).join('');
+  return `<!doctype html>
+<html lang="${lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(query.q ? `${query.q} — ${t.title}` : t.title)}</title>
+<link rel="stylesheet" href="/static/lacak.css">
+<script src="/static/lacak.js" defer></script>
+</head>
+<body>
+<a class="skip" href="#answer">${esc(t.skip)}</a>
+<header><h1>${esc(t.title)}</h1><p>${esc(t.tagline)}</p></header>
+<main>
+<form method="get" action="/" role="search">
+<label for="q">${esc(t.queryLabel)}</label>
+<input id="q" name="q" type="search" value="${esc(query.q)}" required autocomplete="off" spellcheck="false" placeholder="203.0.113.7:51234" aria-describedby="q-help">
+<p id="q-help" class="help">${esc(t.queryHelp)}</p>
+<div class="when">
+<label for="at">${esc(t.atLabel)}</label>
+<input id="at" name="at" type="datetime-local" step="1" value="${esc(query.at)}">
+<label for="tz">${esc(t.tzLabel)}</label>
+<select id="tz" name="tz">${zones}</select>
+</div>
+<input type="hidden" name="lang" value="${lang}">
+<button type="submit">${esc(t.search)}</button>
+</form>
+<section id="answer" aria-live="polite">
+${body}
+${raw ? `<p class="raw">${raw}</p>` : ''}
+</section>
+</main>
+<footer><a href="${esc(other.href)}" lang="${other.lang}" hreflang="${other.lang}">${esc(WEB_TEXT[other.lang].languageName)}</a> · <a href="/help">${esc(t.terms)}</a></footer>
+</body>
+</html>
+`;
+}
