@@ -15,7 +15,7 @@ import { replay } from './bulk/replay.js';
 import { LookupService } from './query/service.js';
 import { KEY_ROLES, KeyStore, type ApiKey, type KeyRole } from './access/keys.js';
 import { ObjectStore } from './store/objects.js';
-import { parseInstant } from './query/time.js';
+import { formatInstant, parseInstant } from './query/time.js';
 import { exportRpsl } from './export/rpsl.js';
 import { exportDelegated } from './export/delegated.js';
 import { serve } from './main.js';
@@ -276,10 +276,9 @@ function withState(config: Config, work: (state: Db) => void): void {
 }
 
 function describeKey(key: ApiKey): string {
-  const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
-  const state = key.revokedAt !== null ? `revoked ${iso(key.revokedAt)}` : key.expiresAt !== null && key.expiresAt <= Date.now() ? `expired ${iso(key.expiresAt)}` : 'active';
-  const expiry = key.expiresAt !== null ? ` expires ${iso(key.expiresAt)}` : '';
-  return `key ${key.id}\t${key.role}${key.org ? ` ${key.org}` : ''}\t"${key.label}"\tcreated ${iso(key.createdAt)}${expiry}\t${state}`;
+  const state = key.revokedAt !== null ? `revoked ${formatInstant(key.revokedAt)}` : key.expiresAt !== null && key.expiresAt <= Date.now() ? `expired ${formatInstant(key.expiresAt)}` : 'active';
+  const expiry = key.expiresAt !== null ? ` expires ${formatInstant(key.expiresAt)}` : '';
+  return `key ${key.id}\t${key.role}${key.org ? ` ${key.org}` : ''}\t"${key.label}"\tcreated ${formatInstant(key.createdAt)}${expiry}\t${state}`;
 }
 
 async function main(argv: string[]): Promise<void> {

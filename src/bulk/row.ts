@@ -3,6 +3,7 @@
 import { firstValue, stripComment } from '../model/types.js';
 import { formatCidr, formatRange, rangeToCidrs } from '../net/prefix.js';
 import type { Outcome, IpAnswer, NotFound } from '../query/types.js';
+import { formatInstant } from '../query/time.js';
 
 export interface BulkRow {
   readonly line: number;
@@ -47,7 +48,6 @@ export const BULK_COLUMNS: readonly (keyof BulkRow)[] = [
   'error',
 ];
 
-const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
 const EMPTY: Omit<BulkRow, 'line' | 'input' | 'error'> = {
   instant: null,
@@ -87,9 +87,9 @@ export function bulkRow(line: number, input: string, outcome: Outcome<IpAnswer>,
   if (outcome.kind === 'userError') return errorRow(line, input, outcome.message);
   const asOf = outcome.kind === 'ok' ? outcome.value.asOf : outcome.asOf;
   const time = {
-    instant: iso(asOf.instant),
-    snapshots: asOf.sources.map((s) => `${s.source} ${iso(s.snapshotAt)} import ${s.importId}`).join('; '),
-    next_snapshots: asOf.sources.some((s) => s.nextAt !== null) ? asOf.sources.map((s) => `${s.source} ${s.nextAt === null ? 'none' : iso(s.nextAt)}`).join('; ') : null,
+    instant: formatInstant(asOf.instant),
+    snapshots: asOf.sources.map((s) => `${s.source} ${formatInstant(s.snapshotAt)} import ${s.importId}`).join('; '),
+    next_snapshots: asOf.sources.some((s) => s.nextAt !== null) ? asOf.sources.map((s) => `${s.source} ${s.nextAt === null ? 'none' : formatInstant(s.nextAt)}`).join('; ') : null,
   };
   if (outcome.kind === 'notFound') return { line, input, ...EMPTY, ...time, error: notFoundText(outcome.notFound, registry) };
   const a = outcome.value;

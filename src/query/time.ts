@@ -65,3 +65,8 @@ export function parseInstant(text: string, tz?: string): InstantParse {
   ms = wall - zoneOffset(ms, tz);
   return { ok: true, ms };
 }
+
+/** An instant as answers print it: RFC 3339 in UTC, without milliseconds when there are none. */
+export function formatInstant(ms: number): string {
+  return new Date(ms).toISOString().replace('.000Z', 'Z');
+}

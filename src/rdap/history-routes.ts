@@ -9,17 +9,17 @@ import type { HistoryRecord } from '../query/service.js';
 import type { AsOf } from '../query/types.js';
 import { ResponseBuilder, renderAutnum, renderEntity, renderIpNetwork } from './render.js';
 import { rdapContext, sendRdap, sendRdapError, type RdapDeps } from './routes.js';
+import { formatInstant } from '../query/time.js';
 
 type Json = Record<string, unknown>;
 
-const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
 /** Each record rendered as it stood when it began: its contacts resolved at that instant. */
 function records<T>(deps: RdapDeps, request: FastifyRequest, b: ResponseBuilder, list: readonly HistoryRecord<T>[], render: (b: ResponseBuilder, value: T) => Json): Json[] {
   return list.map((r, i) => {
     b.base = `$.records[${i}].content`;
     const then = b.resolvingWith(rdapContext(deps, request, r.from).resolve);
-    return { applicableFrom: iso(r.from), applicableUntil: r.until === null ? null : iso(r.until), content: render(then, r.value) };
+    return { applicableFrom: formatInstant(r.from), applicableUntil: r.until === null ? null : formatInstant(r.until), content: render(then, r.value) };
   });
 }
 

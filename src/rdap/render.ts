@@ -7,6 +7,7 @@ import { viewKey, viewObject, type Caller, type ObjectView, type Redaction } fro
 import type { AsOf, IpAnswer } from '../query/types.js';
 import { parentOf } from '../query/service.js';
 import { TEXT, type Lang, type RateLimitText, type Texts } from './messages.js';
+import { formatInstant } from '../query/time.js';
 
 export interface RdapContext {
   /** Public base URL, ending in `/`. */
@@ -113,7 +114,6 @@ function termsNotice(ctx: RdapContext): Json {
   };
 }
 
-const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
 /** Where the answer came from: the instant, each source's snapshot and import, when served. */
 export function sourceNotice(ctx: RdapContext, asOf: AsOf): Json {
@@ -121,11 +121,11 @@ export function sourceNotice(ctx: RdapContext, asOf: AsOf): Json {
   return {
     title: t.sourceTitle,
     description: [
-      asOf.requested ? t.asOfRequested(iso(asOf.instant)) : t.asOfNow(iso(asOf.instant)),
-      ...asOf.sources.map((s) => t.sourceLine(s.source, iso(s.snapshotAt), s.importId, s.nextAt === null ? null : iso(s.nextAt))),
+      asOf.requested ? t.asOfRequested(formatInstant(asOf.instant)) : t.asOfNow(formatInstant(asOf.instant)),
+      ...asOf.sources.map((s) => t.sourceLine(s.source, formatInstant(s.snapshotAt), s.importId, s.nextAt === null ? null : formatInstant(s.nextAt))),
       // An answer about a past instant is one an investigator cites: name the exact files read.
       ...(asOf.requested && ctx.importFiles ? citedFiles(ctx, asOf).map(([id, name, sha]) => t.importFile(id, name, sha)) : []),
-      t.served(iso(ctx.servedAt), ctx.version),
+      t.served(formatInstant(ctx.servedAt), ctx.version),
     ],
   };
 }
@@ -149,7 +149,7 @@ export function rfc3339(text: string | undefined): string | null {
   const compact = /(\d{4})(\d{2})(\d{2})\s*$/.exec(t);
   if (compact && !t.includes('-')) return `${compact[1]}-${compact[2]}-${compact[3]}T00:00:00Z`;
   const ms = Date.parse(t);
-  return Number.isNaN(ms) ? null : iso(ms);
+  return Number.isNaN(ms) ? null : formatInstant(ms);
 }
 
 function events(view: ObjectView): Json[] {

@@ -7,6 +7,7 @@ import { formatRange } from '../net/prefix.js';
 import type { HistoryRecord } from '../query/service.js';
 import type { AsOf, IpAnswer, NotFound } from '../query/types.js';
 import { WEB_TEXT, type WebLang } from './messages.js';
+import { formatInstant } from '../query/time.js';
 
 export interface PageQuery {
   readonly q: string;
@@ -33,7 +34,6 @@ export function esc(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
 function value(o: StoredObject, name: string): string | null {
   const v = firstValue(o, name);
@@ -61,7 +61,7 @@ function ipCard(lang: WebLang, a: IpAnswer, history: readonly HistoryRecord<IpAn
     .map((o) => `<li>${esc(formatRange(o.range!))} <span class="handle">${esc(value(o, 'netname') ?? o.key)}</span> <small>${esc(value(o, 'status') ?? '')} · ${esc(o.source)}</small></li>`)
     .join('');
   const timeline = history
-    .map((r) => `<li><time datetime="${iso(r.from)}">${esc(iso(r.from).slice(0, 10))}</time> – ${r.until === null ? esc(t.now) : `<time datetime="${iso(r.until)}">${esc(iso(r.until).slice(0, 10))}</time>`}: ${esc(r.value.holderName?.text ?? r.value.holder.key)} <small>${esc(value(r.value.holder, 'netname') ?? '')}</small></li>`)
+    .map((r) => `<li><time datetime="${formatInstant(r.from)}">${esc(formatInstant(r.from).slice(0, 10))}</time> – ${r.until === null ? esc(t.now) : `<time datetime="${formatInstant(r.until)}">${esc(formatInstant(r.until).slice(0, 10))}</time>`}: ${esc(r.value.holderName?.text ?? r.value.holder.key)} <small>${esc(value(r.value.holder, 'netname') ?? '')}</small></li>`)
     .join('');
   return `<article class="card" aria-labelledby="holder">
 <h2 id="holder">${esc(a.holderName?.text ?? h.key)}</h2>
@@ -85,8 +85,8 @@ ${provenance(lang, a.asOf)}
 
 function provenance(lang: WebLang, asOf: AsOf): string {
   const t = WEB_TEXT[lang];
-  const sources = asOf.sources.map((s) => `${esc(s.source)} ${esc(iso(s.snapshotAt))} (${esc(t.importWord)} ${s.importId})`).join('; ');
-  return `<p class="provenance">${esc(asOf.requested ? t.asOfRequested(iso(asOf.instant)) : t.asOfNow(iso(asOf.instant)))} ${esc(t.sources)}: ${sources}.</p>`;
+  const sources = asOf.sources.map((s) => `${esc(s.source)} ${esc(formatInstant(s.snapshotAt))} (${esc(t.importWord)} ${s.importId})`).join('; ');
+  return `<p class="provenance">${esc(asOf.requested ? t.asOfRequested(formatInstant(asOf.instant)) : t.asOfNow(formatInstant(asOf.instant)))} ${esc(t.sources)}: ${sources}.</p>`;
 }
 
 function objectCard(lang: WebLang, o: StoredObject, asOf: AsOf): string {

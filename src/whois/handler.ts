@@ -16,6 +16,7 @@ import { NAME_ATTRIBUTE } from '../store/rows.js';
 import { errorLines, WHOIS_ERR, whoisError, type WhoisError } from './errors.js';
 import { flagHelp, parseQuery, type FlagName, type ParsedQuery } from './flags.js';
 import { bannerLines, informationLine, objectLines, sourceLines, templateLines, trailerLines, typeLines, verboseTemplateLines, type ServerInfo } from './render.js';
+import { formatInstant } from '../query/time.js';
 
 export interface WhoisDeps {
   readonly service: LookupService;
@@ -76,7 +77,6 @@ const REFERENCES: ReadonlyArray<readonly [string, readonly string[]]> = [
 
 const ALL_ATTRIBUTES: ReadonlySet<string> = new Set([...RPSL_CLASSES.values()].flatMap((c) => c.attributes.map((a) => a.name)));
 
-const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
 /** One main object of an answer and the `%` lines that go with it. */
 interface Group {
@@ -339,7 +339,7 @@ export class WhoisHandler {
     if (!resolved.ok) return this.fromOutcome(resolved.error, key);
     if (resolved.at !== null) {
       // Names are indexed for current data only; a past instant is answered by key.
-      throw refuse(WHOIS_ERR.NO_ENTRIES, `No object has the key "${key}" at ${iso(resolved.asOf.instant)} (names are searched in current data only).`);
+      throw refuse(WHOIS_ERR.NO_ENTRIES, `No object has the key "${key}" at ${formatInstant(resolved.asOf.instant)} (names are searched in current data only).`);
     }
     const persons = maySearchPersons(caller);
     const classes = Object.keys(NAME_ATTRIBUTE).filter((c) => c !== 'member' && (c !== 'person' || persons !== 'none'));
@@ -403,12 +403,12 @@ export class WhoisHandler {
       throw refuse(WHOIS_ERR.VERSION_OUT_OF_RANGE, `"${object.key}" has versions 1 to ${versions.length}.`);
     }
     const version = versions[wanted - 1]!;
-    const until = version.validTo === null ? 'now' : iso(version.validTo);
+    const until = version.validTo === null ? 'now' : formatInstant(version.validTo);
     return [
       sources,
       [
         `% Version ${wanted} of object "${object.key}"`,
-        `% This version was valid from ${iso(version.validFrom)} until ${until} in ${version.source}.`,
+        `% This version was valid from ${formatInstant(version.validFrom)} until ${until} in ${version.source}.`,
         '% You can use "--list-versions" to get a list of versions for an object.',
       ],
       objectLines(viewObject(caller, version)),
@@ -589,9 +589,9 @@ function versionListLines(object: StoredObject, versions: readonly StoredObject[
     '',
   ];
   versions.forEach((v, i) => {
-    lines.push(`${String(i + 1).padEnd(6)}${iso(v.validFrom).padEnd(22)}ADD/UPD`);
+    lines.push(`${String(i + 1).padEnd(6)}${formatInstant(v.validFrom).padEnd(22)}ADD/UPD`);
     const next = versions[i + 1];
-    if (v.validTo !== null && (!next || next.validFrom !== v.validTo)) lines.push(`${''.padEnd(6)}${iso(v.validTo).padEnd(22)}DEL`);
+    if (v.validTo !== null && (!next || next.validFrom !== v.validTo)) lines.push(`${''.padEnd(6)}${formatInstant(v.validTo).padEnd(22)}DEL`);
   });
   return lines;
 }

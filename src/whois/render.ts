@@ -5,8 +5,8 @@ import type { ObjectView } from '../policy/access.js';
 import type { AsOf } from '../query/types.js';
 import { renderRpsl } from '../rpsl/render.js';
 import { classSpec, RPSL_CLASSES } from '../rpsl/classes.js';
+import { formatInstant } from '../query/time.js';
 
-const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
 export interface ServerInfo {
   /** The name clients know the server by (`port43` of RDAP answers). */
@@ -28,12 +28,12 @@ export function bannerLines(server: ServerInfo): string[] {
 
 /** Which data the answer was read from: the instant and each source's snapshot and import. */
 export function sourceLines(asOf: AsOf, servedAt: number): string[] {
-  const lines = [asOf.requested ? `% Answer as the registry stood at ${iso(asOf.instant)} (requested).` : `% Answer as the registry stands at ${iso(asOf.instant)}.`];
+  const lines = [asOf.requested ? `% Answer as the registry stood at ${formatInstant(asOf.instant)} (requested).` : `% Answer as the registry stands at ${formatInstant(asOf.instant)}.`];
   for (const s of asOf.sources) {
-    const next = s.nextAt === null ? 'none (current data)' : iso(s.nextAt);
-    lines.push(`% Source ${s.source}: snapshot ${iso(s.snapshotAt)}, import ${s.importId}; next snapshot: ${next}.`);
+    const next = s.nextAt === null ? 'none (current data)' : formatInstant(s.nextAt);
+    lines.push(`% Source ${s.source}: snapshot ${formatInstant(s.snapshotAt)}, import ${s.importId}; next snapshot: ${next}.`);
   }
-  lines.push(`% Served at ${iso(servedAt)}.`);
+  lines.push(`% Served at ${formatInstant(servedAt)}.`);
   return lines;
 }
 
