@@ -242,11 +242,13 @@ export class LookupService {
     const resolved = this.resolveWhen<IpAnswer>(when);
     if (!resolved.ok) return resolved.error;
     const { asOf, at } = resolved;
+    // Current single addresses come from memory; anything else is one SQL range query.
     const fromIndex = this.fromIndex(range, at);
-    const chain = fromIndex?.chain ?? this.coveringNetworks(range, at).filter((o) => !this.isPlaceholder(o));
+    const covering = fromIndex ? null : this.coveringNetworks(range, at);
+    const chain = fromIndex?.chain ?? covering!.filter((o) => !this.isPlaceholder(o));
     const holder = chain[0];
     if (!holder) {
-      const managed = fromIndex ? fromIndex.managed : this.coveringNetworks(range, at).some((o) => this.isManagedMarker(o));
+      const managed = fromIndex ? fromIndex.managed : covering!.some((o) => this.isManagedMarker(o));
       return { kind: 'notFound', notFound: this.classifyUnheld(range, managed), asOf };
     }
     const organisation = this.orgOf(holder, at);
