@@ -1,10 +1,12 @@
-// The sample registry built once per test file, and an HTTP app over it for inject().
+// The sample registry built once per test file: the query service over it, and an HTTP app
+// over that for inject().
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/http/app.js';
 import { loadBootstrap } from '../../src/referral/bootstrap.js';
 import { LookupService } from '../../src/query/service.js';
 import { buildSampleRegistry } from '../../src/sample.js';
+import type { Config } from '../../src/config.js';
 import { openRegistryDb, type Db } from '../../src/store/db.js';
 import { openStateDb } from '../../src/store/state-db.js';
 import { AuditLog } from '../../src/access/audit.js';
@@ -23,13 +25,37 @@ export interface SampleApp {
   close(): Promise<void>;
 }
 
-export async function sampleApp(env: Record<string, string> = {}): Promise<SampleApp> {
+export interface SampleService {
+  readonly service: LookupService;
+  readonly db: Db;
+  readonly dbPath: string;
+  readonly config: Config;
+  close(): void;
+}
+
+/** The sample registry in a temporary file and the query service over it. */
+export async function sampleService(options: { env?: Record<string, string>; now?: () => number } = {}): Promise<SampleService> {
   const tmp = tempDir();
   const dbPath = join(tmp.dir, 'sample.sqlite');
   await buildSampleRegistry(SAMPLE_DIR, dbPath, quietLog);
   const db = openRegistryDb(dbPath);
-  const config = testConfig(dbPath, { LACAK_BASE_URL: 'https://rdap.lacak.example/', LACAK_PORT43: 'whois.lacak.example', ...env });
-  const service = new LookupService(db, config, quietLog);
+  const config = testConfig(dbPath, options.env);
+  const service = new LookupService(db, config, quietLog, options.now ? { now: options.now } : {});
+  return {
+    service,
+    db,
+    dbPath,
+    config,
+    close() {
+      if (db.open) db.close();
+      tmp.cleanup();
+    },
+  };
+}
+
+export async function sampleApp(env: Record<string, string> = {}): Promise<SampleApp> {
+  const sample = await sampleService({ env: { LACAK_BASE_URL: 'https://rdap.lacak.example/', LACAK_PORT43: 'whois.lacak.example', ...env } });
+  const { service, db, dbPath, config } = sample;
   const state = openStateDb(':memory:');
   const keys = new KeyStore(state);
   const audit = new AuditLog(state);
@@ -45,9 +71,8 @@ export async function sampleApp(env: Record<string, string> = {}): Promise<Sampl
     state,
     async close() {
       await app.close();
-      db.close();
       state.close();
-      tmp.cleanup();
+      sample.close();
     },
   };
 }

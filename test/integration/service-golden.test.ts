@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { formatIp } from '../../src/net/ip.js';
 import { LookupService } from '../../src/query/service.js';
-import { buildSampleRegistry } from '../../src/sample.js';
-import { openRegistryDb, type Db } from '../../src/store/db.js';
+import type { Db } from '../../src/store/db.js';
 import { RangeStore } from '../../src/store/ranges.js';
 import { importFiles } from '../../src/importers/run-import.js';
-import { ROOT, SAMPLE_DIR, importText, quietLog, tempDir, tempRegistry, testConfig } from '../helpers/registry.js';
+import { ROOT, importText, quietLog, tempRegistry, testConfig } from '../helpers/registry.js';
+import { sampleService, type SampleService } from '../helpers/sample-app.js';
 
 interface GoldenCase {
   query: string;
@@ -27,20 +27,15 @@ interface GoldenCase {
 const golden = JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'golden', 'sample-holders.json'), 'utf8')) as GoldenCase[];
 
 describe('query service on the sample registry', () => {
-  const tmp = tempDir();
-  const path = join(tmp.dir, 'sample.sqlite');
+  let sample: SampleService;
   let db: Db;
   let service: LookupService;
 
   beforeAll(async () => {
-    await buildSampleRegistry(SAMPLE_DIR, path, quietLog);
-    db = openRegistryDb(path);
-    service = new LookupService(db, testConfig(path), quietLog);
+    sample = await sampleService();
+    ({ db, service } = sample);
   });
-  afterAll(() => {
-    db?.close();
-    tmp.cleanup();
-  });
+  afterAll(() => sample?.close());
 
   it.each(golden.map((c) => [`${c.query} at ${c.at ?? 'now'}`, c] as const))('%s', (_name, c) => {
     const outcome = service.lookupAddress(c.query, c.at ? { at: c.at } : {});

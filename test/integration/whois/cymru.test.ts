@@ -1,30 +1,21 @@
 // Team Cymru's bulk protocol on plain strings (DESIGN §4): one answer line per address line,
 // fields split by `|` as python3-cymruwhois reads them, options that change the columns.
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LookupService } from '../../../src/query/service.js';
-import { buildSampleRegistry } from '../../../src/sample.js';
-import { openRegistryDb, type Db } from '../../../src/store/db.js';
+import type { LookupService } from '../../../src/query/service.js';
 import { bulkBanner, CymruSession, isBulkBegin, isBulkEnd } from '../../../src/whois/cymru.js';
-import { SAMPLE_DIR, quietLog, tempDir, testConfig } from '../../helpers/registry.js';
+import { sampleService, type SampleService } from '../../helpers/sample-app.js';
 
 const fields = (line: string | null) => (line ?? '').split('|').map((f) => f.trim());
 
 describe('Team Cymru bulk mode on the sample registry', () => {
-  const tmp = tempDir();
-  const path = join(tmp.dir, 'sample.sqlite');
-  let db: Db;
+  let sample: SampleService;
   let service: LookupService;
 
   beforeAll(async () => {
-    await buildSampleRegistry(SAMPLE_DIR, path, quietLog);
-    db = openRegistryDb(path);
-    service = new LookupService(db, testConfig(path), quietLog);
+    sample = await sampleService();
+    service = sample.service;
   });
-  afterAll(() => {
-    db?.close();
-    tmp.cleanup();
-  });
+  afterAll(() => sample?.close());
 
   it('recognises begin and end in any case, and starts with one banner line', () => {
     expect(isBulkBegin('BEGIN')).toBe(true);

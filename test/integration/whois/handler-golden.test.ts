@@ -4,12 +4,10 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LookupService } from '../../../src/query/service.js';
 import { loadBootstrap } from '../../../src/referral/bootstrap.js';
-import { buildSampleRegistry } from '../../../src/sample.js';
-import { openRegistryDb, type Db } from '../../../src/store/db.js';
 import { WhoisHandler } from '../../../src/whois/handler.js';
-import { ROOT, SAMPLE_DIR, quietLog, tempDir, testConfig } from '../../helpers/registry.js';
+import { ROOT, SAMPLE_DIR } from '../../helpers/registry.js';
+import { sampleService, type SampleService } from '../../helpers/sample-app.js';
 
 const NOW = Date.parse('2026-06-01T00:00:00Z');
 const GOLDEN = join(ROOT, 'test', 'fixtures', 'golden', 'whois');
@@ -68,16 +66,12 @@ const QUERIES: ReadonlyArray<readonly [string, string]> = [
 ];
 
 describe('WHOIS answers on the sample registry', () => {
-  const tmp = tempDir();
-  const path = join(tmp.dir, 'sample.sqlite');
-  let db: Db;
+  let sample: SampleService;
   let handler: WhoisHandler;
 
   beforeAll(async () => {
-    await buildSampleRegistry(SAMPLE_DIR, path, quietLog);
-    db = openRegistryDb(path);
-    const config = testConfig(path);
-    const service = new LookupService(db, config, quietLog, { now: () => NOW });
+    sample = await sampleService({ now: () => NOW });
+    const { service, config } = sample;
     handler = new WhoisHandler({
       service,
       bootstrap: loadBootstrap(config.bootstrapDir),
@@ -86,10 +80,7 @@ describe('WHOIS answers on the sample registry', () => {
       now: () => NOW,
     });
   });
-  afterAll(() => {
-    db?.close();
-    tmp.cleanup();
-  });
+  afterAll(() => sample?.close());
 
   it.each(QUERIES)('%s: %s', async (name, query) => {
     const reply = handler.answer(query);
