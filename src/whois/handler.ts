@@ -6,13 +6,12 @@ import { formatRange, parseRange, type IpRange } from '../net/prefix.js';
 import { parseAsn, parseAsnRange } from '../net/asn.js';
 import type { Config } from '../config.js';
 import { lacakVersion } from '../version.js';
-import { ANONYMOUS, BULK_LINES, mayDisclosePersonalData, mayListVersions, maySearchPersons, viewKey, viewObject, type Caller } from '../policy/access.js';
+import { ANONYMOUS, BULK_LINES, mayListVersions, viewKey, viewObject, type Caller } from '../policy/access.js';
 import { parentOf, type LookupService, type When } from '../query/service.js';
 import type { AsOf, IpAnswer, NotFound, Outcome } from '../query/types.js';
 import { whoisHostOf, type Bootstrap } from '../referral/bootstrap.js';
 import { RPSL_CLASSES } from '../rpsl/classes.js';
-import { SearchStore } from '../store/search.js';
-import { NAME_ATTRIBUTE } from '../store/rows.js';
+import { NameSearch } from '../query/names.js';
 import { errorLines, WHOIS_ERR, whoisError, type WhoisError } from './errors.js';
 import { flagHelp, parseQuery, type FlagName, type ParsedQuery } from './flags.js';
 import { bannerLines, informationLine, objectLines, sourceLines, templateLines, trailerLines, typeLines, verboseTemplateLines, type ServerInfo } from './render.js';
@@ -87,14 +86,14 @@ interface Group {
 type Found = { readonly asOf: AsOf; readonly at: number | null; readonly groups: readonly Group[]; readonly notes?: readonly string[] };
 
 export class WhoisHandler {
-  private readonly search: SearchStore;
+  private readonly names: NameSearch;
   private readonly now: () => number;
   private readonly banner: readonly string[];
   private readonly trailer: readonly string[];
   private readonly texts = new Map<string, readonly string[]>();
 
   constructor(private readonly deps: WhoisDeps) {
-    this.search = new SearchStore(deps.service.objects.database);
+    this.names = new NameSearch(deps.service.objects.database);
     this.now = deps.now ?? Date.now;
     this.banner = bannerLines(deps.server);
     this.trailer = trailerLines(deps.server);
@@ -341,16 +340,13 @@ export class WhoisHandler {
       // Names are indexed for current data only; a past instant is answered by key.
       throw refuse(WHOIS_ERR.NO_ENTRIES, `No object has the key "${key}" at ${formatInstant(resolved.asOf.instant)} (names are searched in current data only).`);
     }
-    const persons = maySearchPersons(caller);
-    const classes = Object.keys(NAME_ATTRIBUTE).filter((c) => c !== 'member' && (c !== 'person' || persons !== 'none'));
-    const page = this.search.byName(classes, { kind: 'exact', value: key.toUpperCase() }, null, RESULT_LIMIT);
-    const objects = page.objects.filter((o) => o.className !== 'person' || mayDisclosePersonalData(caller, o));
+    const { objects, more } = this.names.find(key, caller, RESULT_LIMIT);
     if (objects.length === 0) throw refuse(WHOIS_ERR.NO_ENTRIES, `No object has the key or name "${key}".`);
     return {
       asOf: resolved.asOf,
       at: null,
       groups: objects.map((o) => ({ object: o, comments: [] })),
-      notes: page.next ? [`% Only the first ${RESULT_LIMIT} objects named "${key}" are shown.`] : undefined,
+      notes: more ? [`% Only the first ${RESULT_LIMIT} objects named "${key}" are shown.`] : undefined,
     };
   }
 
