@@ -81,7 +81,7 @@ export function buildApp({ config, service, logger, keys, audit, bootstrap, now 
     // Its own scope: it reads text bodies as streams, which no other route wants.
     routes.register(async (bulk) => registerBulkRoutes(bulk, { service, registry: config.registry, refuse, now }));
     // Its own scope: security headers for a page, not for RDAP's cross-origin clients.
-    routes.register(async (web) => registerWebRoutes(web, { service, registry: config.registry, whois: (line) => `${whois.answer(line).lines.join('\n')}\n` }));
+    routes.register(async (web) => registerWebRoutes(web, { service, registry: config.registry, bootstrap, whois: (line) => `${whois.answer(line).lines.join('\n')}\n` }));
   });
 
   app.setNotFoundHandler((request, reply) => {

@@ -4,9 +4,14 @@
 // cross-origin clients.
 import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
-import { parseAddressWithPort } from '../net/ip.js';
+import { formatIp, parseAddressWithPort } from '../net/ip.js';
 import { parseRange } from '../net/prefix.js';
+import { NameSearch } from '../query/names.js';
+import { redirectUrl, whoisHostOf, type Bootstrap } from '../referral/bootstrap.js';
+import type { Referral } from '../web/page.js';
 import type { LookupService, When } from '../query/service.js';
+import { viewObject, type Caller } from '../policy/access.js';
+import type { StoredObject } from '../model/types.js';
 import { SCRIPT, STYLESHEET } from '../web/assets.js';
 import { pickWebLang } from '../web/messages.js';
 import { renderPage, type PageAnswer, type PageLinks, type PageQuery } from '../web/page.js';
@@ -16,9 +21,14 @@ export interface WebDeps {
   readonly registry: string;
   /** The WHOIS answer to a query line, as text. */
   readonly whois: (line: string) => string;
+  /** Who serves the rest of the address space (RFC 9224), to say where to ask instead. */
+  readonly bootstrap?: Bootstrap;
 }
 
 const ZONES = new Set(['Asia/Jakarta', 'Asia/Makassar', 'Asia/Jayapura', 'UTC']);
+
+/** Names found beyond this are not listed; the page asks for a longer name instead. */
+const NAMES_SHOWN = 50;
 
 function param(query: unknown, name: string): string {
   const v = (query as Record<string, unknown>)[name];
@@ -26,6 +36,7 @@ function param(query: unknown, name: string): string {
 }
 
 export async function registerWebRoutes(app: FastifyInstance, deps: WebDeps): Promise<void> {
+  const names = new NameSearch(deps.service.objects.database);
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'"], formAction: ["'self'"], frameAncestors: ["'none'"], baseUri: ["'none'"], objectSrc: ["'none'"] },
@@ -40,7 +51,7 @@ export async function registerWebRoutes(app: FastifyInstance, deps: WebDeps): Pr
     const tzAsked = param(request.query, 'tz');
     const query: PageQuery = { q: param(request.query, 'q'), at: param(request.query, 'at'), tz: ZONES.has(tzAsked) ? tzAsked : 'Asia/Jakarta' };
     const when: When = query.at ? { at: query.at, tz: query.tz } : {};
-    const { answer, links } = ask(deps, query, when);
+    const { answer, links } = ask(deps, names, request.caller, query, when);
     const otherLang = lang === 'id' ? 'en' : 'id';
     const params = new URLSearchParams({ ...(query.q ? { q: query.q } : {}), ...(query.at ? { at: query.at, tz: query.tz } : {}), lang: otherLang });
     const status = answer.kind === 'error' ? 400 : answer.kind === 'notFound' ? 404 : 200;
@@ -63,25 +74,53 @@ export async function registerWebRoutes(app: FastifyInstance, deps: WebDeps): Pr
 }
 
 /** The page's question → the service's answer, and where the same answer is in RDAP and WHOIS. */
-function ask(deps: WebDeps, query: PageQuery, when: When): { answer: PageAnswer; links: PageLinks } {
+function ask(deps: WebDeps, names: NameSearch, caller: Caller, query: PageQuery, when: When): { answer: PageAnswer; links: PageLinks } {
   const { service } = deps;
   const q = query.q;
   if (!q) return { answer: { kind: 'none' }, links: { rdap: null, whois: null } };
   const timeParams = query.at ? `?${new URLSearchParams({ at: query.at, tz: query.tz }).toString()}` : '';
   const whois = `/whois?${new URLSearchParams({ q, ...(query.at ? { at: query.at, tz: query.tz } : {}) }).toString()}`;
   const address = parseAddressWithPort(q);
-  if (address || parseRange(q).ok) {
+  const range = parseRange(q);
+  if (address || range.ok) {
     const outcome = address ? service.lookupAddress(q, when) : service.lookupRange(q, when);
     const rdap = `/ip/${q.includes('/') ? q : encodeURIComponent(q)}${timeParams}`;
     if (outcome.kind === 'userError') return { answer: { kind: 'error', message: outcome.message }, links: { rdap: null, whois: null } };
-    if (outcome.kind === 'notFound') return { answer: { kind: 'notFound', notFound: outcome.notFound, registry: deps.registry }, links: { rdap, whois } };
+    if (outcome.kind === 'notFound') {
+      const start = address ? address.address : range.ok ? { family: range.range.family, value: range.range.start } : null;
+      const referral = outcome.notFound.kind === 'foreign' && start ? referralFor(deps.bootstrap?.serviceForAddress(start), `ip/${formatIp(start.family, start.value)}`) : null;
+      return { answer: { kind: 'notFound', notFound: outcome.notFound, registry: deps.registry, referral }, links: { rdap, whois } };
+    }
     const history = address ? service.addressHistory(q) : null;
     return { answer: { kind: 'ip', answer: outcome.value, history: history?.kind === 'ok' ? history.value.records : [] }, links: { rdap, whois } };
   }
   const asn = /^as(\d{1,10})$/i.exec(q);
   const outcome = asn ? service.lookupAutnum(q, when) : service.lookupHandle(q, when);
   const rdap = asn ? `/autnum/${asn[1]}${timeParams}` : `/entity/${encodeURIComponent(q)}${timeParams}`;
-  if (outcome.kind === 'userError') return { answer: { kind: 'error', message: outcome.message }, links: { rdap: null, whois: null } };
-  if (outcome.kind === 'notFound') return { answer: { kind: 'notFound', notFound: outcome.notFound, registry: deps.registry }, links: { rdap: null, whois } };
-  return { answer: { kind: 'object', object: outcome.value.objects[0]!, asOf: outcome.value.asOf }, links: { rdap, whois } };
+  if (outcome.kind === 'ok') return { answer: { kind: 'object', object: visible(caller, outcome.value.objects[0]!), asOf: outcome.value.asOf }, links: { rdap, whois } };
+  const maybeName = !asn && (outcome.kind === 'notFound' || outcome.code === 'bad-key');
+  if (!maybeName) {
+    return outcome.kind === 'userError'
+      ? { answer: { kind: 'error', message: outcome.message }, links: { rdap: null, whois: null } }
+      : { answer: { kind: 'notFound', notFound: outcome.notFound, registry: deps.registry, referral: asn && outcome.notFound.kind === 'foreign' ? referralFor(deps.bootstrap?.serviceForAsn(Number(asn[1])), `autnum/${asn[1]}`) : null }, links: { rdap: null, whois } };
+  }
+  // Not a handle: a name. Names are indexed for current data only, so a past time finds none.
+  if (query.at) return { answer: { kind: 'notFound', notFound: { kind: 'no-object' }, registry: deps.registry, currentOnly: true }, links: { rdap: null, whois: null } };
+  // The exact name first; a name typed only in part ("PT Contoh") finds those it begins.
+  const exact = names.find(q, caller, NAMES_SHOWN, 'exact');
+  const found = exact.objects.length > 0 ? exact : names.find(q, caller, NAMES_SHOWN, 'prefix');
+  if (found.objects.length === 0) return { answer: { kind: 'notFound', notFound: { kind: 'no-object' }, registry: deps.registry }, links: { rdap: null, whois } };
+  return { answer: { kind: 'names', name: q, objects: found.objects.map((o) => visible(caller, o)), more: found.more }, links: { rdap: null, whois } };
+}
+
+/** The registry serving another registry's space: its RDAP answer for the question, and its WHOIS server. */
+function referralFor(bases: readonly string[] | null | undefined, path: string): Referral | null {
+  if (!bases || bases.length === 0) return null;
+  const rdap = redirectUrl(bases, path);
+  return rdap ? { rdap, whois: bases.map(whoisHostOf).find((h) => h !== null) ?? null } : null;
+}
+
+/** The object as the caller may see it (DESIGN §5): the page renders only what is left. */
+function visible(caller: Caller, object: StoredObject): StoredObject {
+  return { ...object, attributes: viewObject(caller, object).attributes };
 }

@@ -1,11 +1,12 @@
-// The page's stylesheet and script, served by lacak itself (no CDN, no build step). The
-// script only adds what works without it too: the copy button.
+// The page's stylesheet and script, served by lacak itself (no CDN, no build step). A single
+// lookup needs neither script nor anything else; the script adds the copy button and the
+// bulk form, which needs it to put the key in a header.
 export const STYLESHEET = `:root{--fg:#1a1a1a;--bg:#fff;--muted:#555;--accent:#0b5394;--border:#ccc}
-*{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,sans-serif;color:var(--fg);background:var(--bg)}
+*{box-sizing:border-box}[hidden]{display:none!important}body{margin:0;font:16px/1.5 system-ui,sans-serif;color:var(--fg);background:var(--bg)}
 header,main,footer{max-width:48rem;margin:0 auto;padding:1rem}h1{font-size:1.5rem;margin:.5rem 0}
 .skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:#ff0;padding:.5rem}
 form{display:grid;gap:.5rem;border:1px solid var(--border);padding:1rem;border-radius:.5rem}
-label{font-weight:600}input,select,button{font:inherit;padding:.5rem;border:1px solid #767676;border-radius:.25rem;max-width:100%}
+label{font-weight:600}input,select,button,textarea{font:inherit;padding:.5rem;border:1px solid #767676;border-radius:.25rem;max-width:100%}
 button{background:var(--accent);color:#fff;border-color:var(--accent);cursor:pointer}
 button.copy{background:#fff;color:var(--accent);padding:.1rem .5rem}
 :focus-visible{outline:3px solid #ff9f00;outline-offset:2px}
@@ -15,13 +16,114 @@ button.copy{background:#fff;color:var(--accent);padding:.1rem .5rem}
 dl{margin:0}.row{display:grid;grid-template-columns:minmax(8rem,14rem) 1fr;gap:.5rem;padding:.25rem 0;border-bottom:1px solid #eee}
 dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}.handle{font-family:ui-monospace,monospace;color:var(--muted)}
 @media(max-width:30rem){.row{grid-template-columns:1fr}}a{color:var(--accent)}
+.bulk{margin-top:2rem}textarea{font-family:ui-monospace,monospace;width:100%}progress{width:100%;height:1.25rem}
 `;
 
-export const SCRIPT = `document.addEventListener('click', function (e) {
+// Plain ES2020 for the browsers people have; no `${` in it (this is a template literal).
+export const SCRIPT = String.raw`'use strict';
+document.addEventListener('click', function (e) {
   var b = e.target.closest && e.target.closest('button.copy');
   if (!b) return;
   var el = document.getElementById(b.getAttribute('data-copy'));
   if (!el || !navigator.clipboard) return;
-  navigator.clipboard.writeText(el.textContent.trim()).then(function () { b.textContent = '\\u2713'; });
+  navigator.clipboard.writeText(el.textContent.trim()).then(function () { b.textContent = '\u2713'; });
 });
+
+// Bulk lookups: the lines go to POST /bulk/ip, the CSV answer streams back and is counted
+// as it comes, and the whole of it is offered as a download. The key lives only in the
+// password field and in the one request; nothing is written to storage or cookies.
+(function () {
+  var form = document.getElementById('bulk');
+  if (!form || !window.fetch || !window.TextDecoder || !window.ReadableStream) return;
+  form.hidden = false;
+  var field = function (id) { return document.getElementById(id); };
+  var progress = field('bulk-progress');
+  var status = field('bulk-status');
+  var link = field('bulk-download');
+  var button = form.querySelector('button[type=submit]');
+  var message = function (name, values) {
+    return (form.getAttribute('data-msg-' + name) || '').replace(/\{(\w+)\}/g, function (_, k) { return String(values[k]); });
+  };
+
+  // Counts the records of a text as it arrives in pieces: non-blank lines, and for CSV
+  // line breaks inside quoted fields do not count. The first skip lines are not counted.
+  function Counter(csv, skip) { this.csv = csv; this.skip = skip; this.quoted = false; this.blank = true; this.n = 0; }
+  Counter.prototype.feed = function (text) {
+    for (var i = 0; i < text.length; i++) {
+      var c = text.charCodeAt(i);
+      if (this.skip > 0) { if (c === 10) this.skip--; continue; }
+      if (c === 34 && this.csv) { this.quoted = !this.quoted; this.blank = false; }
+      else if (c === 10) { if (!this.quoted) { if (!this.blank) this.n++; this.blank = true; } }
+      else if (c !== 13 && c !== 32 && c !== 9) this.blank = false;
+    }
+    return this.n;
+  };
+  Counter.prototype.total = function () { return this.blank ? this.n : this.n + 1; };
+
+  function say(text) { status.textContent = text; }
+
+  async function run() {
+    var file = field('bulk-file').files[0];
+    var text = file ? await file.text() : field('bulk-lines').value;
+    var csv = !!file && (/\.csv$/i.test(file.name) || file.type === 'text/csv');
+    var input = new Counter(csv, 0);
+    input.feed(text);
+    var total = Math.max(0, input.total() - (csv ? 1 : 0));
+    if (total === 0) { say(message('empty', {})); return; }
+    var headers = { 'content-type': (csv ? 'text/csv' : 'text/plain') + '; charset=utf-8', accept: 'text/csv' };
+    var key = field('bulk-key').value.trim();
+    if (key) headers.authorization = 'Bearer ' + key;
+    var reference = field('bulk-case').value.trim();
+    if (reference) headers['x-case-reference'] = reference;
+    if (link.href) URL.revokeObjectURL(link.href);
+    link.hidden = true;
+    progress.max = total;
+    progress.value = 0;
+    progress.hidden = false;
+    var response = await fetch('/bulk/ip?' + new URLSearchParams({ tz: field('bulk-tz').value }), { method: 'POST', headers: headers, body: text, credentials: 'omit', cache: 'no-store' });
+    if (!response.ok) {
+      var problem = await response.json().catch(function () { return null; });
+      var why = problem && Array.isArray(problem.description) ? problem.description.join(' ') : response.statusText;
+      progress.hidden = true;
+      say(message('refused', { status: response.status, message: why }));
+      return;
+    }
+    // The answer's first line is its provenance (a # comment), then the header row.
+    var answer = new Counter(true, 1);
+    var parts = [];
+    var reader = response.body.getReader();
+    var decoder = new TextDecoder();
+    var shown = 0;
+    var broken = false;
+    try {
+      for (;;) {
+        var chunk = await reader.read();
+        if (chunk.done) break;
+        var piece = decoder.decode(chunk.value, { stream: true });
+        parts.push(piece);
+        var rows = Math.max(0, answer.feed(piece) - 1);
+        progress.value = Math.min(rows, total);
+        // A screen reader hears the count at most twice a second, not once per chunk.
+        if (Date.now() - shown > 500) { shown = Date.now(); say(message('progress', { n: rows, total: total })); }
+      }
+    } catch (err) {
+      broken = true;
+    }
+    parts.push(decoder.decode());
+    var answered = Math.max(0, answer.total() - 1);
+    progress.value = broken ? Math.min(answered, total) : total;
+    link.href = URL.createObjectURL(new Blob(parts, { type: 'text/csv;charset=utf-8' }));
+    link.download = 'lacak-bulk-' + new Date().toISOString().replace(/[-:]|\.\d+/g, '') + '.csv';
+    link.hidden = false;
+    say(message(broken ? 'interrupted' : 'done', { n: answered, total: total }));
+    link.focus();
+  }
+
+  form.addEventListener('submit', function (e) {
+    e.preventDefault();
+    button.disabled = true;
+    run().catch(function (err) { progress.hidden = true; say(message('refused', { status: '-', message: String(err && err.message || err) })); })
+      .finally(function () { button.disabled = false; });
+  });
+})();
 `;

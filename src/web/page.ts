@@ -8,6 +8,7 @@ import type { HistoryRecord } from '../query/service.js';
 import type { AsOf, IpAnswer, NotFound } from '../query/types.js';
 import { WEB_TEXT, type WebLang } from './messages.js';
 import { formatInstant } from '../query/time.js';
+import { BULK_LINES } from '../policy/access.js';
 
 export interface PageQuery {
   readonly q: string;
@@ -20,8 +21,17 @@ export type PageAnswer =
   | { readonly kind: 'none' }
   | { readonly kind: 'ip'; readonly answer: IpAnswer; readonly history: readonly HistoryRecord<IpAnswer>[] }
   | { readonly kind: 'object'; readonly object: StoredObject; readonly asOf: AsOf }
-  | { readonly kind: 'notFound'; readonly notFound: NotFound; readonly registry: string }
+  | { readonly kind: 'names'; readonly name: string; readonly objects: readonly StoredObject[]; readonly more: boolean }
+  /** `currentOnly`: a name asked at a past time (names are searched in current data only). */
+  | { readonly kind: 'notFound'; readonly notFound: NotFound; readonly registry: string; readonly currentOnly?: boolean; readonly referral?: Referral | null }
   | { readonly kind: 'error'; readonly message: string };
+
+/** Where to ask about another registry's space. */
+export interface Referral {
+  /** The other registry's RDAP answer to the same question. */
+  readonly rdap: string;
+  readonly whois: string | null;
+}
 
 export interface PageLinks {
   readonly rdap: string | null;
@@ -89,9 +99,14 @@ function provenance(lang: WebLang, asOf: AsOf): string {
   return `<p class="provenance">${esc(asOf.requested ? t.asOfRequested(formatInstant(asOf.instant)) : t.asOfNow(formatInstant(asOf.instant)))} ${esc(t.sources)}: ${sources}.</p>`;
 }
 
+/** What an object is called: its organisation, AS, role, IRT or network name, else its key. */
+function displayName(o: StoredObject): string {
+  return value(o, 'org-name') ?? value(o, 'as-name') ?? value(o, 'role') ?? value(o, 'irt') ?? value(o, 'netname') ?? value(o, 'person') ?? o.key;
+}
+
 function objectCard(lang: WebLang, o: StoredObject, asOf: AsOf): string {
   const t = WEB_TEXT[lang];
-  const name = value(o, 'org-name') ?? value(o, 'as-name') ?? value(o, 'role') ?? value(o, 'netname') ?? o.key;
+  const name = displayName(o);
   return `<article class="card" aria-labelledby="holder">
 <h2 id="holder">${esc(name)}</h2>
 <dl>
@@ -105,7 +120,25 @@ ${provenance(lang, asOf)}
 </article>`;
 }
 
-function notFoundCard(lang: WebLang, notFound: NotFound, registry: string): string {
+/** Objects found by name, each a link that asks the page about it. */
+function namesCard(lang: WebLang, name: string, objects: readonly StoredObject[], more: boolean): string {
+  const t = WEB_TEXT[lang];
+  const items = objects
+    .map((o) => {
+      const q = o.range ? formatRange(o.range) : o.key;
+      const href = `/?${new URLSearchParams({ q, lang }).toString()}`;
+      return `<li><a href="${esc(href)}">${esc(displayName(o))}</a> <span class="handle">${esc(o.key)}</span> <small>${esc(o.className)} · ${esc(o.source)}</small></li>`;
+    })
+    .join('');
+  return `<article class="card" aria-labelledby="holder">
+<h2 id="holder">${esc(t.namesTitle(name))}</h2>
+<ul class="names">${items}</ul>
+${more ? `<p class="help">${esc(t.namesMore(objects.length))}</p>` : ''}
+<p class="provenance">${esc(t.namesCurrent)}</p>
+</article>`;
+}
+
+function notFoundCard(lang: WebLang, notFound: NotFound, registry: string, currentOnly = false, referral: Referral | null = null): string {
   const t = WEB_TEXT[lang];
   const text =
     notFound.kind === 'special'
@@ -114,8 +147,53 @@ function notFoundCard(lang: WebLang, notFound: NotFound, registry: string): stri
         ? t.notAssigned(registry)
         : notFound.kind === 'foreign'
           ? t.foreign(registry)
-          : t.noObject;
-  return `<article class="card notice" role="status"><h2>${esc(t.notFoundTitle)}</h2><p>${esc(text)}</p></article>`;
+          : currentOnly
+            ? t.noObjectAtTime
+            : t.noObject;
+  const where = referral
+    ? `<p>${esc(t.askThere)} <a href="${esc(referral.rdap)}">${esc(new URL(referral.rdap).host)}</a> (RDAP)${referral.whois ? `, <code>whois -h ${esc(referral.whois)}</code> (WHOIS)` : ''}.</p>`
+    : '';
+  return `<article class="card notice" role="status"><h2>${esc(t.notFoundTitle)}</h2><p>${esc(text)}</p>${where}</article>`;
+}
+
+/** The bulk line limits per role, written the way the page's language writes numbers (10.000, 10,000). */
+function lineLimits(lang: WebLang): Record<'anonymous' | 'member' | 'lea', string> {
+  const number = new Intl.NumberFormat(lang === 'id' ? 'id-ID' : 'en-GB');
+  return { anonymous: number.format(BULK_LINES.anonymous), member: number.format(BULK_LINES.member), lea: number.format(BULK_LINES.lea) };
+}
+
+/**
+ * Bulk lookups for key holders. The form works through the page's script only (it posts
+ * to /bulk/ip with the key in the Authorization header), so it starts hidden, and none of
+ * its fields has a name: even a form submitted without the script sends no key anywhere.
+ */
+function bulkSection(lang: WebLang, tz: string): string {
+  const t = WEB_TEXT[lang];
+  const zones = ZONES.map((z) => `<option value="${z}"${z === tz ? ' selected' : ''}>${esc(t.zone(z))}</option>`).join('');
+  const messages = { progress: t.bulkProgress, done: t.bulkDone, interrupted: t.bulkInterrupted, empty: t.bulkEmpty, refused: t.bulkRefused };
+  const data = Object.entries(messages).map(([k, v]) => ` data-msg-${k}="${esc(v)}"`).join('');
+  return `<section class="bulk" aria-labelledby="bulk-title">
+<h2 id="bulk-title">${esc(t.bulkTitle)}</h2>
+<p>${esc(t.bulkIntro(lineLimits(lang)))}</p>
+<noscript><p>${esc(t.bulkNoScript)}</p></noscript>
+<form id="bulk" hidden${data}>
+<label for="bulk-key">${esc(t.bulkKey)}</label>
+<input id="bulk-key" type="password" autocomplete="off" spellcheck="false" aria-describedby="bulk-key-note">
+<p id="bulk-key-note" class="help">${esc(t.bulkKeyNote)}</p>
+<label for="bulk-case">${esc(t.bulkCase)}</label>
+<input id="bulk-case" type="text" maxlength="64" autocomplete="off" spellcheck="false">
+<label for="bulk-lines">${esc(t.bulkLines)}</label>
+<textarea id="bulk-lines" rows="6" spellcheck="false" placeholder="203.0.113.7:51234,2017-04-29T20:14:00"></textarea>
+<label for="bulk-file">${esc(t.bulkFile)}</label>
+<input id="bulk-file" type="file" accept=".csv,.txt,text/csv,text/plain">
+<label for="bulk-tz">${esc(t.bulkTz)}</label>
+<select id="bulk-tz">${zones}</select>
+<button type="submit">${esc(t.bulkSubmit)}</button>
+<progress id="bulk-progress" hidden aria-label="${esc(t.bulkProgressLabel)}"></progress>
+<p id="bulk-status" role="status"></p>
+<a id="bulk-download" hidden>${esc(t.bulkDownload)}</a>
+</form>
+</section>`;
 }
 
 /** The whole page: form, answer (if any), footer with the language switch. */
@@ -126,8 +204,10 @@ export function renderPage(lang: WebLang, query: PageQuery, answer: PageAnswer, 
       ? ipCard(lang, answer.answer, answer.history)
       : answer.kind === 'object'
         ? objectCard(lang, answer.object, answer.asOf)
+        : answer.kind === 'names'
+          ? namesCard(lang, answer.name, answer.objects, answer.more)
         : answer.kind === 'notFound'
-          ? notFoundCard(lang, answer.notFound, answer.registry)
+          ? notFoundCard(lang, answer.notFound, answer.registry, answer.currentOnly, answer.referral)
           : answer.kind === 'error'
             ? `<article class="card error" role="alert"><h2>${esc(t.errorTitle)}</h2><p>${esc(answer.message)}</p></article>`
             : `<p class="intro">${esc(t.intro)}</p>`;
@@ -163,6 +243,7 @@ export function renderPage(lang: WebLang, query: PageQuery, answer: PageAnswer, 
 ${body}
 ${raw ? `<p class="raw">${raw}</p>` : ''}
 </section>
+${bulkSection(lang, query.tz)}
 </main>
 <footer><a href="${esc(other.href)}" lang="${other.lang}" hreflang="${other.lang}">${esc(WEB_TEXT[other.lang].languageName)}</a> · <a href="/help">${esc(t.terms)}</a></footer>
 </body>

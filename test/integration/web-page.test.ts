@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BULK_LINES } from '../../src/policy/access.js';
 import { SAMPLE_DIR } from '../helpers/registry.js';
 import { sampleApp, type SampleApp } from '../helpers/sample-app.js';
 
@@ -19,6 +20,8 @@ describe('web page', () => {
     return { status: r.statusCode, html: r.body, headers: r.headers };
   };
   const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&amp;/g, '&').replace(/\s+/g, ' ');
+  /** The answer alone: the box and the title repeat the question. */
+  const answerText = (html: string) => text(/<section id="answer"[\s\S]*?<\/section>/.exec(html)![0]);
 
   it('answers an address with port: holder, member and legal desk, abuse contact, chain, history, provenance, raw links', async () => {
     const { status, html, headers } = await page('?q=198.51.100.41%3A51234');
@@ -50,10 +53,44 @@ describe('web page', () => {
     const special = await page('?q=10.1.2.3');
     expect(special.status).toBe(404);
     expect(text(special.html)).toMatch(/ruang alamat khusus .*RFC 1918/);
-    expect(text((await page('?q=8.8.8.8')).html)).toMatch(/tidak dikelola oleh IDNIC/);
+    const foreign = await page('?q=8.8.8.8');
+    expect(text(foreign.html)).toMatch(/tidak dikelola oleh IDNIC/);
+    // Where to ask instead, from the RFC 9224 bootstrap: that registry's RDAP answer and WHOIS server.
+    expect(foreign.html).toMatch(/<a href="https:\/\/rdap\.arin\.net\/registry\/ip\/8\.8\.8\.8">rdap\.arin\.net<\/a>/);
+    expect(foreign.html).toContain('<code>whois -h whois.arin.net</code>');
+    expect(text((await page('?q=192.0.2.10')).html)).toContain('Alamat ini dikelola oleh IDNIC tetapi belum ditetapkan kepada siapa pun.');
     const bad = await page('?q=198.51.100.41&at=kemarin');
     expect(bad.status).toBe(400);
     expect(text(bad.html)).toContain('Pertanyaan tidak dapat dijawab');
+  });
+
+  it('finds objects by name: the whole name, or its beginning, as links that ask about each', async () => {
+    const exact = await page(`?q=${encodeURIComponent('pt kabel laut nusantara')}`);
+    expect(exact.status).toBe(200);
+    expect(exact.html).toMatch(/<a href="\/\?q=ORG-KLN1-IDNIC&amp;lang=id">PT Kabel Laut Nusantara<\/a>/);
+    // A network's name links to its range.
+    expect((await page('?q=KABELLAUT-ID')).html).toMatch(/<a href="\/\?q=203\.0\.113\.[0-9]+\+-\+203\.0\.113\.[0-9]+&amp;lang=id">KABELLAUT-ID<\/a>/);
+    // Part of a name: every organisation that begins so, and nothing else.
+    const names = [...(await page('?q=PT%20Contoh')).html.matchAll(/<li><a [^>]*>([^<]+)<\/a>/g)].map((m) => m[1]);
+    expect(names).toEqual(['PT Contoh Jaringan Nusantara']);
+    const pt = [...(await page('?q=PT')).html.matchAll(/<li><a [^>]*>([^<]+)<\/a>/g)].map((m) => m[1]!);
+    expect(pt.length).toBeGreaterThanOrEqual(9);
+    expect(pt.every((n) => n.startsWith('PT '))).toBe(true);
+    // Names are current data: asked with a past time, the page says so instead of answering today's.
+    const past = await page(`?q=${encodeURIComponent('PT Kabel Laut Nusantara')}&at=2025-07-01T07%3A00`);
+    expect(past.status).toBe(404);
+    expect(text(past.html)).toContain('Nama hanya dicari dalam data terkini');
+  });
+
+  it('finds a person by name only for a viewer entitled to personal data', async () => {
+    const q = `?q=${encodeURIComponent('Ratna Kusuma Savitri')}`;
+    const anonymous = await page(q);
+    expect(anonymous.status).toBe(404);
+    expect(answerText(anonymous.html)).not.toContain('Ratna');
+    const { token } = s.keys.add({ role: 'admin', label: 'ops', now: Date.now() });
+    const admin = await page(q, { authorization: `Bearer ${token}` });
+    expect(admin.status).toBe(200);
+    expect(admin.html).toMatch(/>Ratna Kusuma Savitri<\/a> <span class="handle">RKS1-IDNIC<\/span>/);
   });
 
   it('speaks Indonesian by default, English when the browser prefers it, and switches on request', async () => {
@@ -75,6 +112,22 @@ describe('web page', () => {
     expect(rdap.headers['content-security-policy']).toBeUndefined();
     expect((await s.app.inject({ url: '/static/lacak.js' })).headers['content-type']).toMatch(/javascript/);
     expect((await s.app.inject({ url: '/static/lacak.css' })).statusCode).toBe(200);
+  });
+
+  it('offers bulk lookups through the script only, with no form field that could carry the key to a URL', async () => {
+    const { html } = await page('');
+    const form = /<form id="bulk"[^>]*>[\s\S]*?<\/form>/.exec(html)![0];
+    // Hidden until the script shows it; without the script a notice says how else to send lines.
+    expect(form).toMatch(/^<form id="bulk" hidden/);
+    expect(html).toMatch(/<noscript><p>[^<]*POST \/bulk\/ip/);
+    // A field without a name is never submitted, whatever happens to the form.
+    const fields = form.match(/<(input|textarea|select)\b[^>]*>/g)!;
+    expect(fields.length).toBeGreaterThanOrEqual(5);
+    for (const f of fields) expect(f).not.toMatch(/\bname=/);
+    expect(form).toMatch(/<input id="bulk-key" type="password" autocomplete="off"/);
+    // The limits are the policy table's, in the page's way of writing numbers.
+    expect(text(html)).toContain(`anggota sampai ${BULK_LINES.member.toLocaleString('id-ID')} baris`);
+    expect(text((await page('?lang=en')).html)).toContain(`without a key up to ${BULK_LINES.anonymous}`);
   });
 
   it('escapes whatever the query holds', async () => {
