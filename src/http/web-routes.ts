@@ -107,10 +107,11 @@ function ask(deps: WebDeps, names: NameSearch, caller: Caller, query: PageQuery,
   // Not a handle: a name. Names are indexed for current data only, so a past time finds none.
   if (query.at) return { answer: { kind: 'notFound', notFound: { kind: 'no-object' }, registry: deps.registry, currentOnly: true }, links: { rdap: null, whois: null } };
   // The exact name first; a name typed only in part ("PT Contoh") finds those it begins.
-  const exact = names.find(q, caller, NAMES_SHOWN, 'exact');
-  const found = exact.objects.length > 0 ? exact : names.find(q, caller, NAMES_SHOWN, 'prefix');
+  let match: 'exact' | 'prefix' = 'exact';
+  let found = names.find(q, caller, NAMES_SHOWN, match);
+  if (found.objects.length === 0) found = names.find(q, caller, NAMES_SHOWN, (match = 'prefix'));
   if (found.objects.length === 0) return { answer: { kind: 'notFound', notFound: { kind: 'no-object' }, registry: deps.registry }, links: { rdap: null, whois } };
-  return { answer: { kind: 'names', name: q, objects: found.objects.map((o) => visible(caller, o)), more: found.more }, links: { rdap: null, whois } };
+  return { answer: { kind: 'names', name: q, match, objects: found.objects.map((o) => visible(caller, o)), more: found.more }, links: { rdap: null, whois } };
 }
 
 /** The registry serving another registry's space: its RDAP answer for the question, and its WHOIS server. */

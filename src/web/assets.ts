@@ -5,7 +5,7 @@ export const STYLESHEET = `:root{--fg:#1a1a1a;--bg:#fff;--muted:#555;--accent:#0
 *{box-sizing:border-box}[hidden]{display:none!important}body{margin:0;font:16px/1.5 system-ui,sans-serif;color:var(--fg);background:var(--bg)}
 header,main,footer{max-width:48rem;margin:0 auto;padding:1rem}h1{font-size:1.5rem;margin:.5rem 0}
 .skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:#ff0;padding:.5rem}
-form{display:grid;gap:.5rem;border:1px solid var(--border);padding:1rem;border-radius:.5rem}
+form{display:grid;grid-template-columns:minmax(0,1fr);gap:.5rem;border:1px solid var(--border);padding:1rem;border-radius:.5rem}
 label{font-weight:600}input,select,button,textarea{font:inherit;padding:.5rem;border:1px solid #767676;border-radius:.25rem;max-width:100%}
 button{background:var(--accent);color:#fff;border-color:var(--accent);cursor:pointer}
 button.copy{background:#fff;color:var(--accent);padding:.1rem .5rem}
@@ -16,7 +16,7 @@ button.copy{background:#fff;color:var(--accent);padding:.1rem .5rem}
 dl{margin:0}.row{display:grid;grid-template-columns:minmax(8rem,14rem) 1fr;gap:.5rem;padding:.25rem 0;border-bottom:1px solid #eee}
 dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}.handle{font-family:ui-monospace,monospace;color:var(--muted)}
 @media(max-width:30rem){.row{grid-template-columns:1fr}}a{color:var(--accent)}
-.bulk{margin-top:2rem}textarea{font-family:ui-monospace,monospace;width:100%}progress{width:100%;height:1.25rem}
+.bulk{margin-top:2rem}.timeline .current{font-weight:600}textarea{font-family:ui-monospace,monospace;width:100%}progress{width:100%;height:1.25rem}
 `;
 
 // Plain ES2020 for the browsers people have; no `${` in it (this is a template literal).

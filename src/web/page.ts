@@ -21,7 +21,8 @@ export type PageAnswer =
   | { readonly kind: 'none' }
   | { readonly kind: 'ip'; readonly answer: IpAnswer; readonly history: readonly HistoryRecord<IpAnswer>[] }
   | { readonly kind: 'object'; readonly object: StoredObject; readonly asOf: AsOf }
-  | { readonly kind: 'names'; readonly name: string; readonly objects: readonly StoredObject[]; readonly more: boolean }
+  /** `prefix`: no object had the whole name; these are those whose name begins with it. */
+  | { readonly kind: 'names'; readonly name: string; readonly match: 'exact' | 'prefix'; readonly objects: readonly StoredObject[]; readonly more: boolean }
   /** `currentOnly`: a name asked at a past time (names are searched in current data only). */
   | { readonly kind: 'notFound'; readonly notFound: NotFound; readonly registry: string; readonly currentOnly?: boolean; readonly referral?: Referral | null }
   | { readonly kind: 'error'; readonly message: string };
@@ -70,8 +71,10 @@ function ipCard(lang: WebLang, a: IpAnswer, history: readonly HistoryRecord<IpAn
     .reverse()
     .map((o) => `<li>${esc(formatRange(o.range!))} <span class="handle">${esc(value(o, 'netname') ?? o.key)}</span> <small>${esc(value(o, 'status') ?? '')} · ${esc(o.source)}</small></li>`)
     .join('');
+  // The period the answer was read for is marked, so a past-time answer shows where it sits.
+  const instant = a.asOf.instant;
   const timeline = history
-    .map((r) => `<li><time datetime="${formatInstant(r.from)}">${esc(formatInstant(r.from).slice(0, 10))}</time> – ${r.until === null ? esc(t.now) : `<time datetime="${formatInstant(r.until)}">${esc(formatInstant(r.until).slice(0, 10))}</time>`}: ${esc(r.value.holderName?.text ?? r.value.holder.key)} <small>${esc(value(r.value.holder, 'netname') ?? '')}</small></li>`)
+    .map((r) => `<li${r.from <= instant && (r.until === null || instant < r.until) ? ` aria-current="true" class="current"` : ''}><time datetime="${formatInstant(r.from)}">${esc(formatInstant(r.from).slice(0, 10))}</time> – ${r.until === null ? esc(t.now) : `<time datetime="${formatInstant(r.until)}">${esc(formatInstant(r.until).slice(0, 10))}</time>`}: ${esc(r.value.holderName?.text ?? r.value.holder.key)} <small>${esc(value(r.value.holder, 'netname') ?? '')}</small></li>`)
     .join('');
   return `<article class="card" aria-labelledby="holder">
 <h2 id="holder">${esc(a.holderName?.text ?? h.key)}</h2>
@@ -121,7 +124,7 @@ ${provenance(lang, asOf)}
 }
 
 /** Objects found by name, each a link that asks the page about it. */
-function namesCard(lang: WebLang, name: string, objects: readonly StoredObject[], more: boolean): string {
+function namesCard(lang: WebLang, name: string, match: 'exact' | 'prefix', objects: readonly StoredObject[], more: boolean): string {
   const t = WEB_TEXT[lang];
   const items = objects
     .map((o) => {
@@ -131,7 +134,7 @@ function namesCard(lang: WebLang, name: string, objects: readonly StoredObject[]
     })
     .join('');
   return `<article class="card" aria-labelledby="holder">
-<h2 id="holder">${esc(t.namesTitle(name))}</h2>
+<h2 id="holder">${esc(match === 'exact' ? t.namesTitle(name) : t.namesBeginTitle(name))}</h2>
 <ul class="names">${items}</ul>
 ${more ? `<p class="help">${esc(t.namesMore(objects.length))}</p>` : ''}
 <p class="provenance">${esc(t.namesCurrent)}</p>
@@ -205,7 +208,7 @@ export function renderPage(lang: WebLang, query: PageQuery, answer: PageAnswer, 
       : answer.kind === 'object'
         ? objectCard(lang, answer.object, answer.asOf)
         : answer.kind === 'names'
-          ? namesCard(lang, answer.name, answer.objects, answer.more)
+          ? namesCard(lang, answer.name, answer.match, answer.objects, answer.more)
         : answer.kind === 'notFound'
           ? notFoundCard(lang, answer.notFound, answer.registry, answer.currentOnly, answer.referral)
           : answer.kind === 'error'

@@ -197,6 +197,8 @@ suite('web page in a browser', () => {
         return axe.run();
       });
       const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      // Nothing wider than the screen: no sideways scrolling on a phone.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - innerWidth)).toBeLessThanOrEqual(0);
       expect(serious.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
       await page.screenshot({ path: join(ARTIFACTS, mobile ? 'phone.png' : 'desktop.png'), fullPage: true });
       await page.context().close();

@@ -41,8 +41,12 @@ describe('web page', () => {
   });
 
   it('shows the earlier holder for a past time in WIB, and the change over time', async () => {
-    const before = text((await page('?q=198.51.100.70&at=2025-07-01T07%3A00&tz=Asia%2FJakarta')).html);
+    const beforeHtml = (await page('?q=198.51.100.70&at=2025-07-01T07%3A00&tz=Asia%2FJakarta')).html;
+    const before = text(beforeHtml);
     expect(before).toContain('PT Sinar Logistik Contoh');
+    // The timeline marks the holder of the time asked, not today's.
+    expect(beforeHtml.match(/<li aria-current="true"[^>]*>.*?<\/li>/g)).toEqual([expect.stringContaining('PT Sinar Logistik Contoh')]);
+    expect((await page('?q=198.51.100.70')).html.match(/<li aria-current="true"[^>]*>.*?<\/li>/g)).toEqual([expect.stringContaining('PT Maju Bersama Agrindo')]);
     expect(before).toContain('2025-07-01T00:00:00Z');
     const now = text((await page('?q=198.51.100.70')).html);
     expect(now).toMatch(/2025-06-01 – 2026-01-01 : PT Sinar Logistik Contoh/);
@@ -71,7 +75,10 @@ describe('web page', () => {
     // A network's name links to its range.
     expect((await page('?q=KABELLAUT-ID')).html).toMatch(/<a href="\/\?q=203\.0\.113\.[0-9]+\+-\+203\.0\.113\.[0-9]+&amp;lang=id">KABELLAUT-ID<\/a>/);
     // Part of a name: every organisation that begins so, and nothing else.
-    const names = [...(await page('?q=PT%20Contoh')).html.matchAll(/<li><a [^>]*>([^<]+)<\/a>/g)].map((m) => m[1]);
+    expect(exact.html).toContain('<h2 id="holder">Objek bernama “pt kabel laut nusantara”</h2>');
+    const partial = (await page('?q=PT%20Contoh')).html;
+    expect(partial).toContain('<h2 id="holder">Objek yang namanya diawali “PT Contoh”</h2>');
+    const names = [...partial.matchAll(/<li><a [^>]*>([^<]+)<\/a>/g)].map((m) => m[1]);
     expect(names).toEqual(['PT Contoh Jaringan Nusantara']);
     const pt = [...(await page('?q=PT')).html.matchAll(/<li><a [^>]*>([^<]+)<\/a>/g)].map((m) => m[1]!);
     expect(pt.length).toBeGreaterThanOrEqual(9);
