@@ -10,6 +10,7 @@ import { NameSearch } from '../query/names.js';
 import { redirectUrl, whoisHostOf, type Bootstrap } from '../referral/bootstrap.js';
 import type { Referral } from '../web/page.js';
 import type { LookupService, When } from '../query/service.js';
+import type { AsOf } from '../query/types.js';
 import { viewObject, type Caller } from '../policy/access.js';
 import type { StoredObject } from '../model/types.js';
 import { SCRIPT, STYLESHEET } from '../web/assets.js';
@@ -97,7 +98,7 @@ function ask(deps: WebDeps, names: NameSearch, caller: Caller, query: PageQuery,
   const asn = /^as(\d{1,10})$/i.exec(q);
   const outcome = asn ? service.lookupAutnum(q, when) : service.lookupHandle(q, when);
   const rdap = asn ? `/autnum/${asn[1]}${timeParams}` : `/entity/${encodeURIComponent(q)}${timeParams}`;
-  if (outcome.kind === 'ok') return { answer: { kind: 'object', object: visible(caller, outcome.value.objects[0]!), asOf: outcome.value.asOf }, links: { rdap, whois } };
+  if (outcome.kind === 'ok') return { answer: objectAnswer(service, caller, outcome.value.objects, outcome.value.asOf), links: { rdap, whois } };
   const maybeName = !asn && (outcome.kind === 'notFound' || outcome.code === 'bad-key');
   if (!maybeName) {
     return outcome.kind === 'userError'
@@ -120,6 +121,30 @@ function referralFor(bases: readonly string[] | null | undefined, path: string):
   const rdap = redirectUrl(bases, path);
   return rdap ? { rdap, whois: bases.map(whoisHostOf).find((h) => h !== null) ?? null } : null;
 }
+
+/** Resources an organisation holds, listed on its card; beyond this the card says there are more. */
+const HOLDINGS_SHOWN = 50;
+
+/**
+ * An object found by key: the first (most specific, highest-ranked source), its abuse contact
+ * by the same rule as for networks, and for an organisation the networks and AS numbers it holds.
+ */
+function objectAnswer(service: LookupService, caller: Caller, objects: readonly StoredObject[], asOf: AsOf): PageAnswer {
+  const object = objects[0]!;
+  const at = asOf.requested ? asOf.instant : null;
+  const abuse = service.abuseContact(objects, at);
+  let holds: StoredObject[] = [];
+  let more = false;
+  if (object.className === 'organisation') {
+    const found = service.inverse('org', object.key, asOf.requested ? { at: new Date(asOf.instant).toISOString() } : {}, HOLDINGS_SHOWN * 4);
+    const resources = found.kind === 'ok' ? found.value.objects.filter((o) => HELD_CLASSES.has(o.className)) : [];
+    holds = resources.slice(0, HOLDINGS_SHOWN).map((o) => visible(caller, o));
+    more = resources.length > HOLDINGS_SHOWN;
+  }
+  return { kind: 'object', object: visible(caller, object), asOf, abuse: abuse?.mailbox ?? null, holds, holdsMore: more };
+}
+
+const HELD_CLASSES = new Set(['inetnum', 'inet6num', 'aut-num']);
 
 /** The object as the caller may see it (DESIGN §5): the page renders only what is left. */
 function visible(caller: Caller, object: StoredObject): StoredObject {

@@ -20,7 +20,16 @@ export interface PageQuery {
 export type PageAnswer =
   | { readonly kind: 'none' }
   | { readonly kind: 'ip'; readonly answer: IpAnswer; readonly history: readonly HistoryRecord<IpAnswer>[] }
-  | { readonly kind: 'object'; readonly object: StoredObject; readonly asOf: AsOf }
+  | {
+      readonly kind: 'object';
+      readonly object: StoredObject;
+      readonly asOf: AsOf;
+      /** The abuse mailbox by the network rule (its abuse-c, mnt-irt, organisation's abuse-c). */
+      readonly abuse: string | null;
+      /** For an organisation: the networks and AS numbers it holds (`holdsMore`: and others). */
+      readonly holds: readonly StoredObject[];
+      readonly holdsMore: boolean;
+    }
   /** `prefix`: no object had the whole name; these are those whose name begins with it. */
   | { readonly kind: 'names'; readonly name: string; readonly match: 'exact' | 'prefix'; readonly objects: readonly StoredObject[]; readonly more: boolean }
   /** `currentOnly`: a name asked at a past time (names are searched in current data only). */
@@ -107,20 +116,36 @@ function displayName(o: StoredObject): string {
   return value(o, 'org-name') ?? value(o, 'as-name') ?? value(o, 'role') ?? value(o, 'irt') ?? value(o, 'netname') ?? value(o, 'person') ?? o.key;
 }
 
-function objectCard(lang: WebLang, o: StoredObject, asOf: AsOf): string {
+function objectCard(lang: WebLang, answer: Extract<PageAnswer, { kind: 'object' }>): string {
   const t = WEB_TEXT[lang];
-  const name = displayName(o);
+  const o = answer.object;
+  const abuse = answer.abuse ?? (o.className === 'role' || o.className === 'irt' ? value(o, 'abuse-mailbox') : null);
+  const org = o.className !== 'organisation' ? value(o, 'org') : null;
+  const holds = answer.holds.map((h) => `<li>${objectLink(lang, h, h.range ? formatRange(h.range) : h.key)} <span class="handle">${esc(h.range ? (value(h, 'netname') ?? '') : (value(h, 'as-name') ?? ''))}</span> <small>${esc(value(h, 'status') ?? h.className)} · ${esc(h.source)}</small></li>`).join('');
   return `<article class="card" aria-labelledby="holder">
-<h2 id="holder">${esc(name)}</h2>
+<h2 id="holder">${esc(displayName(o))}</h2>
 <dl>
 ${row(t.kind, esc(o.className))}
 ${row(t.handle, esc(o.key))}
+${row(t.organisation, org ? `<a href="${esc(pageHref(lang, org))}">${esc(org)}</a>` : null)}
+${row(t.abuse, abuse ? `<span id="abuse">${esc(abuse)}</span> <button type="button" class="copy" data-copy="abuse" aria-label="${esc(t.copyAbuse)}">${esc(t.copy)}</button>` : null)}
 ${row(t.country, value(o, 'country') ? esc(value(o, 'country')!.toUpperCase()) : null)}
 ${row(t.registered, value(o, 'created') ? esc(value(o, 'created')!) : null)}
 ${row(t.changed, value(o, 'last-modified') ? esc(value(o, 'last-modified')!) : null)}
 </dl>
-${provenance(lang, asOf)}
+${holds ? `<h3>${esc(t.holds)}</h3><ul class="holds">${holds}</ul>${answer.holdsMore ? `<p class="help">${esc(t.holdsMore(answer.holds.length, o.key))}</p>` : ''}` : ''}
+${provenance(lang, answer.asOf)}
 </article>`;
+}
+
+/** The page's own URL for a question, in the same language. */
+function pageHref(lang: WebLang, q: string): string {
+  return `/?${new URLSearchParams({ q, lang }).toString()}`;
+}
+
+/** A link that asks the page about an object: a network by its range, anything else by its key. */
+function objectLink(lang: WebLang, o: StoredObject, text: string): string {
+  return `<a href="${esc(pageHref(lang, o.range ? formatRange(o.range) : o.key))}">${esc(text)}</a>`;
 }
 
 /** Objects found by name, each a link that asks the page about it. */
@@ -128,9 +153,7 @@ function namesCard(lang: WebLang, name: string, match: 'exact' | 'prefix', objec
   const t = WEB_TEXT[lang];
   const items = objects
     .map((o) => {
-      const q = o.range ? formatRange(o.range) : o.key;
-      const href = `/?${new URLSearchParams({ q, lang }).toString()}`;
-      return `<li><a href="${esc(href)}">${esc(displayName(o))}</a> <span class="handle">${esc(o.key)}</span> <small>${esc(o.className)} · ${esc(o.source)}</small></li>`;
+      return `<li>${objectLink(lang, o, displayName(o))} <span class="handle">${esc(o.key)}</span> <small>${esc(o.className)} · ${esc(o.source)}</small></li>`;
     })
     .join('');
   return `<article class="card" aria-labelledby="holder">
@@ -206,7 +229,7 @@ export function renderPage(lang: WebLang, query: PageQuery, answer: PageAnswer, 
     answer.kind === 'ip'
       ? ipCard(lang, answer.answer, answer.history)
       : answer.kind === 'object'
-        ? objectCard(lang, answer.object, answer.asOf)
+        ? objectCard(lang, answer)
         : answer.kind === 'names'
           ? namesCard(lang, answer.name, answer.match, answer.objects, answer.more)
         : answer.kind === 'notFound'

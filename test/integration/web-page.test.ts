@@ -68,6 +68,24 @@ describe('web page', () => {
     expect(text(bad.html)).toContain('Pertanyaan tidak dapat dijawab');
   });
 
+  it('answers a handle: an organisation with its abuse contact and what it holds, an AS with its organisation', async () => {
+    const org = await page('?q=org-kln1-idnic');
+    expect(org.status).toBe(200);
+    const t = answerText(org.html);
+    expect(t).toContain('PT Kabel Laut Nusantara');
+    // The organisation's own abuse-c (its networks use their IRT; that is the network rule, not this).
+    expect(t).toMatch(/Kontak penyalahgunaan \(abuse\) abuse@kabellaut\.example\.net/);
+    const held = [...org.html.matchAll(/<ul class="holds">([\s\S]*?)<\/ul>/g)].flatMap((m) => [...m[1]!.matchAll(/<a href="([^"]+)">([^<]+)<\/a>/g)].map((a) => [a[1], a[2]]));
+    expect(held).toEqual([
+      ['/?q=203.0.113.64+-+203.0.113.175&amp;lang=id', '203.0.113.64 - 203.0.113.175'],
+      ['/?q=2001%3Adb8%3A400%3A%3A%2F40&amp;lang=id', '2001:db8:400::/40'],
+      ['/?q=AS64500&amp;lang=id', 'AS64500'],
+    ]);
+    const asn = await page('?q=AS64497');
+    expect(asn.html).toContain('<a href="/?q=ORG-CJN1-IDNIC&amp;lang=id">ORG-CJN1-IDNIC</a>');
+    expect(answerText(asn.html)).toContain('abuse@contohnet.example.id');
+  });
+
   it('finds objects by name: the whole name, or its beginning, as links that ask about each', async () => {
     const exact = await page(`?q=${encodeURIComponent('pt kabel laut nusantara')}`);
     expect(exact.status).toBe(200);
