@@ -52,7 +52,13 @@ export async function registerWebRoutes(app: FastifyInstance, deps: WebDeps): Pr
     const tzAsked = param(request.query, 'tz');
     const query: PageQuery = { q: param(request.query, 'q'), at: param(request.query, 'at'), tz: ZONES.has(tzAsked) ? tzAsked : 'Asia/Jakarta' };
     const when: When = query.at ? { at: query.at, tz: query.tz } : {};
-    const { answer, links } = ask(deps, names, request.caller, query, when);
+    // What the caller may see of each object shown; a person's data shown is recorded for the audit log.
+    const show = (object: StoredObject): StoredObject => {
+      const view = viewObject(request.caller, object);
+      if (object.className === 'person' && !view.redactions.some((r) => r.reason === 'personal-data')) request.disclosed?.add(object.key);
+      return { ...object, attributes: view.attributes };
+    };
+    const { answer, links } = ask(deps, names, request.caller, show, query, when);
     const otherLang = lang === 'id' ? 'en' : 'id';
     const params = new URLSearchParams({ ...(query.q ? { q: query.q } : {}), ...(query.at ? { at: query.at, tz: query.tz } : {}), lang: otherLang });
     const status = answer.kind === 'error' ? 400 : answer.kind === 'notFound' ? 404 : 200;
@@ -75,7 +81,10 @@ export async function registerWebRoutes(app: FastifyInstance, deps: WebDeps): Pr
 }
 
 /** The page's question → the service's answer, and where the same answer is in RDAP and WHOIS. */
-function ask(deps: WebDeps, names: NameSearch, caller: Caller, query: PageQuery, when: When): { answer: PageAnswer; links: PageLinks } {
+/** What the caller may see of an object (DESIGN §5): the page renders only that. */
+type Show = (object: StoredObject) => StoredObject;
+
+function ask(deps: WebDeps, names: NameSearch, caller: Caller, show: Show, query: PageQuery, when: When): { answer: PageAnswer; links: PageLinks } {
   const { service } = deps;
   const q = query.q;
   if (!q) return { answer: { kind: 'none' }, links: { rdap: null, whois: null } };
@@ -98,7 +107,7 @@ function ask(deps: WebDeps, names: NameSearch, caller: Caller, query: PageQuery,
   const asn = /^as(\d{1,10})$/i.exec(q);
   const outcome = asn ? service.lookupAutnum(q, when) : service.lookupHandle(q, when);
   const rdap = asn ? `/autnum/${asn[1]}${timeParams}` : `/entity/${encodeURIComponent(q)}${timeParams}`;
-  if (outcome.kind === 'ok') return { answer: objectAnswer(service, caller, outcome.value.objects, outcome.value.asOf), links: { rdap, whois } };
+  if (outcome.kind === 'ok') return { answer: objectAnswer(service, show, outcome.value.objects, outcome.value.asOf), links: { rdap, whois } };
   const maybeName = !asn && (outcome.kind === 'notFound' || outcome.code === 'bad-key');
   if (!maybeName) {
     return outcome.kind === 'userError'
@@ -107,19 +116,21 @@ function ask(deps: WebDeps, names: NameSearch, caller: Caller, query: PageQuery,
   }
   // Not a handle: a name. Names are indexed for current data only, so a past time finds none.
   if (query.at) return { answer: { kind: 'notFound', notFound: { kind: 'no-object' }, registry: deps.registry, currentOnly: true }, links: { rdap: null, whois: null } };
-  // The exact name first; a name typed only in part ("PT Contoh") finds those it begins.
+  // The exact name first; a name typed only in part ("PT Contoh") finds those it begins
+  // (WHOIS searches whole names only, so that answer has no WHOIS link).
   let match: 'exact' | 'prefix' = 'exact';
   let found = names.find(q, caller, NAMES_SHOWN, match);
   if (found.objects.length === 0) found = names.find(q, caller, NAMES_SHOWN, (match = 'prefix'));
   if (found.objects.length === 0) return { answer: { kind: 'notFound', notFound: { kind: 'no-object' }, registry: deps.registry }, links: { rdap: null, whois } };
-  return { answer: { kind: 'names', name: q, match, objects: found.objects.map((o) => visible(caller, o)), more: found.more }, links: { rdap: null, whois } };
+  return { answer: { kind: 'names', name: q, match, objects: found.objects.map(show), more: found.more }, links: { rdap: null, whois: match === 'exact' ? whois : null } };
 }
 
 /** The registry serving another registry's space: its RDAP answer for the question, and its WHOIS server. */
 function referralFor(bases: readonly string[] | null | undefined, path: string): Referral | null {
   if (!bases || bases.length === 0) return null;
   const rdap = redirectUrl(bases, path);
-  return rdap ? { rdap, whois: bases.map(whoisHostOf).find((h) => h !== null) ?? null } : null;
+  const rdapHost = rdap && URL.canParse(rdap) ? new URL(rdap).host : null;
+  return rdap && rdapHost ? { rdap, rdapHost, whois: bases.map(whoisHostOf).find((h) => h !== null) ?? null } : null;
 }
 
 /** Resources an organisation holds, listed on its card; beyond this the card says there are more. */
@@ -129,7 +140,7 @@ const HOLDINGS_SHOWN = 50;
  * An object found by key: the first (most specific, highest-ranked source), its abuse contact
  * by the same rule as for networks, and for an organisation the networks and AS numbers it holds.
  */
-function objectAnswer(service: LookupService, caller: Caller, objects: readonly StoredObject[], asOf: AsOf): PageAnswer {
+function objectAnswer(service: LookupService, show: Show, objects: readonly StoredObject[], asOf: AsOf): PageAnswer {
   const object = objects[0]!;
   const at = asOf.requested ? asOf.instant : null;
   const abuse = service.abuseContact(objects, at);
@@ -138,15 +149,10 @@ function objectAnswer(service: LookupService, caller: Caller, objects: readonly 
   if (object.className === 'organisation') {
     const found = service.inverse('org', object.key, asOf.requested ? { at: new Date(asOf.instant).toISOString() } : {}, HOLDINGS_SHOWN * 4);
     const resources = found.kind === 'ok' ? found.value.objects.filter((o) => HELD_CLASSES.has(o.className)) : [];
-    holds = resources.slice(0, HOLDINGS_SHOWN).map((o) => visible(caller, o));
+    holds = resources.slice(0, HOLDINGS_SHOWN).map(show);
     more = resources.length > HOLDINGS_SHOWN;
   }
-  return { kind: 'object', object: visible(caller, object), asOf, abuse: abuse?.mailbox ?? null, holds, holdsMore: more };
+  return { kind: 'object', object: show(object), asOf, abuse: abuse?.mailbox ?? null, holds, holdsMore: more };
 }
 
 const HELD_CLASSES = new Set(['inetnum', 'inet6num', 'aut-num']);
-
-/** The object as the caller may see it (DESIGN §5): the page renders only what is left. */
-function visible(caller: Caller, object: StoredObject): StoredObject {
-  return { ...object, attributes: viewObject(caller, object).attributes };
-}

@@ -38,8 +38,9 @@ export type PageAnswer =
 
 /** Where to ask about another registry's space. */
 export interface Referral {
-  /** The other registry's RDAP answer to the same question. */
+  /** The other registry's RDAP answer to the same question, and the host serving it. */
   readonly rdap: string;
+  readonly rdapHost: string;
   readonly whois: string | null;
 }
 
@@ -152,9 +153,7 @@ function objectLink(lang: WebLang, o: StoredObject, text: string): string {
 function namesCard(lang: WebLang, name: string, match: 'exact' | 'prefix', objects: readonly StoredObject[], more: boolean): string {
   const t = WEB_TEXT[lang];
   const items = objects
-    .map((o) => {
-      return `<li>${objectLink(lang, o, displayName(o))} <span class="handle">${esc(o.key)}</span> <small>${esc(o.className)} · ${esc(o.source)}</small></li>`;
-    })
+    .map((o) => `<li>${objectLink(lang, o, displayName(o))} <span class="handle">${esc(o.key)}</span> <small>${esc(o.className)} · ${esc(o.source)}</small></li>`)
     .join('');
   return `<article class="card" aria-labelledby="holder">
 <h2 id="holder">${esc(match === 'exact' ? t.namesTitle(name) : t.namesBeginTitle(name))}</h2>
@@ -177,7 +176,7 @@ function notFoundCard(lang: WebLang, notFound: NotFound, registry: string, curre
             ? t.noObjectAtTime
             : t.noObject;
   const where = referral
-    ? `<p>${esc(t.askThere)} <a href="${esc(referral.rdap)}">${esc(new URL(referral.rdap).host)}</a> (RDAP)${referral.whois ? `, <code>whois -h ${esc(referral.whois)}</code> (WHOIS)` : ''}.</p>`
+    ? `<p>${esc(t.askThere)} <a href="${esc(referral.rdap)}">${esc(referral.rdapHost)}</a> (RDAP)${referral.whois ? `, <code>whois -h ${esc(referral.whois)}</code> (WHOIS)` : ''}.</p>`
     : '';
   return `<article class="card notice" role="status"><h2>${esc(t.notFoundTitle)}</h2><p>${esc(text)}</p>${where}</article>`;
 }

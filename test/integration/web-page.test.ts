@@ -116,6 +116,8 @@ describe('web page', () => {
     const admin = await page(q, { authorization: `Bearer ${token}` });
     expect(admin.status).toBe(200);
     expect(admin.html).toMatch(/>Ratna Kusuma Savitri<\/a> <span class="handle">RKS1-IDNIC<\/span>/);
+    // Shown personal data is on record, as for RDAP and WHOIS.
+    expect(s.audit.list().at(-1)).toMatchObject({ role: 'admin', disclosed: ['RKS1-IDNIC'] });
   });
 
   it('speaks Indonesian by default, English when the browser prefers it, and switches on request', async () => {
