@@ -13,6 +13,7 @@ import type { LookupService, When } from '../query/service.js';
 import type { AsOf } from '../query/types.js';
 import { viewObject, type Caller } from '../policy/access.js';
 import type { StoredObject } from '../model/types.js';
+import { ipPath } from '../rdap/render.js';
 import { SCRIPT, STYLESHEET } from '../web/assets.js';
 import { pickWebLang } from '../web/messages.js';
 import { renderPage, type PageAnswer, type PageLinks, type PageQuery } from '../web/page.js';
@@ -94,7 +95,8 @@ function ask(deps: WebDeps, names: NameSearch, caller: Caller, show: Show, query
   const range = parseRange(q);
   if (address || range.ok) {
     const outcome = address ? service.lookupAddress(q, when) : service.lookupRange(q, when);
-    const rdap = `/ip/${q.includes('/') ? q : encodeURIComponent(q)}${timeParams}`;
+    // A range that is no prefix is asked in RDAP by its first prefix, as RDAP's own links do.
+    const rdap = `/${address || !range.ok ? `ip/${encodeURIComponent(q)}` : ipPath(range.range)}${timeParams}`;
     if (outcome.kind === 'userError') return { answer: { kind: 'error', message: outcome.message }, links: { rdap: null, whois: null } };
     if (outcome.kind === 'notFound') {
       const start = address ? address.address : range.ok ? { family: range.range.family, value: range.range.start } : null;

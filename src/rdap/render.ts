@@ -2,7 +2,7 @@
 // access; this module only shapes what it is given. Section numbers are RFC 9083's.
 import { firstValue, allValues, stripComment, type StoredObject } from '../model/types.js';
 import { formatIp } from '../net/ip.js';
-import { rangeToCidrs, singlePrefix } from '../net/prefix.js';
+import { rangeToCidrs, singlePrefix, type IpRange } from '../net/prefix.js';
 import { viewKey, viewObject, type Caller, type ObjectView, type Redaction } from '../policy/access.js';
 import type { AsOf, IpAnswer } from '../query/types.js';
 import { parentOf } from '../query/service.js';
@@ -323,8 +323,8 @@ function resourceEntities(b: ResponseBuilder, resource: StoredObject, abuse: Sto
 
 // ---- ip network (§5.4, RFC 9082 §3.1.1, cidr0) -------------------------------------------
 
-function ipPath(o: StoredObject): string {
-  const r = o.range!;
+/** A network's RDAP path: its prefix, or the first prefix of a range that is not one. */
+export function ipPath(r: IpRange): string {
   const prefix = singlePrefix(r) ?? rangeToCidrs(r)[0]!;
   return `ip/${formatIp(r.family, prefix.start)}/${prefix.length}`;
 }
@@ -339,9 +339,9 @@ export function renderNetwork(b: ResponseBuilder, net: StoredObject, parent: Sto
   if (countries.length > 1) remarks.push({ title: t.countriesTitle, description: [t.countries(countries.slice(1).join(', '))] });
   remarks.push(...extra);
   b.use('cidr0');
-  const path = ipPath(net);
+  const path = ipPath(net.range!);
   const links: Json[] = [selfLink(b.ctx, path)];
-  if (parent) links.push({ ...selfLink(b.ctx, ipPath(parent)), rel: 'up' });
+  if (parent) links.push({ ...selfLink(b.ctx, ipPath(parent.range!)), rel: 'up' });
   // RFC 9910 relations of this network, for clients that walk the tree.
   const prefix = path.slice('ip/'.length);
   for (const rel of RELATIONS) links.push({ ...selfLink(b.ctx, `ips/rirSearch1/${rel}/${prefix}`), rel });

@@ -86,6 +86,23 @@ describe('web page', () => {
     expect(answerText(asn.html)).toContain('abuse@contohnet.example.id');
   });
 
+  it('links to an RDAP answer that exists for every kind of question', async () => {
+    const questions = ['198.51.100.41:51234', '198.51.100.0 - 198.51.100.95', '198.51.100.0/24', '2001:db8:110:2a00::25', 'AS64497', 'ORG-CJN1-IDNIC'];
+    for (const q of questions) {
+      for (const time of ['', '&at=2025-07-01T07%3A00']) {
+        const { html } = await page(`?q=${encodeURIComponent(q)}${time}`);
+        const href = /<a href="([^"]+)">Jawaban RDAP \(JSON\)<\/a>/.exec(html)?.[1]?.replace(/&amp;/g, '&');
+        expect(href, q).toBeDefined();
+        const rdap = await s.app.inject({ url: href! });
+        expect(rdap.statusCode, `${q}${time} → ${href}`).toBe(200);
+      }
+    }
+    // A range that is no prefix: RDAP's answer is the same network the page showed.
+    const { html } = await page(`?q=${encodeURIComponent('198.51.100.0 - 198.51.100.95')}`);
+    const href = /<a href="([^"]+)">Jawaban RDAP/.exec(html)![1]!;
+    expect(JSON.parse((await s.app.inject({ url: href })).body)).toMatchObject({ startAddress: '198.51.100.0', endAddress: '198.51.100.95' });
+  });
+
   it('finds objects by name: the whole name, or its beginning, as links that ask about each', async () => {
     const exact = await page(`?q=${encodeURIComponent('pt kabel laut nusantara')}`);
     expect(exact.status).toBe(200);
