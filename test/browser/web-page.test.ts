@@ -66,6 +66,10 @@ suite('web page in a browser', () => {
     await expect(page.locator('#answer h2').textContent()).resolves.toBe('Koperasi Simpan Pinjam Contoh Makmur');
     expect(await page.locator('#answer').textContent()).toContain('legal@contohnet.example.id');
     await page.screenshot({ path: join(ARTIFACTS, 'lookup.png'), fullPage: true });
+    // Everything the page loaded came from lacak itself: no CDN, no fonts, no trackers.
+    const loaded = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
+    expect(loaded.length).toBeGreaterThanOrEqual(2);
+    expect(loaded.filter((u) => new URL(u).origin !== new URL(server.baseUrl).origin)).toEqual([]);
     await page.context().close();
   });
 
