@@ -5,7 +5,7 @@
 import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
 import { formatIp, parseAddressWithPort } from '../net/ip.js';
-import { parseRange } from '../net/prefix.js';
+import { formatCidr, leadingPrefix, parseRange } from '../net/prefix.js';
 import { NameSearch } from '../query/names.js';
 import { redirectUrl, whoisHostOf, type Bootstrap } from '../referral/bootstrap.js';
 import type { Referral } from '../web/page.js';
@@ -13,7 +13,6 @@ import type { LookupService, When } from '../query/service.js';
 import type { AsOf } from '../query/types.js';
 import { viewObject, type Caller } from '../policy/access.js';
 import type { StoredObject } from '../model/types.js';
-import { ipPath } from '../rdap/render.js';
 import { SCRIPT, STYLESHEET } from '../web/assets.js';
 import { pickWebLang } from '../web/messages.js';
 import { renderPage, type PageAnswer, type PageLinks, type PageQuery } from '../web/page.js';
@@ -96,7 +95,7 @@ function ask(deps: WebDeps, names: NameSearch, caller: Caller, show: Show, query
   if (address || range.ok) {
     const outcome = address ? service.lookupAddress(q, when) : service.lookupRange(q, when);
     // A range that is no prefix is asked in RDAP by its first prefix, as RDAP's own links do.
-    const rdap = `/${address || !range.ok ? `ip/${encodeURIComponent(q)}` : ipPath(range.range)}${timeParams}`;
+    const rdap = `/${address || !range.ok ? `ip/${encodeURIComponent(q)}` : `ip/${formatCidr(leadingPrefix(range.range))}`}${timeParams}`;
     if (outcome.kind === 'userError') return { answer: { kind: 'error', message: outcome.message }, links: { rdap: null, whois: null } };
     if (outcome.kind === 'notFound') {
       const start = address ? address.address : range.ok ? { family: range.range.family, value: range.range.start } : null;

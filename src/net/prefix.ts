@@ -106,6 +106,11 @@ export function singlePrefix(range: IpRange): Cidr | null {
   return { family: range.family, start: range.start, length: FAMILY_BITS[range.family] - (size.toString(2).length - 1) };
 }
 
+/** The range itself when it is one prefix, else its first prefix: how RDAP names a network's path. */
+export function leadingPrefix(range: IpRange): Cidr {
+  return singlePrefix(range) ?? rangeToCidrs(range)[0]!;
+}
+
 export function formatCidr(cidr: Cidr): string {
   return `${formatIp(cidr.family, cidr.start)}/${cidr.length}`;
 }

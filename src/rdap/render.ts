@@ -2,7 +2,7 @@
 // access; this module only shapes what it is given. Section numbers are RFC 9083's.
 import { firstValue, allValues, stripComment, type StoredObject } from '../model/types.js';
 import { formatIp } from '../net/ip.js';
-import { rangeToCidrs, singlePrefix, type IpRange } from '../net/prefix.js';
+import { formatCidr, leadingPrefix, rangeToCidrs, type IpRange } from '../net/prefix.js';
 import { viewKey, viewObject, type Caller, type ObjectView, type Redaction } from '../policy/access.js';
 import type { AsOf, IpAnswer } from '../query/types.js';
 import { parentOf } from '../query/service.js';
@@ -323,10 +323,8 @@ function resourceEntities(b: ResponseBuilder, resource: StoredObject, abuse: Sto
 
 // ---- ip network (§5.4, RFC 9082 §3.1.1, cidr0) -------------------------------------------
 
-/** A network's RDAP path: its prefix, or the first prefix of a range that is not one. */
-export function ipPath(r: IpRange): string {
-  const prefix = singlePrefix(r) ?? rangeToCidrs(r)[0]!;
-  return `ip/${formatIp(r.family, prefix.start)}/${prefix.length}`;
+function ipPath(r: IpRange): string {
+  return `ip/${formatCidr(leadingPrefix(r))}`;
 }
 
 /** The network itself: range, names, entities, links (§5.4); `extra` remarks come from the answer. */

@@ -181,9 +181,13 @@ function notFoundCard(lang: WebLang, notFound: NotFound, registry: string, curre
   return `<article class="card notice" role="status"><h2>${esc(t.notFoundTitle)}</h2><p>${esc(text)}</p>${where}</article>`;
 }
 
-/** The bulk line limits per role, written the way the page's language writes numbers (10.000, 10,000). */
-function lineLimits(lang: WebLang): Record<'anonymous' | 'member' | 'lea', string> {
-  const number = new Intl.NumberFormat(lang === 'id' ? 'id-ID' : 'en-GB');
+/** The bulk line limits per role, written the way each language writes numbers (10.000, 10,000). */
+const LINE_LIMITS: Record<WebLang, Record<'anonymous' | 'member' | 'lea', string>> = {
+  id: lineLimits(new Intl.NumberFormat('id-ID')),
+  en: lineLimits(new Intl.NumberFormat('en-GB')),
+};
+
+function lineLimits(number: Intl.NumberFormat): Record<'anonymous' | 'member' | 'lea', string> {
   return { anonymous: number.format(BULK_LINES.anonymous), member: number.format(BULK_LINES.member), lea: number.format(BULK_LINES.lea) };
 }
 
@@ -199,7 +203,7 @@ function bulkSection(lang: WebLang, tz: string): string {
   const data = Object.entries(messages).map(([k, v]) => ` data-msg-${k}="${esc(v)}"`).join('');
   return `<section class="bulk" aria-labelledby="bulk-title">
 <h2 id="bulk-title">${esc(t.bulkTitle)}</h2>
-<p>${esc(t.bulkIntro(lineLimits(lang)))}</p>
+<p>${esc(t.bulkIntro(LINE_LIMITS[lang]))}</p>
 <noscript><p>${esc(t.bulkNoScript)}</p></noscript>
 <form id="bulk" hidden${data}>
 <label for="bulk-key">${esc(t.bulkKey)}</label>
