@@ -53,6 +53,9 @@ const FUTURE_SKEW_MS = 5 * 60_000;
 const HANDLE_CLASSES = ['organisation', 'role', 'person', 'irt', 'mntner', 'member'];
 const CONTACT_CLASSES = ['role', 'person'];
 
+/** Members lists kept for past instants: one per members snapshot, a few hundred rows each. */
+const MEMBER_LISTS_KEPT = 256;
+
 type Resolved<T> = { ok: true; asOf: AsOf; at: StoreAsOf } | { ok: false; error: Outcome<T> };
 
 export class LookupService {
@@ -68,7 +71,8 @@ export class LookupService {
   private readonly networkCache = new Map<number, StoredObject>();
   private readonly maintainerCache = new Map<string, readonly string[]>();
   private importCache: ReadonlyMap<number, ImportRecord> | null = null;
-  private memberCache: { byRef: ReadonlyMap<string, StoredObject> } | null = null;
+  /** The members list by the members snapshot it was read for (null: current). */
+  private readonly memberCache = new Map<number | null, ReadonlyMap<string, StoredObject>>();
   private snapshotCache: { importId: number; bySource: ReadonlyMap<string, SnapshotRow[]> } | null = null;
   private readonly rebuild: IndexBuilder;
   private readonly now: () => number;
@@ -142,7 +146,7 @@ export class LookupService {
       this.networkCache.clear();
       this.maintainerCache.clear();
       this.importCache = null;
-      this.memberCache = null;
+      this.memberCache.clear();
       const grouped = new Map<string, SnapshotRow[]>();
       for (const r of this.objects.snapshots()) {
         const list = grouped.get(r.source) ?? [];
@@ -369,20 +373,35 @@ export class LookupService {
   }
 
   /**
-   * The members list (a few hundred rows) by organisation handle and delegated account;
-   * the current one is kept until the next import, a past one is read when asked.
+   * The members list (a few hundred rows) by organisation handle and delegated account. It
+   * changes only when the members list is imported, so the rows valid at any instant are those
+   * of the last members snapshot at or before it: one read per snapshot, kept until the next
+   * import. (Read per answer, a past-time lookup scanned every object: 28 ms on 130k ranges.)
    */
   private membersAt(at: StoreAsOf): ReadonlyMap<string, StoredObject> {
-    if (at === null && this.memberCache) return this.memberCache.byRef;
-    const byRef = new Map<string, StoredObject>();
-    for (const member of this.objects.ofClass('member', at)) {
-      for (const name of ['org', 'opaque-id']) {
-        const ref = upper(firstValue(member, name));
-        if (ref && !byRef.has(ref)) byRef.set(ref, member);
+    const key = at === null ? null : this.memberSnapshotAt(at);
+    let byRef = this.memberCache.get(key);
+    if (!byRef) {
+      const found = new Map<string, StoredObject>();
+      for (const member of this.objects.ofClass('member', at)) {
+        for (const name of ['org', 'opaque-id']) {
+          const ref = upper(firstValue(member, name));
+          if (ref && !found.has(ref)) found.set(ref, member);
+        }
       }
+      byRef = found;
+      if (this.memberCache.size < MEMBER_LISTS_KEPT) this.memberCache.set(key, byRef);
     }
-    if (at === null) this.memberCache = { byRef };
     return byRef;
+  }
+
+  /** The instant of the last members-list snapshot at or before `at` (-Infinity: none yet). */
+  private memberSnapshotAt(at: number): number {
+    let found = -Infinity;
+    for (const rows of this.snapshotsBySource().values()) {
+      for (const r of rows) if (r.className === 'member' && r.at <= at && r.at > found) found = r.at;
+    }
+    return found;
   }
 
   private holderName(holder: StoredObject, organisation: StoredObject | null, at: StoreAsOf): HolderName | null {
