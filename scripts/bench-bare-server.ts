@@ -4,16 +4,18 @@
 // object: a real lacak answer read once from a file, so JSON.stringify has the same
 // shape and byte count to serialise and only the lookup and rendering are missing.
 //
-//   node dist/scripts/bench-bare-server.js --body FILE --port N   → {"msg":"bare serving","http":N} on stderr
+// With --html the body is a page served as text at `/`: the floor under the web page.
+//
+//   node dist/scripts/bench-bare-server.js --body FILE --port N [--html]   → {"msg":"bare serving","http":N} on stderr
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import { createLogger } from '../src/logger.js';
 
-const { values } = parseArgs({ options: { body: { type: 'string' }, port: { type: 'string' }, 'log-level': { type: 'string' } } });
-if (!values.body || !values.port) throw new Error('usage: bench-bare-server --body FILE --port N [--log-level warn]');
+const { values } = parseArgs({ options: { body: { type: 'string' }, port: { type: 'string' }, 'log-level': { type: 'string' }, html: { type: 'boolean' } } });
+if (!values.body || !values.port) throw new Error('usage: bench-bare-server --body FILE --port N [--html] [--log-level warn]');
 
-const body = JSON.parse(readFileSync(values.body, 'utf8')) as Record<string, unknown>;
+const text = readFileSync(values.body, 'utf8');
 const logger = createLogger(values['log-level'] ?? 'warn');
 const app = Fastify({
   loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
@@ -22,9 +24,14 @@ const app = Fastify({
 });
 
 // An async handler returning reply, as lacak's routes do, so both take the same path through Fastify.
-app.get('/ip/*', async (_request, reply) =>
-  reply.code(200).header('content-type', 'application/rdap+json').header('access-control-allow-origin', '*').send(body),
-);
+if (values.html) {
+  app.get('/', async (_request, reply) => reply.code(200).type('text/html; charset=utf-8').send(text));
+} else {
+  const body = JSON.parse(text) as Record<string, unknown>;
+  app.get('/ip/*', async (_request, reply) =>
+    reply.code(200).header('content-type', 'application/rdap+json').header('access-control-allow-origin', '*').send(body),
+  );
+}
 app.get('/healthz', async () => ({ status: 'ok' }));
 
 await app.listen({ host: '127.0.0.1', port: Number(values.port) });

@@ -1,8 +1,8 @@
-// Section g of the bench: RDAP `/ip/{address}` over HTTP. lacak runs as `lacak serve` in a
-// child process, as it does for users; its floor is a bare Fastify route (bench-bare-server)
-// in another child that answers every request with one real lacak answer, so the two differ
-// only by the lookup and its rendering. The load generator runs in the bench process, on
-// loopback only, against one server at a time.
+// Sections g and j of the bench: RDAP `/ip/{address}`, and the web page `/?q={address}`,
+// over HTTP. lacak runs as `lacak serve` in a child process, as it does for users; its floor
+// is a bare Fastify route (bench-bare-server) in another child that answers every request
+// with one real lacak answer, so the two differ only by the lookup and its rendering. The
+// load generator runs in the bench process, on loopback only, against one server at a time.
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { EventEmitter } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -58,6 +58,10 @@ export interface RdapBenchOptions {
   readonly load: readonly string[];
   /** Addresses whose cost is measured one by one. */
   readonly probes: readonly ProbeAddress[];
+  /** The request path asking about an address: RDAP's `/ip/…` unless told (the web page: `/?q=…`). */
+  readonly pathOf?: (address: string) => string;
+  /** The answers are HTML pages: the bare route serves one as text at `/`. */
+  readonly html?: boolean;
   readonly seconds: number;
   readonly rounds: number;
   readonly connections: number;
@@ -355,10 +359,10 @@ const CONFIRM_TRIES = 20;
  * is its fastest pass: a GC pause or a neighbour's burst on the shared machine lands on one
  * pass, while a cost that belongs to the address shows up in all of them.
  */
-async function probeAll(ports: readonly number[], probes: readonly ProbeAddress[], passes: number): Promise<{ best: Float64Array; status: Uint16Array }[]> {
+async function probeAll(ports: readonly number[], probes: readonly ProbeAddress[], passes: number, pathOf: (address: string) => string): Promise<{ best: Float64Array; status: Uint16Array }[]> {
   const clients = await Promise.all(ports.map((p) => KeepAliveClient.open(p)));
   const out = ports.map(() => ({ best: new Float64Array(probes.length).fill(Infinity), status: new Uint16Array(probes.length) }));
-  const paths = probes.map((p) => `/ip/${p.text}`);
+  const paths = probes.map((p) => pathOf(p.text));
   for (let pass = 0; pass < passes; pass++) {
     const order = shuffled(probes.length, 0x9e3779b9 + pass);
     // Servers alternate pass by pass so both see the same stretch of machine load.
@@ -419,6 +423,7 @@ function probeFigures(probes: readonly ProbeAddress[], best: Float64Array, statu
 // ---- the section ---------------------------------------------------------------------------
 
 export async function benchRdap(o: RdapBenchOptions): Promise<RdapBenchResult> {
+  const pathOf = o.pathOf ?? ((address: string) => `/ip/${address}`);
   const servers: Server[] = [];
   try {
     const lacakPort = await freePort();
@@ -441,8 +446,8 @@ export async function benchRdap(o: RdapBenchOptions): Promise<RdapBenchResult> {
     const bodies: Buffer[] = [];
     const otherSizes: number[] = [];
     const otherStatuses = new Set<number>();
-    for (const path of o.load.slice(0, 400)) {
-      const answer = await sizer.get(`/ip/${path}`);
+    for (const address of o.load.slice(0, 400)) {
+      const answer = await sizer.get(pathOf(address));
       if (answer.status === 200) bodies.push(answer.body);
       else {
         otherSizes.push(answer.body.length);
@@ -453,15 +458,15 @@ export async function benchRdap(o: RdapBenchOptions): Promise<RdapBenchResult> {
     if (bodies.length === 0) throw new Error('no address of the load list answered 200: nothing to size the bare route by');
     bodies.sort((a, b) => a.length - b.length);
     const typical = bodies[bodies.length >> 1]!;
-    const bodyFile = `${o.workDir}/rdap-bare-body.json`;
+    const bodyFile = `${o.workDir}/${o.html ? 'page-bare-body.html' : 'rdap-bare-body.json'}`;
     writeFileSync(bodyFile, typical);
     otherSizes.sort((a, b) => a - b);
 
     const barePort = await freePort();
-    const bare = await startServer('bare route', [o.bareServer, '--body', bodyFile, '--port', String(barePort)], {}, barePort);
+    const bare = await startServer('bare route', [o.bareServer, '--body', bodyFile, '--port', String(barePort), ...(o.html ? ['--html'] : [])], {}, barePort);
     servers.push(bare);
 
-    const paths = o.load.map((a) => `/ip/${a}`);
+    const paths = o.load.map(pathOf);
     const warmup = Math.min(3, o.seconds);
     o.log(`warm-up: ${warmup} s per server`);
     await loadRun(bare, paths, warmup, o.connections, 0);
@@ -477,7 +482,7 @@ export async function benchRdap(o: RdapBenchOptions): Promise<RdapBenchResult> {
       o.log(`round ${r + 1}/${o.rounds}: bare ${bareRuns.at(-1)!.requestsPerSecond.toFixed(0)} req/s, lacak ${lacakRuns.at(-1)!.requestsPerSecond.toFixed(0)} req/s`);
     }
 
-    const [lacakProbe, bareProbe] = await probeAll([lacak.port, bare.port], o.probes, o.probePasses);
+    const [lacakProbe, bareProbe] = await probeAll([lacak.port, bare.port], o.probes, o.probePasses, pathOf);
     return {
       lacakStartMs,
       bodyBytes: typical.length,

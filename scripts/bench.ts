@@ -408,19 +408,21 @@ async function main(): Promise<void> {
       'no-bulk': { type: 'boolean' },
       'bulk-only': { type: 'boolean' },
       'bulk-lines': { type: 'string' },
+      'no-web': { type: 'boolean' },
+      'web-only': { type: 'boolean' },
     },
   });
   const params = datasetParamsFromArgs(values);
   const runs = count('runs', values.runs, 3);
   // A full-size import takes minutes; repeating it would make the bench a coffee break.
   const importRuns = count('import-runs', values['import-runs'], params.inetnum + params.inet6num > 400_000 ? 1 : runs);
-  const onlyFlags = (['rdap', 'whois', 'bulk'] as const).filter((s) => values[`${s}-only`] === true);
+  const onlyFlags = (['rdap', 'whois', 'bulk', 'web'] as const).filter((s) => values[`${s}-only`] === true);
   if (onlyFlags.length > 1) throw new Error(`${onlyFlags.map((s) => `--${s}-only`).join(' and ')} exclude each other: leave them out to run every section`);
   // One protocol section alone, on a registry built by an earlier full run or given with --db.
   const only = onlyFlags[0] ?? null;
   if (only !== null && values[`no-${only}`]) throw new Error(`--${only}-only and --no-${only} leave nothing to run`);
-  if (values.db !== undefined && only === null) throw new Error('--db needs --rdap-only, --whois-only or --bulk-only: the full bench measures the registry it builds itself');
-  const runsSection = (section: 'rdap' | 'whois' | 'bulk') => (only === null ? values[`no-${section}`] !== true : only === section);
+  if (values.db !== undefined && only === null) throw new Error('--db needs --rdap-only, --whois-only, --bulk-only or --web-only: the full bench measures the registry it builds itself');
+  const runsSection = (section: 'rdap' | 'whois' | 'bulk' | 'web') => (only === null ? values[`no-${section}`] !== true : only === section);
   const rdap: RdapSettings = {
     seconds: count('rdap-seconds', values['rdap-seconds'], 10),
     rounds: count('rdap-rounds', values['rdap-rounds'], 2),
@@ -464,6 +466,7 @@ async function main(): Promise<void> {
   if (runsSection('rdap')) await rdapSection(dbPath, ranges, params.seed, rdap);
   if (runsSection('whois')) await whoisSection(dbPath, ranges, params.seed, whois);
   if (runsSection('bulk')) await bulkSection(dbPath, ranges, params.seed, bulkLines);
+  if (runsSection('web')) await webSection(dbPath, ranges, params.seed, rdap);
 
   info('bench', `total ${ms(performance.now() - benchStarted)}; bench process peak RSS ${bytes(process.resourceUsage().maxRSS * 1024)}`);
   console.log('\nsummary (ratios against baselines measured in this run)');
@@ -727,6 +730,53 @@ async function rdapSection(dbPath: string, ranges: Ranges, seed: number, setting
   info('   costliest addresses', lp.worst.map((w) => `${w.address.text} (${w.address.kind}, ${w.status}) ${msFine(w.ms)}`).join('; '));
   if (lp.unexpected > 0) info('   note', `${lp.unexpected} hit(s) not answering 200 or hole(s) answering 200 (placeholder networks answer 404 as they should)`);
   if (settings.cpuProfDir) info('   profile', `lacak child's CPU profile written to ${settings.cpuProfDir}`);
+}
+
+// ---- j. the web page ----------------------------------------------------------------------
+
+/**
+ * The page a person reads (`/?q=address`): the same load as section g, against a bare route
+ * serving one real page. Print only: no issue sets a target for the page, whose answer also
+ * carries the address's holders over time (a lookup per snapshot).
+ */
+async function webSection(dbPath: string, ranges: Ranges, seed: number, settings: RdapSettings): Promise<void> {
+  const rng = streamRng(seed, 500);
+  const hasV4Holes = ranges.v4Holes.length > 0;
+  const load = v4Addresses(50_000, hasV4Holes ? 0.95 : 1, rng, ranges).texts;
+  const holes = hasV4Holes ? 20 : 0;
+  const probes = [...probesOf('v4 hit', 400 - holes, rng, ranges), ...probesOf('v4 hole', holes, rng, ranges)];
+  const r = await benchRdap({
+    dbPath,
+    cli: join(ROOT, 'dist', 'src', 'cli.js'),
+    bareServer: join(SCRIPTS, 'bench-bare-server.js'),
+    workDir: BENCH_DIR,
+    load,
+    probes,
+    pathOf: (address) => `/?q=${encodeURIComponent(address)}`,
+    html: true,
+    seconds: settings.seconds,
+    rounds: settings.rounds,
+    connections: settings.connections,
+    probePasses: 3,
+    log: (line) => info('   page progress', line),
+  });
+  const max = (a: number, b: number) => Math.max(a, b);
+  const min = (a: number, b: number) => Math.min(a, b);
+  const lRate = best(r.lacak, (f) => f.requestsPerSecond, max);
+  const bRate = best(r.bare, (f) => f.requestsPerSecond, max);
+  const lP99 = best(r.lacak, (f) => f.p99Ms, min);
+  const bP99 = best(r.bare, (f) => f.p99Ms, min);
+  const rounds = r.lacak.length === 1 ? '1 run' : `best of ${r.lacak.length}`;
+  figure(`j. page /?q= req/s (${rounds})`, rate(lRate, 'req'), `bare route ${rate(bRate, 'req')}, same ${r.bodyBytes} B page`, `${(lRate / bRate).toFixed(2)}×`, 'none (print only)');
+  figure('j. page /?q= p99 latency', msFine(lP99), `bare route ${msFine(bP99)}`, `${(lP99 / bP99).toFixed(2)}×`, 'none (print only)');
+  const lCpu = best(r.lacak, (f) => f.serverCpuUsPerRequest ?? NaN, min);
+  const bCpu = best(r.bare, (f) => f.serverCpuUsPerRequest ?? NaN, min);
+  if (Number.isFinite(lCpu) && Number.isFinite(bCpu)) {
+    figure('j. page server CPU per answer', `${lCpu.toFixed(0)} µs`, `bare route ${bCpu.toFixed(0)} µs`, `${(lCpu / bCpu).toFixed(2)}×`, 'none (print only)');
+  }
+  const lp = r.lacakProbe;
+  figure('j. page per-address worst/median', `${msFine(lp.worstMs)} worst`, `median ${msFine(lp.medianMs)}`, `${(lp.worstMs / lp.medianMs).toFixed(2)}×`, 'none (print only)');
+  info('   page answers', `lacak ${statusList(r.lacak)}; bare ${statusList(r.bare)}; typical page ${r.bodyBytes} B`);
 }
 
 // ---- h. WHOIS on TCP ------------------------------------------------------------------------
