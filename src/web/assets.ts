@@ -16,7 +16,7 @@ button.copy{background:#fff;color:var(--accent);padding:.1rem .5rem}
 dl{margin:0}.row{display:grid;grid-template-columns:minmax(8rem,14rem) 1fr;gap:.5rem;padding:.25rem 0;border-bottom:1px solid #eee}
 dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}.handle{font-family:ui-monospace,monospace;color:var(--muted)}
 @media(max-width:30rem){.row{grid-template-columns:1fr}}a{color:var(--accent)}
-.bulk{margin-top:2rem}.timeline .current{font-weight:600}textarea{font-family:ui-monospace,monospace;width:100%}progress{width:100%;height:1.25rem}
+.bulk{margin-top:2rem}@media print{form,.bulk,.skip,.raw,footer,button.copy{display:none}.card{border:0;padding:0}}.timeline .current{font-weight:600}textarea{font-family:ui-monospace,monospace;width:100%}progress{width:100%;height:1.25rem}
 `;
 
 // Plain ES2020 for the browsers people have; no `${` in it (this is a template literal).

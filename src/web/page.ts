@@ -102,14 +102,19 @@ ${a.query.port !== null ? row(t.port, esc(t.portNote(a.query.port))) : ''}
 <h3>${esc(t.chain)}</h3>
 <ol class="chain">${chain}</ol>
 ${timeline ? `<h3>${esc(t.history)}</h3><ol class="timeline">${timeline}</ol>` : ''}
-${provenance(lang, a.asOf)}
+${provenance(lang, a.asOf, a.query.text)}
 </article>`;
 }
 
-function provenance(lang: WebLang, asOf: AsOf): string {
+/**
+ * Which snapshots the answer was read from, and a link that asks the same question at the
+ * same instant (to the second, in UTC): it gives this answer again later, so it can be cited.
+ */
+function provenance(lang: WebLang, asOf: AsOf, q: string): string {
   const t = WEB_TEXT[lang];
   const sources = asOf.sources.map((s) => `${esc(s.source)} ${esc(formatInstant(s.snapshotAt))} (${esc(t.importWord)} ${s.importId})`).join('; ');
-  return `<p class="provenance">${esc(asOf.requested ? t.asOfRequested(formatInstant(asOf.instant)) : t.asOfNow(formatInstant(asOf.instant)))} ${esc(t.sources)}: ${sources}.</p>`;
+  const fixed = `/?${new URLSearchParams({ q, at: new Date(asOf.instant).toISOString().slice(0, 19), tz: 'UTC', lang }).toString()}`;
+  return `<p class="provenance">${esc(asOf.requested ? t.asOfRequested(formatInstant(asOf.instant)) : t.asOfNow(formatInstant(asOf.instant)))} ${esc(t.sources)}: ${sources}. <a href="${esc(fixed)}" rel="bookmark">${esc(t.citeLink)}</a></p>`;
 }
 
 /** What an object is called: its organisation, AS, role, IRT or network name, else its key. */
@@ -135,7 +140,7 @@ ${row(t.registered, value(o, 'created') ? esc(value(o, 'created')!) : null)}
 ${row(t.changed, value(o, 'last-modified') ? esc(value(o, 'last-modified')!) : null)}
 </dl>
 ${holds ? `<h3>${esc(t.holds)}</h3><ul class="holds">${holds}</ul>${answer.holdsMore ? `<p class="help">${esc(t.holdsMore(answer.holds.length, o.key))}</p>` : ''}` : ''}
-${provenance(lang, answer.asOf)}
+${provenance(lang, answer.asOf, answer.object.key)}
 </article>`;
 }
 

@@ -70,6 +70,12 @@ suite('web page in a browser', () => {
     const loaded = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
     expect(loaded.length).toBeGreaterThanOrEqual(2);
     expect(loaded.filter((u) => new URL(u).origin !== new URL(server.baseUrl).origin)).toEqual([]);
+    // Printed (to cite on paper), the answer stands alone: no form, no bulk section, no buttons.
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('form[role=search]').isVisible()).toBe(false);
+    expect(await page.locator('section.bulk').isVisible()).toBe(false);
+    expect(await page.locator('#answer .provenance').isVisible()).toBe(true);
+    await page.screenshot({ path: join(ARTIFACTS, 'print.png'), fullPage: true });
     await page.context().close();
   });
 

@@ -103,6 +103,20 @@ describe('web page', () => {
     expect(JSON.parse((await s.app.inject({ url: href })).body)).toMatchObject({ startAddress: '198.51.100.0', endAddress: '198.51.100.95' });
   });
 
+  it('gives a link to cite: the same question at the same instant, which answers the same later', async () => {
+    const { html } = await page('?q=198.51.100.70');
+    const href = /<a href="([^"]+)" rel="bookmark">/.exec(html)![1]!.replace(/&amp;/g, '&');
+    const url = new URL(href, 'http://x');
+    expect(Object.fromEntries(url.searchParams)).toEqual({ q: '198.51.100.70', at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/), tz: 'UTC', lang: 'id' });
+    const cited = await page(href.slice(1));
+    expect(cited.status).toBe(200);
+    expect(answerText(cited.html)).toContain('PT Maju Bersama Agrindo');
+    expect(answerText(cited.html)).toContain(`pada ${url.searchParams.get('at')}Z (waktu yang diminta)`);
+    // Asked for the earlier holder's time, the link keeps that time.
+    const before = await page('?q=198.51.100.70&at=2025-07-01T07%3A00&tz=Asia%2FJakarta');
+    expect(before.html).toContain('at=2025-07-01T00%3A00%3A00&amp;tz=UTC');
+  });
+
   it('finds objects by name: the whole name, or its beginning, as links that ask about each', async () => {
     const exact = await page(`?q=${encodeURIComponent('pt kabel laut nusantara')}`);
     expect(exact.status).toBe(200);
