@@ -376,7 +376,7 @@ export class LookupService {
    * The members list (a few hundred rows) by organisation handle and delegated account. It
    * changes only when the members list is imported, so the rows valid at any instant are those
    * of the last members snapshot at or before it: one read per snapshot, kept until the next
-   * import. (Read per answer, a past-time lookup scanned every object: 28 ms on 130k ranges.)
+   * import. (Read per answer, a past-time lookup scanned every object: about 30 ms on 130k ranges.)
    */
   private membersAt(at: StoreAsOf): ReadonlyMap<string, StoredObject> {
     const key = at === null ? null : this.memberSnapshotAt(at);
