@@ -516,7 +516,18 @@ export class LookupService {
     const parsed = parseAddressWithPort(text);
     if (!parsed) return { kind: 'userError', code: 'bad-address', message: `not an IP address: "${text.trim()}"` };
     const records: HistoryRecord<IpAnswer>[] = [];
-    const instants = [...new Set(this.objects.snapshots().map((s) => s.at))].sort((a, b) => a - b);
+    // The holder can change only where a covering network's version began or ended; before
+    // every source's first snapshot nothing is answered, so the first answerable instant is
+    // asked too. (Asking at every snapshot cost a lookup per import: thousands over years.)
+    const address = unmapIpv4(parsed.address);
+    const firsts = [...this.snapshotsBySource().values()].map((list) => list[0]!.at);
+    const firstAnswerable = Math.max(...firsts);
+    const instants =
+      firsts.length === 0
+        ? []
+        : [...new Set([firstAnswerable, ...this.ranges.changeInstants(address.family, address.value, address.value)])]
+            .filter((t) => t >= firstAnswerable && t <= this.now())
+            .sort((a, b) => a - b);
     let asOf: AsOf | null = null;
     for (const instant of instants) {
       const outcome = this.lookupAddress(text, { at: new Date(instant).toISOString() });

@@ -59,12 +59,12 @@ export class RangeStore {
    * occupied bucket. Preparing it once and binding by position matters on the lookup
    * path: one statement per bucket cost more than the rows it read.
    */
-  private coveringStatement(family: Family, current: boolean, kind: CoveringKind): { stmt: Statement<unknown[], ObjectRow>; buckets: number[] } {
-    const id = `${family}:${current}:${kind}`;
+  private coveringStatement(family: Family, when: 'current' | 'at' | 'ever', kind: CoveringKind): { stmt: Statement<unknown[], ObjectRow>; buckets: number[] } {
+    const id = `${family}:${when}:${kind}`;
     let cached = this.coveringCache.get(id);
     if (!cached) {
       const buckets = this.occupiedBuckets(family);
-      const validity = current ? 'valid_to IS NULL' : 'valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)';
+      const validity = { current: 'valid_to IS NULL', at: 'valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)', ever: '1' }[when];
       const seek = `SELECT ${COLUMNS} FROM objects WHERE family = ${family} AND bucket = ? AND first >= ? AND first <= ? AND last >= ?
           AND class IN (${kind === 'networks' ? "'inetnum', 'inet6num'" : "'route', 'route6'"}) AND ${validity}`;
       const sql = buckets.length > 0 ? buckets.map(() => seek).join(' UNION ALL ') : `SELECT ${COLUMNS} FROM objects WHERE 0`;
@@ -79,7 +79,25 @@ export class RangeStore {
    * with `routes`, the route objects covering it instead.
    */
   covering(family: Family, first: bigint, last: bigint, at: AsOf, kind: CoveringKind = 'networks'): StoredObject[] {
-    const { stmt, buckets } = this.coveringStatement(family, at === null, kind);
+    return this.coveringRows(family, first, last, at === null ? 'current' : at, kind).map((row) => rowToObject(row));
+  }
+
+  /**
+   * Every instant at which the networks covering [first, last] changed: when a version of
+   * one of them began or ended. Between two such instants the covering set, and so the
+   * holder, is the same.
+   */
+  changeInstants(family: Family, first: bigint, last: bigint): number[] {
+    const instants = new Set<number>();
+    for (const row of this.coveringRows(family, first, last, 'ever', 'networks')) {
+      instants.add(row.valid_from);
+      if (row.valid_to !== null) instants.add(row.valid_to);
+    }
+    return [...instants].sort((a, b) => a - b);
+  }
+
+  private coveringRows(family: Family, first: bigint, last: bigint, when: 'current' | 'ever' | number, kind: CoveringKind): ObjectRow[] {
+    const { stmt, buckets } = this.coveringStatement(family, typeof when === 'number' ? 'at' : when, kind);
     const span = last - first + 1n;
     const firstKey = ipKey(first);
     const lastKey = ipKey(last);
@@ -90,9 +108,9 @@ export class RangeStore {
       const reach = (1n << BigInt(bucket + 1)) - 1n;
       const low = last > reach ? last - reach : 0n;
       params.push(reach < span ? -1 : bucket, ipKey(low), firstKey, lastKey);
-      if (at !== null) params.push(at, at);
+      if (typeof when === 'number') params.push(when, when);
     }
-    return stmt.all(...params).map((row) => rowToObject(row));
+    return stmt.all(...params);
   }
 
   /** Networks lying inside [first, last] (the range itself included), at most `limit`. */
