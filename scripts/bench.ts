@@ -14,7 +14,7 @@ import { LookupService } from '../src/query/service.js';
 import { openRegistryDb } from '../src/store/db.js';
 import { benchBulk, type BulkBaselineFigures } from './bench-bulk.js';
 import type { ImportChildResult } from './bench-import.js';
-import { benchRdap, type AddressKind, type LoadFigures, type ProbeAddress } from './bench-rdap.js';
+import { benchRdap, type AddressKind, type LoadFigures, type ProbeAddress, type RdapBenchOptions, type RdapBenchResult } from './bench-rdap.js';
 import type { ReadyChildResult } from './bench-ready.js';
 import { benchWhois, type WhoisLoadFigures } from './bench-whois.js';
 import {
@@ -637,6 +637,32 @@ function best(runs: readonly LoadFigures[], pick: (f: LoadFigures) => number, be
   return runs.map(pick).reduce(better);
 }
 
+/** Each figure of a server's load runs at its best run (NaN CPU: not measured). */
+function bestRuns(runs: readonly LoadFigures[]): { rate: number; p50: number; p99: number; cpu: number } {
+  const max = (a: number, b: number) => Math.max(a, b);
+  const min = (a: number, b: number) => Math.min(a, b);
+  return {
+    rate: best(runs, (f) => f.requestsPerSecond, max),
+    p50: best(runs, (f) => f.p50Ms, min),
+    p99: best(runs, (f) => f.p99Ms, min),
+    cpu: best(runs, (f) => f.serverCpuUsPerRequest ?? NaN, min),
+  };
+}
+
+/** Sections g and j: lacak serve and its bare route on this registry, under the same load. */
+function benchHttp(dbPath: string, settings: RdapSettings, o: Pick<RdapBenchOptions, 'load' | 'probes' | 'probePasses' | 'pathOf' | 'html' | 'cpuProfDir' | 'log'>): Promise<RdapBenchResult> {
+  return benchRdap({
+    dbPath,
+    cli: join(ROOT, 'dist', 'src', 'cli.js'),
+    bareServer: join(SCRIPTS, 'bench-bare-server.js'),
+    workDir: BENCH_DIR,
+    seconds: settings.seconds,
+    rounds: settings.rounds,
+    connections: settings.connections,
+    ...o,
+  });
+}
+
 function statusList(runs: readonly LoadFigures[]): string {
   const total = new Map<string, number>();
   for (const r of runs) for (const [status, n] of Object.entries(r.statuses)) total.set(status, (total.get(status) ?? 0) + n);
@@ -663,29 +689,10 @@ async function rdapSection(dbPath: string, ranges: Ranges, seed: number, setting
   ];
   const passes = 5;
 
-  const r = await benchRdap({
-    dbPath,
-    cli: join(ROOT, 'dist', 'src', 'cli.js'),
-    bareServer: join(SCRIPTS, 'bench-bare-server.js'),
-    workDir: BENCH_DIR,
-    load,
-    probes,
-    seconds: settings.seconds,
-    rounds: settings.rounds,
-    connections: settings.connections,
-    probePasses: passes,
-    cpuProfDir: settings.cpuProfDir,
-    log: (line) => info('   RDAP progress', line),
-  });
+  const r = await benchHttp(dbPath, settings, { load, probes, probePasses: passes, cpuProfDir: settings.cpuProfDir, log: (line) => info('   RDAP progress', line) });
 
-  const max = (a: number, b: number) => Math.max(a, b);
-  const min = (a: number, b: number) => Math.min(a, b);
-  const lRate = best(r.lacak, (f) => f.requestsPerSecond, max);
-  const bRate = best(r.bare, (f) => f.requestsPerSecond, max);
-  const lP50 = best(r.lacak, (f) => f.p50Ms, min);
-  const bP50 = best(r.bare, (f) => f.p50Ms, min);
-  const lP99 = best(r.lacak, (f) => f.p99Ms, min);
-  const bP99 = best(r.bare, (f) => f.p99Ms, min);
+  const { rate: lRate, p50: lP50, p99: lP99, cpu: lCpu } = bestRuns(r.lacak);
+  const { rate: bRate, p50: bP50, p99: bP99, cpu: bCpu } = bestRuns(r.bare);
   const rateRatio = lRate / bRate;
   const p99Ratio = lP99 / bP99;
   const lp = r.lacakProbe;
@@ -718,8 +725,6 @@ async function rdapSection(dbPath: string, ranges: Ranges, seed: number, setting
     `${f.requestsPerSecond.toFixed(0)}/s p50 ${msFine(f.p50Ms)} p99 ${msFine(f.p99Ms)}${f.serverCpuUsPerRequest === null ? '' : ` cpu ${f.serverCpuUsPerRequest.toFixed(0)} µs/req`}`;
   info('   RDAP runs', `lacak ${r.lacak.map(run).join('; ')}`);
   info('', `bare  ${r.bare.map(run).join('; ')}`);
-  const lCpu = best(r.lacak, (f) => f.serverCpuUsPerRequest ?? NaN, min);
-  const bCpu = best(r.bare, (f) => f.serverCpuUsPerRequest ?? NaN, min);
   // CPU per answer does not depend on how fast the load generator can ask: it tells whether
   // a low ratio is lacak's work or the bench's limits.
   if (Number.isFinite(lCpu) && Number.isFinite(bCpu)) {
@@ -757,32 +762,19 @@ async function webSection(dbPath: string, ranges: Ranges, seed: number, settings
   const load = v4Addresses(50_000, hasV4Holes ? 0.95 : 1, rng, ranges).texts;
   const holes = hasV4Holes ? 20 : 0;
   const probes = [...probesOf('v4 hit', 400 - holes, rng, ranges), ...probesOf('v4 hole', holes, rng, ranges)];
-  const r = await benchRdap({
-    dbPath,
-    cli: join(ROOT, 'dist', 'src', 'cli.js'),
-    bareServer: join(SCRIPTS, 'bench-bare-server.js'),
-    workDir: BENCH_DIR,
+  const r = await benchHttp(dbPath, settings, {
     load,
     probes,
+    probePasses: 3,
     pathOf: (address) => `/?q=${encodeURIComponent(address)}`,
     html: true,
-    seconds: settings.seconds,
-    rounds: settings.rounds,
-    connections: settings.connections,
-    probePasses: 3,
     log: (line) => info('   page progress', line),
   });
-  const max = (a: number, b: number) => Math.max(a, b);
-  const min = (a: number, b: number) => Math.min(a, b);
-  const lRate = best(r.lacak, (f) => f.requestsPerSecond, max);
-  const bRate = best(r.bare, (f) => f.requestsPerSecond, max);
-  const lP99 = best(r.lacak, (f) => f.p99Ms, min);
-  const bP99 = best(r.bare, (f) => f.p99Ms, min);
+  const { rate: lRate, p99: lP99, cpu: lCpu } = bestRuns(r.lacak);
+  const { rate: bRate, p99: bP99, cpu: bCpu } = bestRuns(r.bare);
   const rounds = r.lacak.length === 1 ? '1 run' : `best of ${r.lacak.length}`;
   figure(`j. page /?q= req/s (${rounds})`, rate(lRate, 'req'), `bare route ${rate(bRate, 'req')}, same ${r.bodyBytes} B page`, `${(lRate / bRate).toFixed(2)}×`, 'none (print only)');
   figure('j. page /?q= p99 latency', msFine(lP99), `bare route ${msFine(bP99)}`, `${(lP99 / bP99).toFixed(2)}×`, 'none (print only)');
-  const lCpu = best(r.lacak, (f) => f.serverCpuUsPerRequest ?? NaN, min);
-  const bCpu = best(r.bare, (f) => f.serverCpuUsPerRequest ?? NaN, min);
   if (Number.isFinite(lCpu) && Number.isFinite(bCpu)) {
     figure('j. page server CPU per answer', `${lCpu.toFixed(0)} µs`, `bare route ${bCpu.toFixed(0)} µs`, `${(lCpu / bCpu).toFixed(2)}×`, 'none (print only)');
   }
