@@ -107,7 +107,7 @@ function answerInProcess(o: BulkBenchOptions): BulkBaselineFigures {
       for (const text of batch) {
         line++;
         const query = parseBulkQuery(text);
-        const row = bulkRow(line, text, service.lookupAddress(query.address, {}), registry);
+        const row = bulkRow(line, text, service.lookupAddress(query.address, {}), { registry });
         bytes += `${JSON.stringify(row)}\n`.length;
         if (row.error !== null) errors[row.error] = (errors[row.error] ?? 0) + 1;
       }

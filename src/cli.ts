@@ -13,6 +13,7 @@ import { openStateDb } from './store/state-db.js';
 import { AuditLog } from './access/audit.js';
 import { replay } from './bulk/replay.js';
 import { LookupService } from './query/service.js';
+import { loadBootstrap } from './referral/bootstrap.js';
 import { KEY_ROLES, KeyStore, type ApiKey, type KeyRole } from './access/keys.js';
 import { ObjectStore } from './store/objects.js';
 import { formatInstant, parseInstant } from './query/time.js';
@@ -176,7 +177,8 @@ function buildProgram(ctx: Context): Command {
       const config = ctx.config(opts.db);
       const db = openRegistryDb(config.dbPath, { readonly: true });
       try {
-        const service = new LookupService(db, config);
+        // The bootstrap files the server reads: the same authority for space nothing here covers.
+        const service = new LookupService(db, config, undefined, { bootstrap: loadBootstrap(config.bootstrapDir) });
         const input = file === '-' ? process.stdin : createReadStream(file);
         const report = await replay(service, input, config.registry).catch((err: unknown) => {
           throw new LacakError(LACAK_ERR.FILE, `cannot replay ${file}: ${(err as Error).message}`);

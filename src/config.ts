@@ -1,9 +1,11 @@
 // The one place that reads process.env: DESIGN §3 names, parsed once by zod.
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { LACAK_ERR, LacakError } from './errors.js';
+import { formatHostAndPort, parseHostAndPort } from './http/public-url.js';
 import { parseRange } from './net/prefix.js';
 
 /** The checkout (or installed package) root: the nearest folder above this file with a package.json. */
@@ -32,6 +34,23 @@ const list = (fallback: string) =>
 const rangeList = () =>
   list('').refine((xs) => xs.every((x) => !x.includes('-') && parseRange(x).ok), { message: 'each entry must be an IP address or prefix (e.g. 10.0.0.0/8, 2001:db8::/32)' });
 
+/**
+ * Host names, each with an optional port, stored as a URL writes them (`RDAP.Example.ID` →
+ * `rdap.example.id`, `::1` → `[::1]`): a typo stops the server rather than echoing a Host
+ * nobody meant.
+ */
+const hostList = (fallback: string) =>
+  list(fallback)
+    .refine((xs) => xs.every((x) => parseHostAndPort(x) !== null), {
+      message: 'each entry must be a host name or IP address with an optional port (e.g. rdap.example.id, rdap.example.id:8080, 192.0.2.1, [2001:db8::1]:8080)',
+    })
+    .transform((xs) => xs.map((x) => formatHostAndPort(parseHostAndPort(x)!)));
+
+/** Loopback names and the machine's own name; a machine name no URL could hold is left out. */
+function defaultHosts(): string {
+  return ['localhost', '127.0.0.1', '[::1]', hostname()].filter((x) => parseHostAndPort(x) !== null).join(',');
+}
+
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
 const EnvSchema = z.object({
@@ -42,6 +61,8 @@ const EnvSchema = z.object({
   LACAK_STATE_DB: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LACAK_BASE_URL: z.url().optional(),
+  /** Without LACAK_BASE_URL, links echo the Host only when its name is one of these (any port); else they use the first. */
+  LACAK_HOSTS: hostList(defaultHosts()),
   LACAK_PORT43: z.string().min(1).default('whois.lacak.example'),
   /** Source order: where two sources hold the same range, the earlier wins (DESIGN §2). */
   LACAK_SOURCES: list('IDNIC,APNIC,DELEGATED-APNIC').transform((xs) => xs.map((x) => x.toUpperCase())),
@@ -86,6 +107,8 @@ export interface Config {
   readonly stateDbPath: string;
   readonly logLevel: string;
   readonly baseUrl: string | undefined;
+  /** LACAK_HOSTS: host names whose Host header links may echo (without LACAK_BASE_URL). */
+  readonly acceptedHosts: readonly string[];
   readonly port43: string;
   readonly sources: readonly string[];
   readonly registry: string;
@@ -141,6 +164,7 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: {
     stateDbPath: resolve(e.LACAK_STATE_DB ?? dbPath.replace(/(\.sqlite3?|\.db)?$/, '.state.sqlite')),
     logLevel: e.LOG_LEVEL,
     baseUrl: e.LACAK_BASE_URL,
+    acceptedHosts: Object.freeze(e.LACAK_HOSTS),
     port43: e.LACAK_PORT43,
     sources: Object.freeze(e.LACAK_SOURCES),
     registry: e.LACAK_REGISTRY.toUpperCase(),

@@ -29,13 +29,14 @@ export async function serve(config: Config, log: Logger): Promise<RunningServer>
   }
   const db = openRegistryDb(config.dbPath);
   const state = openStateDb(config.stateDbPath);
+  const bootstrap = loadBootstrap(config.bootstrapDir);
   const service = new LookupService(db, config, log.child({ component: 'query' }), {
     indexBuilder: workerIndexBuilder(config.dbPath, indexSettings(config)),
+    bootstrap,
   });
-  const bootstrap = loadBootstrap(config.bootstrapDir);
   const keys = new KeyStore(state);
   const audit = new AuditLog(state);
-  const app = buildApp({ config, service, logger: log, keys, audit, bootstrap });
+  const app = buildApp({ config, service, logger: log, keys, audit });
 
   const poll = setInterval(() => {
     service.refreshIfChanged().catch((err: unknown) => {
@@ -45,7 +46,7 @@ export async function serve(config: Config, log: Logger): Promise<RunningServer>
   poll.unref();
 
   const whoisLog = log.child({ component: 'whois' });
-  const handler = whoisHandlerFor(config, service, bootstrap);
+  const handler = whoisHandlerFor(config, service);
 
   const whois = await startWhoisServer({ handler, service, host: config.port43, limits: config.whois, log: whoisLog, admit: clientLimiter(config.rates.anonymous, config.rates.exempt), bulkLines: BULK_LINES.anonymous }, config.host, config.whoisPort);
   try {

@@ -20,8 +20,11 @@ export interface ReplayReport {
   readonly differences: readonly ReplayDifference[];
 }
 
-/** Fields that say what the answer is; `snapshots`/`next_snapshots` are compared to explain, not as answers. */
-const ANSWER_FIELDS = BULK_COLUMNS.filter((c) => !['line', 'input', 'snapshots', 'next_snapshots'].includes(c));
+/**
+ * Fields that say what the answer is; `snapshots`/`next_snapshots` are compared to explain,
+ * not as answers, and the case reference belongs to the request, not the answer.
+ */
+const ANSWER_FIELDS = BULK_COLUMNS.filter((c) => !['line', 'input', 'snapshots', 'next_snapshots', 'case_reference'].includes(c));
 
 /** `IDNIC 2026-01-01T00:00:00Z import 4; APNIC ...` → source → [snapshot, import id]. */
 function snapshotsOf(text: string | null): Map<string, { at: string; importId: string }> {
@@ -47,19 +50,31 @@ function explain(then: BulkRow, now: BulkRow): string {
   return reasons.length > 0 ? reasons.join('; ') : 'the same snapshots and imports give a different answer (the answer rules changed: a new lacak version or configuration)';
 }
 
+/** The provenance record of a saved answer: its first line. */
+interface SavedProvenance {
+  readonly query?: { readonly at?: string | null; readonly tz?: string | null };
+}
+
 export async function replay(service: LookupService, input: Readable, registry: string): Promise<ReplayReport> {
   const differences: ReplayDifference[] = [];
   let lines = 0;
+  // The request's own zone: a zoneless line time was read in it (`POST /bulk/ip?tz=WIB`).
+  let tz: string | undefined;
   for await (const text of createInterface({ input, crlfDelay: Infinity })) {
     if (text.trim() === '') continue;
-    const record = JSON.parse(text) as Partial<BulkRow> & { provenance?: unknown };
-    if (record.provenance !== undefined || typeof record.line !== 'number' || typeof record.input !== 'string') continue;
+    const record = JSON.parse(text) as Partial<BulkRow> & { provenance?: SavedProvenance };
+    if (record.provenance !== undefined) {
+      tz = record.provenance.query?.tz ?? undefined;
+      continue;
+    }
+    if (typeof record.line !== 'number' || typeof record.input !== 'string') continue;
     lines++;
     const then = record as BulkRow;
     const query = parseBulkQuery(then.input);
-    // The same question: the same address, at the instant it was answered for.
-    const at = then.instant ?? query.time;
-    const now = bulkRow(then.line, then.input, service.lookupAddress(query.address, at ? { at } : {}), registry);
+    // The same question: the same address, at the instant it was answered for (a line that
+    // was refused is asked again as it was sent, in the request's zone).
+    const when = then.instant ? { at: then.instant } : query.time ? { at: query.time, tz } : {};
+    const now = bulkRow(then.line, then.input, service.lookupAddress(query.address, when), { registry, caseReference: then.case_reference ?? null });
     const fields = ANSWER_FIELDS.filter((f) => (then[f] ?? null) !== (now[f] ?? null)).map((f) => [f, (then[f] ?? null) as string | null, (now[f] ?? null) as string | null] as const);
     if (fields.length > 0) differences.push({ line: then.line, input: then.input, fields, reason: explain(then, now) });
   }

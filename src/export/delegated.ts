@@ -1,7 +1,7 @@
 // `lacak export --format delegated`: the delegated-statistics records valid at an instant,
 // in the NRO delegated-extended format they were imported from.
 import type { Writable } from 'node:stream';
-import { firstValue, stripComment, type StoredObject } from '../model/types.js';
+import { delegatedAccount, firstValue, stripComment, type StoredObject } from '../model/types.js';
 import { formatIp } from '../net/ip.js';
 import { rangeToCidrs } from '../net/prefix.js';
 import type { ObjectStore } from '../store/objects.js';
@@ -27,7 +27,7 @@ function toRecord(o: StoredObject): DelegatedRow | null {
   const created = firstValue(o, 'created') ?? '';
   const date = /^\d{4}-\d{2}-\d{2}/.test(created) ? created.slice(0, 10).replaceAll('-', '') : '';
   const status = STATUS_BACK[stripComment(firstValue(o, 'status') ?? '').toUpperCase()] ?? 'allocated';
-  const opaque = stripComment(firstValue(o, 'org') ?? '');
+  const opaque = delegatedAccount(o) ?? '';
   const tail = `${date}|${status}|${opaque}`;
   if (o.range) {
     if (o.range.family === 4) {

@@ -7,7 +7,6 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { LookupService } from '../query/service.js';
 import { lacakVersion } from '../version.js';
-import type { Bootstrap } from '../referral/bootstrap.js';
 import { TEXT, pickLang } from '../rdap/messages.js';
 import { EntityCache } from '../rdap/render.js';
 import { registerRdapRoutes, sendRdapError } from '../rdap/routes.js';
@@ -25,11 +24,10 @@ export interface AppDeps {
   readonly logger: Logger;
   readonly keys: KeyStore;
   readonly audit: AuditLog;
-  readonly bootstrap?: Bootstrap;
   readonly now?: () => number;
 }
 
-export function buildApp({ config, service, logger, keys, audit, bootstrap, now }: AppDeps): FastifyInstance {
+export function buildApp({ config, service, logger, keys, audit, now }: AppDeps): FastifyInstance {
   const app = Fastify({
     loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
     // One line per request is written by the onResponse hook below, not by Fastify.
@@ -39,9 +37,9 @@ export function buildApp({ config, service, logger, keys, audit, bootstrap, now 
     // X-Forwarded-For is believed only from the proxies the operator names.
     trustProxy: config.trustedProxies.length > 0 ? [...config.trustedProxies] : false,
   });
-  const rdap = { config, service, bootstrap, entities: new EntityCache() };
+  const rdap = { config, service, entities: new EntityCache() };
   // The page links to the WHOIS text of its answer: the same handler the WHOIS port uses.
-  const whois = whoisHandlerFor(config, service, bootstrap);
+  const whois = whoisHandlerFor(config, service);
 
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
@@ -81,7 +79,7 @@ export function buildApp({ config, service, logger, keys, audit, bootstrap, now 
     // Its own scope: it reads text bodies as streams, which no other route wants.
     routes.register(async (bulk) => registerBulkRoutes(bulk, { service, registry: config.registry, refuse, now }));
     // Its own scope: security headers for a page, not for RDAP's cross-origin clients.
-    routes.register(async (web) => registerWebRoutes(web, { service, registry: config.registry, bootstrap, whois: (line) => `${whois.answer(line).lines.join('\n')}\n` }));
+    routes.register(async (web) => registerWebRoutes(web, { service, registry: config.registry, whois: (line) => `${whois.answer(line).lines.join('\n')}\n` }));
   });
 
   app.setNotFoundHandler((request, reply) => {

@@ -32,11 +32,16 @@ function outputFormat(request: FastifyRequest): Format {
   return /\btext\/csv\b/.test(accept) && !/application\/(x-)?ndjson/.test(accept) ? 'csv' : 'ndjson';
 }
 
-/** Where the answers came from, so the same question can be shown to give the same answer later. */
-function provenance(service: LookupService, servedAt: number): Record<string, unknown> {
+/**
+ * Where the answers came from, so the same question can be shown to give the same answer
+ * later: when and by what it was served, the request's own time and zone (what a zoneless
+ * line was read in), and every import with the SHA-256 of each file.
+ */
+function provenance(service: LookupService, servedAt: number, defaults: When): Record<string, unknown> {
   return {
     servedAt: new Date(servedAt).toISOString(),
     lacakVersion: lacakVersion(),
+    query: { at: defaults.at ?? null, tz: defaults.tz ?? null },
     imports: service.objects.imports().map((i) => ({
       id: i.id,
       snapshotAt: new Date(i.snapshotAt).toISOString(),
@@ -85,6 +90,26 @@ function* jsonItems(body: readonly unknown[]): Generator<BulkLine> {
 
 class BulkInputError extends Error {}
 
+/** Header values travel through proxies with limits of about 8 kB; the newest imports are kept whole. */
+const MAX_PROVENANCE_HEADER = 6000;
+
+/**
+ * The provenance as one header line: JSON, with non-ASCII escaped (header values are bytes).
+ * A registry with years of daily imports keeps the newest imports that fit and says how many
+ * older ones were left out (each row's snapshots column names the import it was read from).
+ */
+export function provenanceHeader(head: Record<string, unknown>): string {
+  const ascii = (value: unknown) => JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const imports = (head.imports as unknown[]) ?? [];
+  let kept = imports.length;
+  let text = ascii(head);
+  while (text.length > MAX_PROVENANCE_HEADER && kept > 0) {
+    kept = Math.max(0, kept - Math.max(1, Math.ceil(kept / 4)));
+    text = ascii({ ...head, imports: imports.slice(imports.length - kept), olderImportsLeftOut: imports.length - kept });
+  }
+  return text;
+}
+
 export function registerBulkRoutes(app: FastifyInstance, deps: BulkRouteDeps): void {
   const now = deps.now ?? Date.now;
   // Plain text and CSV reach the route as the raw stream; JSON is parsed (and capped).
@@ -118,29 +143,31 @@ export function registerBulkRoutes(app: FastifyInstance, deps: BulkRouteDeps): v
     }
     const format = outputFormat(request);
     const served = now();
-    const registry = deps.registry;
+    const context = { registry: deps.registry, caseReference: caller.caseReference ?? null };
     const service = deps.service;
     let count = 0;
 
     async function* rows(): AsyncGenerator<BulkRow> {
       for await (const line of lines) {
         if (count >= maxLines) {
-          yield errorRow(line.number, line.text.slice(0, 80), `limit reached: a ${caller.role} request may hold ${maxLines} lines; the rest was not read`);
+          yield errorRow(line.number, line.text.slice(0, 80), `limit reached: a ${caller.role} request may hold ${maxLines} lines; the rest was not read`, context);
           return;
         }
         count++;
         if (line.tooLong) {
-          yield errorRow(line.number, line.text, `line longer than ${MAX_LINE_BYTES} bytes`);
+          yield errorRow(line.number, line.text, `line longer than ${MAX_LINE_BYTES} bytes`, context);
           continue;
         }
         const query = parseBulkQuery(line.text);
         const when: When = query.time !== undefined ? { at: query.time, tz: defaults.tz } : defaults;
-        yield bulkRow(line.number, line.text, service.lookupAddress(query.address, when), registry);
+        yield bulkRow(line.number, line.text, service.lookupAddress(query.address, when), context);
       }
     }
 
     request.auditDetail = () => `${count} line(s)`;
-    const head = provenance(service, served);
+    const head = provenance(service, served, defaults);
+    // The whole provenance travels in a header too, for CSV files that must stay plain CSV.
+    reply.header('lacak-provenance', provenanceHeader(head));
     let out: Readable;
     if (format === 'ndjson') {
       out = Readable.from(
@@ -152,13 +179,9 @@ export function registerBulkRoutes(app: FastifyInstance, deps: BulkRouteDeps): v
       reply.type('application/x-ndjson; charset=utf-8');
     } else {
       const csv = stringify({ header: true, columns: [...BULK_COLUMNS], cast: { boolean: (v) => String(v) } });
-      out = Readable.from(
-        (async function* () {
-          // csv-parse and spreadsheet importers skip `#` lines when told; the provenance is there for the file.
-          yield `# provenance: ${JSON.stringify(head)}\n`;
-          for await (const chunk of Readable.from(rows()).pipe(csv)) yield chunk as string;
-        })(),
-      );
+      // Plain CSV (RFC 4180): a header row, then one row per line; the provenance is in the
+      // lacak-provenance header and, per row, in the snapshots column.
+      out = Readable.from(rows()).pipe(csv);
       reply.type('text/csv; charset=utf-8');
     }
     reply.header('cache-control', 'no-store');

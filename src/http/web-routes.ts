@@ -4,13 +4,15 @@
 // cross-origin clients.
 import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
-import { formatIp, parseAddressWithPort } from '../net/ip.js';
-import { formatCidr, leadingPrefix, parseRange } from '../net/prefix.js';
+import { formatIp, looksLikeAddress, parseAddressWithPort } from '../net/ip.js';
+import { formatCidr, formatRange, leadingPrefix, parseRange, type IpRange } from '../net/prefix.js';
+import { reverseZoneRange } from '../net/reverse.js';
 import { NameSearch } from '../query/names.js';
-import { redirectUrl, whoisHostOf, type Bootstrap } from '../referral/bootstrap.js';
+import { redirectUrl } from '../referral/bootstrap.js';
 import type { Referral } from '../web/page.js';
 import type { LookupService, When } from '../query/service.js';
-import type { AsOf } from '../query/types.js';
+import type { AsOf, Authority, NotFound } from '../query/types.js';
+import { resolveZone } from '../query/time.js';
 import { viewObject, type Caller } from '../policy/access.js';
 import type { StoredObject } from '../model/types.js';
 import { SCRIPT, STYLESHEET } from '../web/assets.js';
@@ -22,8 +24,6 @@ export interface WebDeps {
   readonly registry: string;
   /** The WHOIS answer to a query line, as text. */
   readonly whois: (line: string) => string;
-  /** Who serves the rest of the address space (RFC 9224), to say where to ask instead. */
-  readonly bootstrap?: Bootstrap;
 }
 
 const ZONES = new Set(['Asia/Jakarta', 'Asia/Makassar', 'Asia/Jayapura', 'UTC']);
@@ -38,10 +38,32 @@ function param(query: unknown, name: string): string {
 
 export async function registerWebRoutes(app: FastifyInstance, deps: WebDeps): Promise<void> {
   const names = new NameSearch(deps.service.objects.database);
-  await app.register(helmet, {
+  // Over plain HTTP, upgrade-insecure-requests sends the browser to an https:// that may not
+  // exist (the page's stylesheet and script then fail to load), and RFC 6797 §7.2 forbids
+  // Strict-Transport-Security: both only when the request came over HTTPS, directly or from a
+  // trusted proxy (request.protocol believes X-Forwarded-Proto only from LACAK_TRUSTED_PROXIES).
+  const pageHeaders = (overHttps: boolean) => ({
     contentSecurityPolicy: {
-      directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'"], formAction: ["'self'"], frameAncestors: ["'none'"], baseUri: ["'none'"], objectSrc: ["'none'"] },
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+        upgradeInsecureRequests: overHttps ? [] : null,
+      },
     },
+    strictTransportSecurity: overHttps ? {} : false,
+  });
+  const overHttp = pageHeaders(false);
+  const overHttps = pageHeaders(true);
+  // global: false leaves the headers to the hook below, which picks them per request.
+  await app.register(helmet, { global: false, ...overHttp });
+  app.addHook('onRequest', async (request, reply) => {
+    reply.helmet(request.protocol === 'https' ? overHttps : overHttp);
   });
 
   app.get('/static/lacak.css', async (_request, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(STYLESHEET));
@@ -49,7 +71,8 @@ export async function registerWebRoutes(app: FastifyInstance, deps: WebDeps): Pr
 
   app.get('/', async (request, reply) => {
     const lang = pickWebLang(request.headers['accept-language'], (request.query as Record<string, unknown>).lang);
-    const tzAsked = param(request.query, 'tz');
+    // WIB, WITA and WIT name the zones the form offers (DESIGN §2); anything else reads as WIB.
+    const tzAsked = resolveZone(param(request.query, 'tz')) ?? '';
     const query: PageQuery = { q: param(request.query, 'q'), at: param(request.query, 'at'), tz: ZONES.has(tzAsked) ? tzAsked : 'Asia/Jakarta' };
     const when: When = query.at ? { at: query.at, tz: query.tz } : {};
     // What the caller may see of each object shown; a person's data shown is recorded for the audit log.
@@ -67,23 +90,23 @@ export async function registerWebRoutes(app: FastifyInstance, deps: WebDeps): Pr
       .type('text/html; charset=utf-8')
       .header('content-language', lang)
       .header('vary', 'Accept-Language')
-      .send(renderPage(lang, query, answer, links, { lang: otherLang, href: `/?${params.toString()}` }));
+      .send(renderPage(lang, query, answer, links, { lang: otherLang, href: `/?${params.toString()}` }, deps.registry));
   });
 
   app.get('/whois', async (request, reply) => {
     const q = param(request.query, 'q');
     const at = param(request.query, 'at');
-    const tz = param(request.query, 'tz');
+    const tz = resolveZone(param(request.query, 'tz')) ?? '';
     // The same question as the page asked, in WHOIS's words; flags in q are not taken.
     const line = `${at ? `--at ${at}${tz && ZONES.has(tz) ? ` --tz ${tz}` : ''} ` : ''}${q.replace(/^-+/, '')}`;
     return reply.type('text/plain; charset=utf-8').send(deps.whois(line));
   });
 }
 
-/** The page's question → the service's answer, and where the same answer is in RDAP and WHOIS. */
 /** What the caller may see of an object (DESIGN §5): the page renders only that. */
 type Show = (object: StoredObject) => StoredObject;
 
+/** The page's question → the service's answer, and where the same answer is in RDAP and WHOIS. */
 function ask(deps: WebDeps, names: NameSearch, caller: Caller, show: Show, query: PageQuery, when: When): { answer: PageAnswer; links: PageLinks } {
   const { service } = deps;
   const q = query.q;
@@ -96,15 +119,22 @@ function ask(deps: WebDeps, names: NameSearch, caller: Caller, show: Show, query
     const outcome = address ? service.lookupAddress(q, when) : service.lookupRange(q, when);
     // A range that is no prefix is asked in RDAP by its first prefix, as RDAP's own links do.
     const rdap = `/${address || !range.ok ? `ip/${encodeURIComponent(q)}` : `ip/${formatCidr(leadingPrefix(range.range))}`}${timeParams}`;
-    if (outcome.kind === 'userError') return { answer: { kind: 'error', message: outcome.message }, links: { rdap: null, whois: null } };
+    if (outcome.kind === 'userError') return { answer: { kind: 'error', problem: outcome.problem }, links: { rdap: null, whois: null } };
     if (outcome.kind === 'notFound') {
       const start = address ? address.address : range.ok ? { family: range.range.family, value: range.range.start } : null;
-      const referral = outcome.notFound.kind === 'foreign' && start ? referralFor(deps.bootstrap?.serviceForAddress(start), `ip/${formatIp(start.family, start.value)}`) : null;
-      return { answer: { kind: 'notFound', notFound: outcome.notFound, registry: deps.registry, referral }, links: { rdap, whois } };
+      const referral = outcome.notFound.kind === 'foreign' && start ? referralFor(outcome.notFound.authority, `ip/${formatIp(start.family, start.value)}`) : null;
+      return { answer: { kind: 'notFound', notFound: outcome.notFound, registry: deps.registry, referral, change: outcome.change ?? null, asOf: outcome.asOf }, links: { rdap, whois } };
     }
-    const history = address ? service.addressHistory(q) : null;
-    return { answer: { kind: 'ip', answer: outcome.value, history: history?.kind === 'ok' ? history.value.records : [] }, links: { rdap, whois } };
+    const history = service.addressHistory(q);
+    const a = outcome.value;
+    const referral = referralFor(a.authority, address ? `ip/${formatIp(a.query.range.family, a.query.range.start)}` : `ip/${formatCidr(leadingPrefix(a.query.range))}`);
+    return { answer: { kind: 'ip', answer: a, history: history.kind === 'ok' ? history.value.records : [], referral }, links: { rdap, whois } };
   }
+  // Something shaped like an address that is not one (`1.2.3.4.5`, `198.51.100.41 51234`):
+  // say so, rather than searching it as a name.
+  if (looksLikeAddress(q)) return { answer: { kind: 'error', problem: { code: 'bad-address', input: q } }, links: { rdap: null, whois: null } };
+  const zone = reverseZoneRange(q);
+  if (zone) return reverseZone(deps, show, q, zone, when, timeParams, whois);
   const asn = /^as(\d{1,10})$/i.exec(q);
   const outcome = asn ? service.lookupAutnum(q, when) : service.lookupHandle(q, when);
   const rdap = asn ? `/autnum/${asn[1]}${timeParams}` : `/entity/${encodeURIComponent(q)}${timeParams}`;
@@ -112,8 +142,16 @@ function ask(deps: WebDeps, names: NameSearch, caller: Caller, show: Show, query
   const maybeName = !asn && (outcome.kind === 'notFound' || outcome.code === 'bad-key');
   if (!maybeName) {
     return outcome.kind === 'userError'
-      ? { answer: { kind: 'error', message: outcome.message }, links: { rdap: null, whois: null } }
-      : { answer: { kind: 'notFound', notFound: outcome.notFound, registry: deps.registry, referral: asn && outcome.notFound.kind === 'foreign' ? referralFor(deps.bootstrap?.serviceForAsn(Number(asn[1])), `autnum/${asn[1]}`) : null }, links: { rdap: null, whois } };
+      ? { answer: { kind: 'error', problem: outcome.problem }, links: { rdap: null, whois: null } }
+      : {
+          answer: {
+            kind: 'notFound',
+            notFound: outcome.notFound,
+            registry: deps.registry,
+            referral: asn && outcome.notFound.kind === 'foreign' ? referralFor(outcome.notFound.authority, `autnum/${asn[1]}`) : null,
+          },
+          links: { rdap: null, whois },
+        };
   }
   // Not a handle: a name. Names are indexed for current data only, so a past time finds none.
   if (query.at) return { answer: { kind: 'notFound', notFound: { kind: 'no-object' }, registry: deps.registry, currentOnly: true }, links: { rdap: null, whois: null } };
@@ -126,12 +164,29 @@ function ask(deps: WebDeps, names: NameSearch, caller: Caller, show: Show, query
   return { answer: { kind: 'names', name: q, match, objects: found.objects.map(show), more: found.more }, links: { rdap: null, whois: match === 'exact' ? whois : null } };
 }
 
-/** The registry serving another registry's space: its RDAP answer for the question, and its WHOIS server. */
-function referralFor(bases: readonly string[] | null | undefined, path: string): Referral | null {
-  if (!bases || bases.length === 0) return null;
-  const rdap = redirectUrl(bases, path);
+/**
+ * A reverse zone (`100.51.198.in-addr.arpa`), as RDAP's /domain and WHOIS answer it: the
+ * domain object; else who answers for that space.
+ */
+function reverseZone(deps: WebDeps, show: Show, q: string, zone: IpRange, when: When, timeParams: string, whois: string): { answer: PageAnswer; links: PageLinks } {
+  const { service } = deps;
+  const name = q.toLowerCase().replace(/\.$/, '');
+  const rdap = `/domain/${encodeURIComponent(name)}${timeParams}`;
+  const outcome = service.lookupKey(name, when, 'domain');
+  if (outcome.kind === 'ok') return { answer: objectAnswer(service, show, outcome.value.objects, outcome.value.asOf), links: { rdap, whois } };
+  if (outcome.kind === 'userError') return { answer: { kind: 'error', problem: outcome.problem }, links: { rdap: null, whois: null } };
+  const space = service.lookupRange(formatRange(zone), when);
+  const authority = space.kind === 'ok' ? space.value.authority : space.kind === 'notFound' && space.notFound.kind === 'foreign' ? space.notFound.authority : null;
+  const notFound: NotFound = authority && authority.kind !== 'this-registry' ? { kind: 'foreign', authority } : { kind: 'no-object' };
+  return { answer: { kind: 'notFound', notFound, registry: deps.registry, referral: authority ? referralFor(authority, `domain/${name}`) : null }, links: { rdap, whois } };
+}
+
+/** The registry answering for another registry's space: its RDAP answer for the question, and its WHOIS server. */
+function referralFor(authority: Authority, path: string): Referral | null {
+  if (authority.kind !== 'other-registry') return null;
+  const rdap = redirectUrl([authority.registry.rdap], path);
   const rdapHost = rdap && URL.canParse(rdap) ? new URL(rdap).host : null;
-  return rdap && rdapHost ? { rdap, rdapHost, whois: bases.map(whoisHostOf).find((h) => h !== null) ?? null } : null;
+  return rdap && rdapHost ? { registry: authority.registry.name, rdap, rdapHost, whois: authority.registry.whois } : null;
 }
 
 /** Resources an organisation holds, listed on its card; beyond this the card says there are more. */

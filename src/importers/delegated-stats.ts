@@ -98,21 +98,23 @@ export function delegatedRecordToObject(
     className = first === last ? 'aut-num' : 'as-block';
     key = first === last ? formatAsn(first) : `${formatAsn(first)} - ${formatAsn(last)}`;
   }
-  const org = record.opaqueId?.toUpperCase() ?? null;
+  const account = record.opaqueId?.toUpperCase() ?? null;
   const attributes: (readonly [string, string])[] = [[className, key]];
   // RPSL names networks with netname: and aut-nums with as-name:; an as-block has no name.
   if (className === 'inetnum' || className === 'inet6num') attributes.push(['netname', netname(record)]);
   else if (className === 'aut-num') attributes.push(['as-name', netname(record)]);
   if (record.cc !== '') attributes.push(['country', record.cc]);
-  if (org !== null) attributes.push(['org', org]);
+  // An account id, not an organisation handle: stored under its own name so that nothing
+  // resolves it as `org:` (DESIGN §2).
+  if (account !== null) attributes.push(['opaque-id', account]);
   attributes.push(['status', statusText(record)]);
   if (record.date !== null) attributes.push(['created', formatDelegatedDate(record.date)]);
   attributes.push([
     'remarks',
-    org === null ? 'delegated-extended record, no opaque-id' : `delegated-extended record, opaque-id ${org}`,
+    account === null ? 'delegated-extended record, no opaque-id' : `delegated-extended record, opaque-id ${account}`,
   ]);
   attributes.push(['source', source]);
-  const references: Reference[] = org === null ? [] : [{ attribute: 'org', target: org }];
+  const references: Reference[] = account === null ? [] : [{ attribute: 'opaque-id', target: account }];
   const object: RegistryObject = {
     source,
     className,

@@ -81,3 +81,24 @@ export function stripComment(value: string): string {
   const hash = value.indexOf('#');
   return (hash >= 0 ? value.slice(0, hash) : value).replace(/\s+/g, ' ').trim();
 }
+
+/**
+ * The account a delegated-statistics record is registered to (its `opaque-id`). An account
+ * is not an organisation handle: nothing resolves it as one (DESIGN §2).
+ */
+export function delegatedAccount(object: Pick<RegistryObject, 'source' | 'attributes'>): string | null {
+  if (!isDelegatedSource(object.source)) return null;
+  const v = firstValue(object, 'opaque-id');
+  const account = v === undefined ? '' : stripComment(v).toUpperCase();
+  return account.length > 0 ? account : null;
+}
+
+/** Delegated statistics are stored as source `DELEGATED-<REGISTRY>` (DESIGN §2 Sources). */
+export function isDelegatedSource(source: string): boolean {
+  return source.startsWith('DELEGATED-');
+}
+
+/** The registry a delegated source was published by (`DELEGATED-APNIC` → `APNIC`). */
+export function delegatedRegistry(source: string): string | null {
+  return isDelegatedSource(source) ? source.slice('DELEGATED-'.length) : null;
+}

@@ -155,3 +155,16 @@ function parsePort(text: string): number | null {
   const port = Number(text);
   return port <= 65535 ? port : null;
 }
+
+/**
+ * Text shaped like an address that does not parse as one: dotted numbers (`1.2.3.4.5`,
+ * `999.1.1.1`), hex groups with colons, or an address and a port written with a space
+ * (`198.51.100.41 51234`). A query like that is a mistyped address, not a name to search.
+ */
+export function looksLikeAddress(text: string): boolean {
+  const t = text.trim();
+  if (parseAddressWithPort(t)) return false;
+  if (/^\d{1,3}(\.\d{1,3}){3}\s+\d{1,5}$/.test(t)) return true;
+  if (/^\d+(\.\d+){2,}(:\d*)?$/.test(t)) return true;
+  return /^\[?[0-9a-f]{0,4}(:[0-9a-f]{0,4}){2,}(\.\d+)*\]?(:\d+)?$/i.test(t);
+}

@@ -3,12 +3,18 @@
 // space it manages rather than a holder.
 import type { Config } from '../config.js';
 import type { StoredObject } from '../model/types.js';
-import { firstValue, stripComment } from '../model/types.js';
+import { delegatedAccount, firstValue, isDelegatedSource, stripComment } from '../model/types.js';
 
+/**
+ * `owner` is whom a network is registered to: its organisation handle, or for a delegated
+ * record its account (the `org` column of the store holds the same).
+ */
 export interface PlaceholderRule {
-  isPlaceholder(netname: string | null, status: string | null, source: string, org: string | null): boolean;
+  isPlaceholder(netname: string | null, status: string | null, source: string, owner: string | null): boolean;
   /** The network marks space this registry manages (its own source, or its delegated account). */
-  isManagedMarker(source: string, org: string | null): boolean;
+  isManagedMarker(source: string, owner: string | null): boolean;
+  /** A delegated record of one of this registry's own accounts. */
+  isOwnAccount(source: string, owner: string | null): boolean;
 }
 
 function matches(pattern: string, value: string): boolean {
@@ -17,16 +23,17 @@ function matches(pattern: string, value: string): boolean {
 
 export function placeholderRule(config: Pick<Config, 'placeholderNetnames' | 'placeholderStatuses' | 'managedOpaqueIds' | 'registry'>): PlaceholderRule {
   const accounts = new Set(config.managedOpaqueIds.map((x) => x.toUpperCase()));
-  const isOwnAccount = (source: string, org: string | null) => source.startsWith('DELEGATED-') && org !== null && accounts.has(org);
+  const isOwnAccount = (source: string, owner: string | null) => isDelegatedSource(source) && owner !== null && accounts.has(owner);
   return {
-    isPlaceholder(netname, status, source, org) {
+    isPlaceholder(netname, status, source, owner) {
       if (netname && config.placeholderNetnames.some((p) => matches(p, netname.toUpperCase()))) return true;
       if (status && config.placeholderStatuses.includes(status.toUpperCase())) return true;
-      return isOwnAccount(source, org);
+      return isOwnAccount(source, owner);
     },
-    isManagedMarker(source, org) {
-      return source === config.registry || isOwnAccount(source, org);
+    isManagedMarker(source, owner) {
+      return source === config.registry || isOwnAccount(source, owner);
     },
+    isOwnAccount,
   };
 }
 
@@ -49,10 +56,16 @@ export function indexSettings(config: IndexSettings): IndexSettings {
   };
 }
 
+function upperValue(o: StoredObject, name: string): string | null {
+  const x = firstValue(o, name);
+  return x === undefined ? null : stripComment(x).toUpperCase() || null;
+}
+
+/** Whom a network is registered to: a delegated record's account, else its organisation. */
+export function ownerOf(o: StoredObject): string | null {
+  return delegatedAccount(o) ?? upperValue(o, 'org');
+}
+
 export function objectIsPlaceholder(rule: PlaceholderRule, o: StoredObject): boolean {
-  const v = (name: string) => {
-    const x = firstValue(o, name);
-    return x === undefined ? null : stripComment(x).toUpperCase() || null;
-  };
-  return rule.isPlaceholder(v('netname'), v('status'), o.source, v('org'));
+  return rule.isPlaceholder(upperValue(o, 'netname'), upperValue(o, 'status'), o.source, ownerOf(o));
 }

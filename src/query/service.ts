@@ -3,7 +3,8 @@
 // inverse lookups, all "as of" any instant with the snapshots they were read from.
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import { allValues, firstValue, stripComment, type StoredObject } from '../model/types.js';
+import { allValues, delegatedAccount, delegatedRegistry, firstValue, isDelegatedSource, stripComment, type StoredObject } from '../model/types.js';
+import { createdAt, lastModifiedAt } from '../model/dates.js';
 import { parseAsn } from '../net/asn.js';
 import { parseAddressWithPort, unmapIpv4, type IpAddress } from '../net/ip.js';
 import { parseRange, formatRange, rangeContains, type IpRange } from '../net/prefix.js';
@@ -14,11 +15,18 @@ import { buildIndexFromDb, inThreadIndexBuilder, type BuiltIndex, type IndexBuil
 import type { Db } from '../store/db.js';
 import { ObjectStore, type ImportRecord, type SnapshotRow } from '../store/objects.js';
 import { RangeStore, type AsOf as StoreAsOf } from '../store/ranges.js';
-import { indexSettings, objectIsPlaceholder, placeholderRule, sourceRank, type PlaceholderRule } from './placeholders.js';
-import { parseInstant } from './time.js';
+import { indexSettings, objectIsPlaceholder, ownerOf, placeholderRule, sourceRank, type PlaceholderRule } from './placeholders.js';
+import { formatInstant, parseInstant } from './time.js';
+import { userError } from './problems.js';
+import type { Bootstrap } from '../referral/bootstrap.js';
+import { registryForAddress, registryForAsn, registryNamed } from '../referral/registries.js';
 import type {
   AbuseContact,
   AsOf,
+  Authority,
+  ChangeVerdict,
+  NoMember,
+  SnapshotChange,
   HolderName,
   IpAnswer,
   LegalContact,
@@ -76,18 +84,21 @@ export class LookupService {
   private snapshotCache: { importId: number; bySource: ReadonlyMap<string, SnapshotRow[]> } | null = null;
   private readonly rebuild: IndexBuilder;
   private readonly now: () => number;
+  /** RFC 9224 bootstrap files: who serves the space and AS numbers no source of lacak covers. */
+  private readonly bootstrap: Bootstrap | undefined;
 
   constructor(
     db: Db,
     private readonly config: Config,
     private readonly log?: Logger,
-    options: { now?: () => number; indexBuilder?: IndexBuilder } = {},
+    options: { now?: () => number; indexBuilder?: IndexBuilder; bootstrap?: Bootstrap } = {},
   ) {
     this.objects = new ObjectStore(db);
     this.ranges = new RangeStore(db);
     this.rule = placeholderRule(config);
     this.rank = sourceRank(config.sources);
     this.now = options.now ?? Date.now;
+    this.bootstrap = options.bootstrap;
     const settings = indexSettings(config);
     this.rebuild = options.indexBuilder ?? inThreadIndexBuilder(db, settings);
     this.built = buildIndexFromDb(db, settings);
@@ -165,12 +176,12 @@ export class LookupService {
     const requested = when.at !== undefined && when.at !== '';
     if (requested) {
       const parsed = parseInstant(when.at!, when.tz);
-      if (!parsed.ok) return { ok: false, error: { kind: 'userError', code: 'bad-time', message: parsed.message } };
+      if (!parsed.ok) return { ok: false, error: userError({ code: 'bad-time', input: when.at!.trim(), why: parsed.why, zone: when.tz }) };
       instant = parsed.ms;
       // Nobody can say who will hold an address: a time ahead of the clock (beyond a little
       // skew between the asker's clock and ours) is a mistake, not a question.
       if (instant > this.now() + FUTURE_SKEW_MS) {
-        return { ok: false, error: { kind: 'userError', code: 'bad-time', message: `time ${when.at!.trim()} is in the future: ask about a time up to now` } };
+        return { ok: false, error: userError({ code: 'bad-time', input: when.at!.trim(), why: 'future' }) };
       }
     } else {
       instant = this.now();
@@ -179,14 +190,7 @@ export class LookupService {
     for (const [source, list] of this.snapshotsBySource()) {
       const first = list[0]!;
       if (instant < first.at) {
-        return {
-          ok: false,
-          error: {
-            kind: 'userError',
-            code: 'no-data-at-time',
-            message: `no data for ${source} before ${new Date(first.at).toISOString().replace('.000Z', 'Z')}`,
-          },
-        };
+        return { ok: false, error: userError({ code: 'no-data-at-time', source, first: formatInstant(first.at) }) };
       }
       let read = first;
       let nextAt: number | null = null;
@@ -205,7 +209,7 @@ export class LookupService {
   /** An address, optionally with a port (`203.0.113.7:51234`, `[2001:db8::1]:443`). */
   lookupAddress(text: string, when: When = {}): Outcome<IpAnswer> {
     const parsed = parseAddressWithPort(text);
-    if (!parsed) return { kind: 'userError', code: 'bad-address', message: `not an IP address: "${text.trim()}"` };
+    if (!parsed) return badAddress(text);
     const address = unmapIpv4(parsed.address);
     return this.answerRange(text, { family: address.family, start: address.value, end: address.value }, parsed.port, when);
   }
@@ -213,7 +217,7 @@ export class LookupService {
   /** A prefix or range: the most specific network covering all of it (RFC 9082 §3.1.1). */
   lookupRange(text: string, when: When = {}): Outcome<IpAnswer> {
     const parsed = parseRange(text);
-    if (!parsed.ok) return { kind: 'userError', code: 'bad-range', message: parsed.reason };
+    if (!parsed.ok) return userError({ code: 'bad-range', input: text.trim(), reason: parsed.reason });
     return this.answerRange(text, parsed.range, null, when);
   }
 
@@ -245,32 +249,40 @@ export class LookupService {
   private answerRange(text: string, range: IpRange, port: number | null, when: When): Outcome<IpAnswer> {
     const resolved = this.resolveWhen<IpAnswer>(when);
     if (!resolved.ok) return resolved.error;
-    const { asOf, at } = resolved;
+    const outcome = this.answerAt(text.trim(), range, port, resolved.asOf, resolved.at);
+    if (!resolved.asOf.requested) return outcome;
+    // An instant between snapshots: say so when the next snapshot answers differently.
+    const change = this.changeBetweenSnapshots(text.trim(), range, port, outcome, resolved.asOf);
+    if (!change) return outcome;
+    return outcome.kind === 'ok' ? { kind: 'ok', value: { ...outcome.value, change } } : outcome.kind === 'notFound' ? { ...outcome, change } : outcome;
+  }
+
+  /** The answer as of one resolved instant: holder, member, abuse contact, authority. */
+  private answerAt(text: string, range: IpRange, port: number | null, asOf: AsOf, at: StoreAsOf): Outcome<IpAnswer> {
     // Current single addresses come from memory; anything else is one SQL range query.
-    const fromIndex = this.fromIndex(range, at);
-    const covering = fromIndex ? null : this.coveringNetworks(range, at);
-    const chain = fromIndex?.chain ?? covering!.filter((o) => !this.isPlaceholder(o));
+    const covering = this.fromIndex(range, at) ?? this.fromStore(range, at);
+    const { chain, markers } = covering;
     const holder = chain[0];
-    if (!holder) {
-      const managed = fromIndex ? fromIndex.managed : covering!.some((o) => this.isManagedMarker(o));
-      return { kind: 'notFound', notFound: this.classifyUnheld(range, managed), asOf };
-    }
+    const authority = this.authorityOf(chain, markers);
+    if (!holder || !authority) return { kind: 'notFound', notFound: this.classifyUnheld(range, markers.length > 0), asOf };
     const organisation = this.orgOf(holder, at);
-    const member = this.responsibleMember(chain, at);
-    const subAllocation = this.subAllocation(chain, member);
+    // Another registry's space has none of this registry's members (DESIGN §2).
+    const member = authority.kind === 'other-registry' ? null : this.responsibleMember(chain, at);
     return {
       kind: 'ok',
       value: {
-        query: { text: text.trim(), range, port },
+        query: { text, range, port },
         asOf,
         holder,
         holderName: this.holderName(holder, organisation, at),
         organisation,
         chain,
         member,
-        subAllocation,
-        heldByRegistry: member === null,
+        noMember: member ? null : this.noMember(holder, organisation, authority),
+        subAllocation: this.subAllocation(chain, member),
         abuse: this.abuseContact(chain, at),
+        authority,
+        change: null,
       },
     };
   }
@@ -279,28 +291,74 @@ export class LookupService {
    * A current single address answered from the in-memory index, when the index reflects
    * the newest import (resolveWhen has just checked it); null: ask SQL.
    */
-  private fromIndex(range: IpRange, at: StoreAsOf): { chain: StoredObject[]; managed: boolean } | null {
+  private fromIndex(range: IpRange, at: StoreAsOf): Covering | null {
     const { index, managed, importId } = this.built;
     if (at !== null || range.start !== range.end || this.snapshotCache?.importId !== importId) return null;
     const address = { family: range.family, value: range.start };
-    const chain: StoredObject[] = [];
-    for (const id of index.chain(address)) {
+    const chain = this.networksById(index.chain(address));
+    const markers = chain && this.networksById(managed.chain(address));
+    return chain && markers ? { chain, markers } : null;
+  }
+
+  /** Network versions the index names; null if one is gone (the database changed under it: ask SQL). */
+  private networksById(ids: readonly number[]): StoredObject[] | null {
+    const out: StoredObject[] = [];
+    for (const id of ids) {
       let network = this.networkCache.get(id);
       if (network === undefined) {
         const found = this.objects.byId(id);
-        // A version the index names is gone only if the database changed under it: ask SQL.
         if (!found) return null;
         if (this.networkCache.size >= 200_000) this.networkCache.clear();
         this.networkCache.set(id, found);
         network = found;
       }
-      chain.push(network);
+      out.push(network);
     }
-    return { chain, managed: chain.length === 0 && managed.lookup(address) >= 0 };
+    return out;
   }
 
-  private isManagedMarker(o: StoredObject): boolean {
-    return this.rule.isManagedMarker(o.source, upper(firstValue(o, 'org')));
+  private fromStore(range: IpRange, at: StoreAsOf): Covering {
+    const covering = this.coveringNetworks(range, at);
+    return {
+      chain: covering.filter((o) => !this.isPlaceholder(o)),
+      markers: covering.filter((o) => this.isPlaceholder(o) && this.rule.isManagedMarker(o.source, ownerOf(o))),
+    };
+  }
+
+  /**
+   * Who answers for space a chain of networks covers (DESIGN §2): this registry where its own
+   * source has a network or its own delegated account covers it; else the registry of the
+   * holder's source (another RPSL source, or another account's delegated record); null when
+   * nothing but placeholders covers it. Never this registry by default: a registry lacak does
+   * not know, or the statistics giving the space to two accounts, is "unknown".
+   */
+  private authorityOf(chain: readonly StoredObject[], markers: readonly StoredObject[]): Authority | null {
+    const registry = this.config.registry;
+    if (chain.some((o) => o.source === registry) || markers.some((o) => o.source === registry)) return { kind: 'this-registry' };
+    // Delegated records of this registry's accounts are markers; any in the chain are others'.
+    const others = chain.filter((o) => isDelegatedSource(o.source));
+    if (markers.length > 0) {
+      if (others.length === 0) return { kind: 'this-registry' };
+      const accounts = [...new Set([...markers, ...others].map((o) => ownerOf(o) ?? o.key))];
+      return { kind: 'unknown', why: { kind: 'conflict', accounts } };
+    }
+    const holder = chain[0];
+    if (!holder) return null;
+    const account = delegatedAccount(holder);
+    const name = delegatedRegistry(holder.source) ?? holder.source;
+    const servers = registryNamed(name);
+    if (!servers) return { kind: 'unknown', why: { kind: 'unknown-registry', name, account } };
+    return { kind: 'other-registry', via: isDelegatedSource(holder.source) ? 'delegated' : 'rpsl', registry: servers, account };
+  }
+
+  /** Why no member answers for the holder's space (DESIGN §2 "Responsible member"). */
+  private noMember(holder: StoredObject, organisation: StoredObject | null, authority: Authority): NoMember {
+    const orgType = organisation ? upper(firstValue(organisation, 'org-type')) : null;
+    if (orgType === 'RIR') return { kind: 'rir', registry: registryNamed(organisation!.source)?.name ?? organisation!.source };
+    if (authority.kind === 'other-registry') return { kind: 'outside' };
+    // The registry's own block, as it or its RIR records it: its unassigned pool.
+    if (orgType === 'NIR') return { kind: 'unassigned' };
+    return { kind: 'direct' };
   }
 
   /** Why nothing holds the range: space this registry manages, special-purpose, or another registry's. */
@@ -309,7 +367,31 @@ export class LookupService {
     const address: IpAddress = { family: range.family, value: range.start };
     const block = specialPurpose(address);
     if (block) return { kind: 'special', block };
-    return { kind: 'foreign' };
+    const servers = registryForAddress(this.bootstrap, address);
+    return { kind: 'foreign', authority: servers ? { kind: 'other-registry', via: 'bootstrap', registry: servers, account: null } : { kind: 'unknown', why: { kind: 'no-bootstrap' } } };
+  }
+
+  // ---- between snapshots (DESIGN §2) ------------------------------------------------------
+
+  /**
+   * When the instant lies between a snapshot S and the next S′ of some source, and S′
+   * answers differently (another holder network, organisation or member), what the data
+   * says about when the change happened. Each source's next snapshot is tried in time order;
+   * the first that answers differently is S′ (a few lookups, only for past instants).
+   */
+  private changeBetweenSnapshots(text: string, range: IpRange, port: number | null, then: Outcome<IpAnswer>, asOf: AsOf): SnapshotChange | null {
+    if (then.kind === 'userError') return null;
+    const nexts = [...new Set(asOf.sources.map((s) => s.nextAt).filter((t): t is number => t !== null))].sort((a, b) => a - b);
+    for (const nextAt of nexts) {
+      const resolved = this.resolveWhen<IpAnswer>({ at: formatInstant(nextAt) });
+      if (!resolved.ok) continue;
+      const next = this.answerAt(text, range, port, resolved.asOf, resolved.at);
+      if (next.kind === 'userError' || sameAnswer(then, next)) continue;
+      // S: the snapshot, at or before the instant, of the sources whose next snapshot is S′.
+      const snapshotAt = Math.max(...asOf.sources.filter((s) => s.nextAt === nextAt).map((s) => s.snapshotAt));
+      return judgeChange(then, next, asOf.instant, snapshotAt, nextAt);
+    }
+    return null;
   }
 
   // ---- DESIGN §2 rules ------------------------------------------------------------------
@@ -417,7 +499,7 @@ export class LookupService {
 
   /** Nearest covering ALLOCATED PORTABLE network whose organisation is a member (DESIGN §2). */
   private responsibleMember(chain: readonly StoredObject[], at: StoreAsOf): ResponsibleMember | null {
-    for (const network of chain) {
+    for (const [i, network] of chain.entries()) {
       if (upper(firstValue(network, 'status')) !== 'ALLOCATED PORTABLE') continue;
       const orgHandle = upper(firstValue(network, 'org'));
       if (!orgHandle) continue;
@@ -432,6 +514,7 @@ export class LookupService {
         record,
         name: (organisation && firstValue(organisation, 'org-name')?.trim()) || (record && firstValue(record, 'org-name')?.trim()) || null,
         legalContact: record ? legalContactOf(record) : null,
+        abuse: this.abuseContact(chain.slice(i), at),
       };
     }
     return null;
@@ -508,31 +591,34 @@ export class LookupService {
   // ---- history ----------------------------------------------------------------------------
 
   /**
-   * Who held an address over time: the holder at every snapshot instant, runs of the same
-   * holder version merged into one record [from, until). Instants at which some source has no
-   * data yet are skipped (DESIGN §2 makes asking then an error).
+   * Who held an address (or the whole of a range or prefix) over time: runs of the same
+   * holder version merged into one record [from, until) between snapshot instants; each
+   * record's holder carries its own `created:`/`last-modified:` dates. Instants at which some
+   * source has no data yet are skipped (DESIGN §2 makes asking then an error).
    */
   addressHistory(text: string): Outcome<HolderHistory> {
-    const parsed = parseAddressWithPort(text);
-    if (!parsed) return { kind: 'userError', code: 'bad-address', message: `not an IP address: "${text.trim()}"` };
+    const question = parseQuestion(text);
+    if (!question.ok) return question.error;
+    const { range, port } = question;
     const records: HistoryRecord<IpAnswer>[] = [];
     // The holder can change only where a covering network's version began or ended; before
     // every source's first snapshot nothing is answered, so the first answerable instant is
     // asked too. (Asking at every snapshot cost a lookup per import: thousands over years.)
-    const address = unmapIpv4(parsed.address);
     const firsts = [...this.snapshotsBySource().values()].map((list) => list[0]!.at);
     const firstAnswerable = Math.max(...firsts);
     const instants =
       firsts.length === 0
         ? []
-        : [...new Set([firstAnswerable, ...this.ranges.changeInstants(address.family, address.value, address.value)])]
+        : [...new Set([firstAnswerable, ...this.ranges.changeInstants(range.family, range.start, range.end)])]
             .filter((t) => t >= firstAnswerable && t <= this.now())
             .sort((a, b) => a - b);
     let asOf: AsOf | null = null;
     for (const instant of instants) {
-      const outcome = this.lookupAddress(text, { at: new Date(instant).toISOString() });
+      const resolved = this.resolveWhen<IpAnswer>({ at: formatInstant(instant) });
+      if (!resolved.ok) continue;
+      const outcome = this.answerAt(text.trim(), range, port, resolved.asOf, resolved.at);
       if (outcome.kind === 'userError') continue;
-      asOf = outcome.kind === 'ok' ? outcome.value.asOf : outcome.asOf;
+      asOf = resolved.asOf;
       const last = records.at(-1);
       const holder = outcome.kind === 'ok' ? outcome.value : null;
       if (last && last.until === null) {
@@ -543,7 +629,7 @@ export class LookupService {
     }
     if (records.length === 0) {
       // Nobody ever held it: say why as a lookup now would (special-purpose, another registry's, ...).
-      const now = this.lookupAddress(text);
+      const now = this.answerRange(text, range, port, {});
       return now.kind === 'ok' ? { kind: 'notFound', notFound: { kind: 'no-object' }, asOf: now.value.asOf } : now;
     }
     return { kind: 'ok', value: { asOf: asOf!, records } };
@@ -561,7 +647,7 @@ export class LookupService {
     const resolved = this.resolveWhen<ObjectAnswer>(when);
     if (!resolved.ok) return resolved.error;
     const key = normaliseKey(text, className);
-    if (key === null) return { kind: 'userError', code: 'bad-key', message: `not a valid key: "${text.trim()}"` };
+    if (key === null) return userError({ code: 'bad-key', input: text.trim() });
     const objects = this.objects.byKey(key, resolved.at, className).sort((a, b) => this.rank(a.source) - this.rank(b.source));
     if (objects.length === 0) return { kind: 'notFound', notFound: { kind: 'no-object' }, asOf: resolved.asOf };
     return { kind: 'ok', value: { asOf: resolved.asOf, objects } };
@@ -579,7 +665,7 @@ export class LookupService {
   /** The aut-num, else the most specific as-block (or delegated range) containing the AS. */
   lookupAutnum(text: string, when: When = {}): Outcome<ObjectAnswer> {
     const asn = parseAsn(text);
-    if (asn === null) return { kind: 'userError', code: 'bad-asn', message: `not an AS number: "${text.trim()}"` };
+    if (asn === null) return userError({ code: 'bad-asn', input: text.trim() });
     const resolved = this.resolveWhen<ObjectAnswer>(when);
     if (!resolved.ok) return resolved.error;
     const found = this.objects.autnums(asn, resolved.at).sort(
@@ -589,7 +675,10 @@ export class LookupService {
     if (found.length === 0) {
       // Nothing of any source covers it: special-purpose, else another registry's.
       const block = specialPurposeAsn(asn);
-      return { kind: 'notFound', notFound: block ? { kind: 'special', block } : { kind: 'foreign' }, asOf: resolved.asOf };
+      if (block) return { kind: 'notFound', notFound: { kind: 'special', block }, asOf: resolved.asOf };
+      const servers = registryForAsn(this.bootstrap, asn);
+      const authority: Authority = servers ? { kind: 'other-registry', via: 'bootstrap', registry: servers, account: null } : { kind: 'unknown', why: { kind: 'no-bootstrap' } };
+      return { kind: 'notFound', notFound: { kind: 'foreign', authority }, asOf: resolved.asOf };
     }
     return { kind: 'ok', value: { asOf: resolved.asOf, objects: found } };
   }
@@ -636,6 +725,80 @@ export class LookupService {
     return up ? [up] : [];
   }
 
+}
+
+/** The chain of holder candidates covering a range, and the placeholders marking this registry's space there. */
+interface Covering {
+  readonly chain: StoredObject[];
+  readonly markers: StoredObject[];
+}
+
+/** What an investigator is told: the holder network, its organisation and name, the member. */
+function answerIdentity(outcome: Outcome<IpAnswer>): string {
+  if (outcome.kind !== 'ok') return outcome.kind === 'notFound' ? `none:${outcome.notFound.kind}` : 'error';
+  const a = outcome.value;
+  const h = a.holder;
+  return [h.source, h.className, h.key, upper(firstValue(h, 'org')) ?? '', a.holderName?.text ?? '', a.member?.orgHandle ?? ''].join('\0');
+}
+
+function sameAnswer(a: Outcome<IpAnswer>, b: Outcome<IpAnswer>): boolean {
+  return answerIdentity(a) === answerIdentity(b);
+}
+
+/**
+ * DESIGN §2's verdict on a change between S and S′. When S′'s holder is a network version
+ * new in S′, its own dates decide: `created:` if after S, else `last-modified:`; after the
+ * instant → changed after it, else before. When S′'s holder is the version that was there
+ * at S (a more specific network vanished; an organisation or the member changed), no date
+ * says when, unless an object that changed was last modified after the instant.
+ */
+export function judgeChange(then: Outcome<IpAnswer>, next: Outcome<IpAnswer>, instant: number, snapshotAt: number, nextAt: number): SnapshotChange {
+  const before = then.kind === 'ok' ? then.value : null;
+  const after = next.kind === 'ok' ? next.value : null;
+  const base = {
+    snapshotAt,
+    nextAt,
+    next: after ? ({ kind: 'ok', answer: after } as const) : ({ kind: 'notFound', notFound: (next as { notFound: NotFound }).notFound } as const),
+    nextCreated: after ? createdAt(after.holder) : null,
+    nextLastModified: after ? lastModifiedAt(after.holder) : null,
+    previousLastModified: before ? lastModifiedAt(before.holder) : null,
+  };
+  if (!after) return { ...base, verdict: 'unknown', decidedBy: null };
+  const verdictOf = (date: number): ChangeVerdict => (date > instant ? 'changed-after' : 'changed-before');
+  if (after.holder.validFrom > instant) {
+    const created = base.nextCreated;
+    const decidedBy =
+      created !== null && created > snapshotAt
+        ? { object: after.holder, field: 'created' as const, date: created }
+        : base.nextLastModified !== null
+          ? { object: after.holder, field: 'last-modified' as const, date: base.nextLastModified }
+          : null;
+    return { ...base, verdict: decidedBy ? verdictOf(decidedBy.date) : 'unknown', decidedBy };
+  }
+  const changed = [after.organisation, after.member?.network, after.member?.organisation, after.member?.record].filter(
+    (o): o is StoredObject => o !== null && o !== undefined && o.validFrom > instant,
+  );
+  for (const object of changed) {
+    const date = lastModifiedAt(object);
+    if (date !== null && date > instant) return { ...base, verdict: 'changed-after', decidedBy: { object, field: 'last-modified', date } };
+  }
+  return { ...base, verdict: 'unknown', decidedBy: null };
+}
+
+function badAddress<T>(text: string): Outcome<T> {
+  return userError({ code: 'bad-address', input: text.trim() });
+}
+
+/** An address (with or without a port), a range or a prefix. */
+function parseQuestion(text: string): { ok: true; range: IpRange; port: number | null } | { ok: false; error: Outcome<never> } {
+  const parsed = parseAddressWithPort(text);
+  if (parsed) {
+    const address = unmapIpv4(parsed.address);
+    return { ok: true, range: { family: address.family, start: address.value, end: address.value }, port: parsed.port };
+  }
+  const range = parseRange(text);
+  if (range.ok) return { ok: true, range: range.range, port: null };
+  return { ok: false, error: badAddress(text) };
 }
 
 function upper(value: string | undefined): string | null {

@@ -1,9 +1,15 @@
 // "As of T" (DESIGN §2): an RFC 3339 instant with a zone, or a zoneless local time
-// with an IANA zone given separately (`tz=Asia/Jakarta`).
+// with a zone given separately (`tz=Asia/Jakarta`, or Indonesia's own `tz=WIB`).
 const WITH_ZONE = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?([Zz]|[+-]\d{2}:\d{2})$/;
 const ZONELESS = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?)?$/;
 
-export type InstantParse = { ok: true; ms: number } | { ok: false; message: string };
+/**
+ * Why a time was refused, for front ends that word it themselves (the same names as
+ * TimeProblem in types.ts, which adds `future`: only the service knows the clock).
+ */
+export type InstantProblem = 'invalid' | 'format' | 'no-zone' | 'unknown-zone';
+
+export type InstantParse = { ok: true; ms: number } | { ok: false; why: InstantProblem; message: string };
 
 function validFields(y: number, mo: number, d: number, h: number, mi: number, s: number): boolean {
   if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 60) return false;
@@ -37,8 +43,28 @@ function zoneFormatter(tz: string): Intl.DateTimeFormat | null {
   return formatter;
 }
 
-function isValidZone(tz: string): boolean {
-  return zoneFormatter(tz) !== null;
+/**
+ * Indonesia's three zone names (DESIGN §2), accepted wherever a zone is: investigators and
+ * ISPs write "WIB", not "Asia/Jakarta". They are not IANA names (Intl rejects them), and
+ * none of them observes daylight saving, so each is exactly one IANA zone.
+ */
+export const ZONE_ALIASES: Readonly<Record<string, string>> = Object.freeze({
+  WIB: 'Asia/Jakarta',
+  WITA: 'Asia/Makassar',
+  WIT: 'Asia/Jayapura',
+});
+
+/**
+ * The IANA zone a name stands for: an alias of ZONE_ALIASES (any case), else the name itself
+ * when Intl knows it; null when it names no zone. Every front end resolves a `tz` through
+ * this, so that one name means the same zone everywhere.
+ */
+export function resolveZone(name: string): string | null {
+  const trimmed = name.trim();
+  if (trimmed === '') return null;
+  const key = trimmed.toUpperCase();
+  if (Object.hasOwn(ZONE_ALIASES, key)) return ZONE_ALIASES[key]!;
+  return zoneFormatter(trimmed) !== null ? trimmed : null;
 }
 
 /** Offset of `tz` (a valid zone) from UTC at the given UTC instant, in ms. */
@@ -55,27 +81,28 @@ export function parseInstant(text: string, tz?: string): InstantParse {
   if (z) {
     const [y, mo, d, h, mi] = [1, 2, 3, 4, 5].map((i) => Number(z[i]));
     const s = Number(z[6] ?? 0);
-    if (!validFields(y!, mo!, d!, h!, mi!, s)) return { ok: false, message: `not a valid time: "${t}"` };
+    if (!validFields(y!, mo!, d!, h!, mi!, s)) return { ok: false, why: 'invalid', message: `not a valid time: "${t}"` };
     const ms = Date.parse(t.replace(' ', 'T'));
-    if (Number.isNaN(ms)) return { ok: false, message: `not a valid time: "${t}"` };
+    if (Number.isNaN(ms)) return { ok: false, why: 'invalid', message: `not a valid time: "${t}"` };
     return { ok: true, ms };
   }
   const local = ZONELESS.exec(t);
-  if (!local) return { ok: false, message: `not an RFC 3339 time: "${t}" (e.g. 2017-04-29T20:14:00+07:00)` };
+  if (!local) return { ok: false, why: 'format', message: `not an RFC 3339 time: "${t}" (e.g. 2017-04-29T20:14:00+07:00)` };
   if (!tz) {
-    return { ok: false, message: `time "${t}" has no zone: add one (e.g. +07:00) or give a time zone such as Asia/Jakarta` };
+    return { ok: false, why: 'no-zone', message: `time "${t}" has no zone: add one (e.g. +07:00) or give a time zone such as Asia/Jakarta or WIB` };
   }
-  if (!isValidZone(tz)) return { ok: false, message: `unknown time zone "${tz}"` };
+  const zone = resolveZone(tz);
+  if (zone === null) return { ok: false, why: 'unknown-zone', message: `unknown time zone "${tz}"` };
   const [y, mo, d] = [1, 2, 3].map((i) => Number(local[i]));
   const h = Number(local[4] ?? 0);
   const mi = Number(local[5] ?? 0);
   const s = Number(local[6] ?? 0);
-  if (!validFields(y!, mo!, d!, h, mi, s)) return { ok: false, message: `not a valid time: "${t}"` };
+  if (!validFields(y!, mo!, d!, h, mi, s)) return { ok: false, why: 'invalid', message: `not a valid time: "${t}"` };
   const fraction = local[7] ? Math.round(Number(local[7]) * 1000) : 0;
   const wall = Date.UTC(y!, mo! - 1, d!, h, mi, s) + fraction;
   // Two passes settle the offset across a daylight-saving change.
-  let ms = wall - zoneOffset(wall, tz);
-  ms = wall - zoneOffset(ms, tz);
+  let ms = wall - zoneOffset(wall, zone);
+  ms = wall - zoneOffset(ms, zone);
   return { ok: true, ms };
 }
 

@@ -10,6 +10,8 @@ import type { AsOf } from '../query/types.js';
 import { ResponseBuilder, renderAutnum, renderEntity, renderIpNetwork } from './render.js';
 import { rdapContext, sendRdap, sendRdapError, type RdapDeps } from './routes.js';
 import { formatInstant } from '../query/time.js';
+import { ANSWER_TEXT } from '../i18n/answer-texts.js';
+import { pickLang } from './messages.js';
 
 type Json = Record<string, unknown>;
 
@@ -30,10 +32,11 @@ export function registerHistoryRoutes(app: FastifyInstance, deps: RdapDeps): voi
     return b.finish({ records: recordList }, asOf);
   };
 
-  app.get('/history/ip/:address', async (request, reply) => {
-    const { address } = request.params as { address: string };
+  // An address, or a prefix in APNIC's form (`/history/ip/198.51.100.64/28`).
+  app.get('/history/ip/*', async (request, reply) => {
+    const address = (request.params as { '*': string })['*'];
     const outcome = service.addressHistory(decodeURIComponent(address));
-    if (outcome.kind === 'userError') return sendRdapError(deps, request, reply, 400, [outcome.message]);
+    if (outcome.kind === 'userError') return sendRdapError(deps, request, reply, 400, [ANSWER_TEXT[pickLang(request.headers['accept-language'])].problem(outcome.problem)]);
     if (outcome.kind === 'notFound') return sendRdapError(deps, request, reply, 404, ['Nobody in this registry has held this address.']);
     const b = new ResponseBuilder(rdapContext(deps, request, null));
     return sendRdap(reply, 200, answer(b, records(deps, request, b, outcome.value.records, renderIpNetwork), outcome.value.asOf));

@@ -4,14 +4,19 @@ import { firstValue, allValues, stripComment, type StoredObject } from '../model
 import { formatIp } from '../net/ip.js';
 import { formatCidr, leadingPrefix, rangeToCidrs, type IpRange } from '../net/prefix.js';
 import { viewKey, viewObject, type Caller, type ObjectView, type Redaction } from '../policy/access.js';
-import type { AsOf, IpAnswer } from '../query/types.js';
+import type { AsOf, IpAnswer, ResponsibleMember } from '../query/types.js';
 import { parentOf } from '../query/service.js';
-import { TEXT, type Lang, type RateLimitText, type Texts } from './messages.js';
+import { TEXT, TITLE, type Lang, type RateLimitText, type Texts } from './messages.js';
+import { ANSWER_TEXT, changeLines, portText } from '../i18n/answer-texts.js';
+import { redirectUrl } from '../referral/bootstrap.js';
 import { formatInstant } from '../query/time.js';
+import { parseRpslDate } from '../model/dates.js';
 
 export interface RdapContext {
   /** Public base URL, ending in `/`. */
   readonly baseUrl: string;
+  /** The URL of this answer (the request's, under the base URL): every link's `value` (RFC 9083 §4.2). */
+  readonly contextUrl: string;
   readonly port43: string;
   readonly lang: Lang;
   readonly caller: Caller;
@@ -66,11 +71,13 @@ export class ResponseBuilder {
     readonly ctx: RdapContext,
     readonly extensions = new Set<string>(['rdap_level_0']),
     readonly redacted: Json[] = [],
+    /** Notices the answer itself raises (a change between snapshots), after terms and source. */
+    readonly notices: Json[] = [],
   ) {}
 
   /** The same answer under construction, resolving handles another way (as a history record's instant). */
   resolvingWith(resolve: RdapContext['resolve']): ResponseBuilder {
-    const other = new ResponseBuilder({ ...this.ctx, resolve }, this.extensions, this.redacted);
+    const other = new ResponseBuilder({ ...this.ctx, resolve }, this.extensions, this.redacted, this.notices);
     other.base = this.base;
     return other;
   }
@@ -85,14 +92,14 @@ export class ResponseBuilder {
 
   /** Top-level members every response carries: conformance, notices, lang (§4.1, §4.3, §4.4). */
   finish(body: Json, asOf: AsOf | null): Json {
-    const notices: Json[] = [termsNotice(this.ctx), ...(asOf ? [sourceNotice(this.ctx, asOf)] : [])];
+    const notices: Json[] = [termsNotice(this.ctx), ...(asOf ? [sourceNotice(this.ctx, asOf)] : []), ...this.notices];
     if (this.redacted.length > 0) {
       this.use('redacted');
-      notices.push({ title: this.t.redactedTitle, description: [this.t.redactedNotice] });
+      notices.push({ title: TITLE.redacted, description: [this.t.redactedNotice] });
       const { caller } = this.ctx;
       // DESIGN §5: law enforcement without a case gets the anonymous view and is told why.
       if (caller.role === 'lea' && !caller.caseReference && this.redacted.length > 0) {
-        notices.push({ title: this.t.caseReferenceTitle, description: [this.t.caseReferenceNotice] });
+        notices.push({ title: TITLE.caseReference, description: [this.t.caseReferenceNotice] });
       }
     }
     return {
@@ -108,9 +115,9 @@ export class ResponseBuilder {
 function termsNotice(ctx: RdapContext): Json {
   const t = TEXT[ctx.lang];
   return {
-    title: t.termsTitle,
+    title: TITLE.terms,
     description: [...t.terms],
-    links: [{ value: `${ctx.baseUrl}help`, rel: 'terms-of-service', href: `${ctx.baseUrl}help`, type: 'application/rdap+json' }],
+    links: [{ value: ctx.contextUrl, rel: 'terms-of-service', href: `${ctx.baseUrl}help`, type: 'application/rdap+json' }],
   };
 }
 
@@ -119,7 +126,7 @@ function termsNotice(ctx: RdapContext): Json {
 export function sourceNotice(ctx: RdapContext, asOf: AsOf): Json {
   const t = TEXT[ctx.lang];
   return {
-    title: t.sourceTitle,
+    title: TITLE.source,
     description: [
       asOf.requested ? t.asOfRequested(formatInstant(asOf.instant)) : t.asOfNow(formatInstant(asOf.instant)),
       ...asOf.sources.map((s) => t.sourceLine(s.source, formatInstant(s.snapshotAt), s.importId, s.nextAt === null ? null : formatInstant(s.nextAt))),
@@ -138,18 +145,10 @@ function citedFiles(ctx: RdapContext, asOf: AsOf): [number, string, string][] {
 
 // ---- dates and events (§4.5) ------------------------------------------------------------
 
-const CANONICAL_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\dZ$/;
-
 /** RPSL dates (`2019-03-12T04:21:09Z`, `20100101` of `changed:`) as RFC 3339, or null. */
 export function rfc3339(text: string | undefined): string | null {
-  if (!text) return null;
-  const t = stripComment(text);
-  // Most dates are already RFC 3339 in UTC (`created:`, `last-modified:`): no parsing.
-  if (CANONICAL_DATE.test(t)) return t;
-  const compact = /(\d{4})(\d{2})(\d{2})\s*$/.exec(t);
-  if (compact && !t.includes('-')) return `${compact[1]}-${compact[2]}-${compact[3]}T00:00:00Z`;
-  const ms = Date.parse(t);
-  return Number.isNaN(ms) ? null : formatInstant(ms);
+  const ms = parseRpslDate(text);
+  return ms === null ? null : formatInstant(ms);
 }
 
 function events(view: ObjectView): Json[] {
@@ -252,20 +251,22 @@ function redactions(b: ResponseBuilder, path: string, list: readonly Redaction[]
 export function renderEntity(b: ResponseBuilder, object: StoredObject, roles: readonly string[], path: string): Json {
   const { ctx } = b;
   const key = `${object.id}\0${roles.join(',')}\0${ctx.lang}\0${ctx.baseUrl}\0${ctx.port43}\0${viewKey(ctx.caller)}`;
-  const cached = ctx.entities?.get(key);
-  if (cached) {
-    // Redactions name the entity's place in this answer, so they are declared each time.
-    redactions(b, path, cached.redactions);
-    if (cached.discloses) ctx.onDisclose?.(object.key);
-    return cached.body;
+  let cached = ctx.entities?.get(key);
+  if (!cached) {
+    const view = viewObject(ctx.caller, object);
+    const discloses = object.className === 'person' && !view.redactions.some((r) => r.reason === 'personal-data');
+    cached = { body: entityBody(b, view, roles), redactions: view.redactions, discloses };
+    ctx.entities?.set(key, cached);
   }
-  const view = viewObject(ctx.caller, object);
-  redactions(b, path, view.redactions);
-  const body = entityBody(b, view, roles);
-  const discloses = object.className === 'person' && !view.redactions.some((r) => r.reason === 'personal-data');
-  if (discloses) ctx.onDisclose?.(object.key);
-  ctx.entities?.set(key, { body, redactions: view.redactions, discloses });
-  return body;
+  // Redactions name the entity's place in this answer, so they are declared each time.
+  redactions(b, path, cached.redactions);
+  if (cached.discloses) ctx.onDisclose?.(object.key);
+  // The body is shared between answers; its links carry this answer's URL as context.
+  return { ...cached.body, links: [selfLink(ctx, entityPath(object))] };
+}
+
+function entityPath(object: StoredObject): string {
+  return `entity/${encodeURIComponent(object.key)}`;
 }
 
 function entityBody(b: ResponseBuilder, view: ObjectView, roles: readonly string[]): Json {
@@ -277,22 +278,56 @@ function entityBody(b: ResponseBuilder, view: ObjectView, roles: readonly string
     vcardArray: vcard(view),
     ...(roles.length > 0 ? { roles: [...roles] } : {}),
     ...(remarks.length > 0 ? { remarks } : {}),
-    links: [selfLink(b.ctx, `entity/${encodeURIComponent(object.key)}`)],
+    links: [],
     events: events(view),
     port43: b.ctx.port43,
   };
 }
 
+/**
+ * The responsible member as an entity (role `sponsor`): its organisation, its legal-request
+ * desk in the jCard, and its own abuse contact as a nested entity, as a network carries one.
+ */
+function withSponsor(b: ResponseBuilder, entity: Json, member: ResponsibleMember, path: string): Json {
+  const desk = member.legalContact;
+  const [kind, props] = entity.vcardArray as [string, unknown[]];
+  const deskProps = desk
+    ? [
+        ['email', { type: 'work', pref: '1' }, 'text', desk.email],
+        ['tel', { type: ['work', 'voice'], pref: '1' }, 'uri', `tel:${desk.phone.replace(/\s+/g, '')}`],
+        ['note', {}, 'text', b.t.legalContact(desk.name, desk.email, desk.phone)],
+      ]
+    : [];
+  const abuse = member.abuse ? [renderEntity(b, member.abuse.contact, ['abuse'], `${path}.entities[0]`)] : [];
+  return {
+    ...entity,
+    vcardArray: [kind, [...props, ...deskProps]],
+    ...(abuse.length > 0 ? { entities: abuse } : {}),
+  };
+}
+
+/** A member known only by its handle and name (no organisation object, no members-list row). */
+function bareSponsor(b: ResponseBuilder, member: ResponsibleMember): Json {
+  return {
+    objectClassName: 'entity',
+    handle: member.orgHandle,
+    vcardArray: ['vcard', [['version', {}, 'text', '4.0'], ['fn', {}, 'text', member.name ?? member.orgHandle], ['kind', {}, 'text', 'org']]],
+    roles: ['sponsor'],
+    links: [selfLink(b.ctx, `entity/${encodeURIComponent(member.orgHandle)}`)],
+    port43: b.ctx.port43,
+  };
+}
+
 function selfLink(ctx: RdapContext, path: string): Json {
-  return { value: `${ctx.baseUrl}${path}`, rel: 'self', href: `${ctx.baseUrl}${path}`, type: 'application/rdap+json' };
+  return { value: ctx.contextUrl, rel: 'self', href: `${ctx.baseUrl}${path}`, type: 'application/rdap+json' };
 }
 
 function remarksOf(b: ResponseBuilder, view: ObjectView): Json[] {
   const out: Json[] = [];
   const descr = view.attributes.filter(([n]) => n === 'descr').map(([, v]) => v);
-  if (descr.length > 0) out.push({ title: b.t.descriptionTitle, description: descr });
+  if (descr.length > 0) out.push({ title: TITLE.description, description: descr });
   const remarks = view.attributes.filter(([n]) => n === 'remarks').map(([, v]) => v);
-  if (remarks.length > 0) out.push({ title: b.t.remarksTitle, description: remarks });
+  if (remarks.length > 0) out.push({ title: TITLE.remarks, description: remarks });
   return out;
 }
 
@@ -300,13 +335,13 @@ function remarksOf(b: ResponseBuilder, view: ObjectView): Json[] {
  * The entities of a resource: `registrant` from `org`, `administrative` from `admin-c`,
  * `technical` from `tech-c` and `zone-c`; one entity per handle with all its roles.
  */
-function resourceEntities(b: ResponseBuilder, resource: StoredObject, abuse: StoredObject | null): Json[] {
-  const byHandle = new Map<string, { object: StoredObject; roles: string[] }>();
-  const add = (object: StoredObject | null, role: string) => {
-    if (!object) return;
-    const entry = byHandle.get(object.key) ?? { object, roles: [] };
+function resourceEntities(b: ResponseBuilder, resource: StoredObject, abuse: StoredObject | null, member: ResponsibleMember | null = null): Json[] {
+  const byHandle = new Map<string, { object: StoredObject | null; roles: string[] }>();
+  const add = (object: StoredObject | null, role: string, handle = object?.key) => {
+    if (!handle) return;
+    const entry = byHandle.get(handle) ?? { object, roles: [] };
     if (!entry.roles.includes(role)) entry.roles.push(role);
-    byHandle.set(object.key, entry);
+    byHandle.set(handle, entry);
   };
   const org = firstValue(resource, 'org');
   if (org) add(b.ctx.resolve(stripComment(org), ['organisation', 'member']), 'registrant');
@@ -318,7 +353,13 @@ function resourceEntities(b: ResponseBuilder, resource: StoredObject, abuse: Sto
     for (const value of allValues(resource, attribute)) add(b.ctx.resolve(stripComment(value), ['role', 'person']), role);
   }
   add(abuse, 'abuse');
-  return [...byHandle.values()].map(({ object, roles }, i) => renderEntity(b, object, roles, `${b.base}.entities[${i}]`));
+  // The member ISP responsible for the space (DESIGN §2), beside the holder it may also be.
+  if (member) add(member.organisation ?? member.record, 'sponsor', member.orgHandle);
+  return [...byHandle.entries()].map(([handle, { object, roles }], i) => {
+    const path = `${b.base}.entities[${i}]`;
+    const entity = object ? renderEntity(b, object, roles, path) : bareSponsor(b, member!);
+    return member && handle === member.orgHandle && roles.includes('sponsor') ? withSponsor(b, entity, member, path) : entity;
+  });
 }
 
 // ---- ip network (§5.4, RFC 9082 §3.1.1, cidr0) -------------------------------------------
@@ -328,14 +369,21 @@ function ipPath(r: IpRange): string {
 }
 
 /** The network itself: range, names, entities, links (§5.4); `extra` remarks come from the answer. */
-export function renderNetwork(b: ResponseBuilder, net: StoredObject, parent: StoredObject | null, abuse: StoredObject | null, extra: Json[] = []): Json {
+/** What an address answer adds to the network it is about: remarks, links, the sponsoring member. */
+export interface NetworkExtras {
+  readonly remarks?: readonly Json[];
+  readonly links?: readonly Json[];
+  readonly member?: ResponsibleMember | null;
+}
+
+export function renderNetwork(b: ResponseBuilder, net: StoredObject, parent: StoredObject | null, abuse: StoredObject | null, extra: NetworkExtras = {}): Json {
   const t = b.t;
   const range = net.range!;
   const view = viewObject(b.ctx.caller, net);
   const countries = allValues(net, 'country').map((c) => stripComment(c).toUpperCase()).filter((c) => c);
   const remarks = remarksOf(b, view);
-  if (countries.length > 1) remarks.push({ title: t.countriesTitle, description: [t.countries(countries.slice(1).join(', '))] });
-  remarks.push(...extra);
+  if (countries.length > 1) remarks.push({ title: TITLE.countries, description: [t.countries(countries.slice(1).join(', '))] });
+  remarks.push(...(extra.remarks ?? []));
   b.use('cidr0');
   const path = ipPath(net.range!);
   const links: Json[] = [selfLink(b.ctx, path)];
@@ -344,6 +392,7 @@ export function renderNetwork(b: ResponseBuilder, net: StoredObject, parent: Sto
   const prefix = path.slice('ip/'.length);
   for (const rel of RELATIONS) links.push({ ...selfLink(b.ctx, `ips/rirSearch1/${rel}/${prefix}`), rel });
   b.use('rirSearch1');
+  links.push(...(extra.links ?? []));
   const netname = firstValue(net, 'netname');
   const status = firstValue(net, 'status');
   return {
@@ -360,7 +409,7 @@ export function renderNetwork(b: ResponseBuilder, net: StoredObject, parent: Sto
     cidr0_cidrs: rangeToCidrs(range).map((c) =>
       c.family === 4 ? { v4prefix: formatIp(4, c.start), length: c.length } : { v6prefix: formatIp(6, c.start), length: c.length },
     ),
-    entities: resourceEntities(b, net, abuse),
+    entities: resourceEntities(b, net, abuse, extra.member ?? null),
     ...(remarks.length > 0 ? { remarks } : {}),
     links,
     events: events(view),
@@ -372,37 +421,55 @@ export const RELATIONS = ['rdap-up', 'rdap-down', 'rdap-top', 'rdap-bottom'] as 
 export type Relation = (typeof RELATIONS)[number];
 
 
-/** An address or prefix lookup: the holder, with what DESIGN §2 says about it as remarks. */
+/**
+ * An address or prefix lookup: the holder, with what DESIGN §2 says about it as remarks
+ * (member or why none, authority, sub-allocation, port, inherited abuse contact), the member
+ * as a `sponsor` entity, a `related` link to the authoritative registry's answer for space
+ * this registry does not manage, and a "Change between snapshots" notice.
+ */
 export function renderIpNetwork(b: ResponseBuilder, answer: IpAnswer): Json {
   const t = b.t;
+  const say = ANSWER_TEXT[b.ctx.lang];
+  const registry = b.ctx.registry;
   const net = answer.holder;
-  const extra: Json[] = [];
-  if (answer.holderName?.from === 'descr') extra.push({ title: t.descriptionTitle, description: [t.nameFromDescr] });
+  const holderName = answer.holderName?.text ?? net.key;
+  const remarks: Json[] = [];
+  if (answer.holderName?.from === 'descr') remarks.push({ title: TITLE.description, description: [t.nameFromDescr] });
   const member = answer.member;
-  if (member && member.network.id !== net.id) {
-    extra.push({
-      title: t.memberTitle,
+  if (member) {
+    remarks.push({
+      title: TITLE.member,
       description: [
         t.member(member.name ?? member.orgHandle, member.network.key),
         ...(member.legalContact ? [t.legalContact(member.legalContact.name, member.legalContact.email, member.legalContact.phone)] : []),
       ],
     });
   }
-  if (answer.heldByRegistry) extra.push({ title: t.heldByRegistryTitle, description: [t.heldByRegistry(b.ctx.registry)] });
+  const why = answer.noMember ? say.noMember(answer.noMember, registry, holderName) : null;
+  if (why) remarks.push({ title: TITLE.noMember, description: [why] });
+  const links: Json[] = [];
+  if (answer.authority.kind !== 'this-registry') {
+    remarks.push({ title: TITLE.authority, description: [say.authority(answer.authority, registry)] });
+    if (answer.authority.kind === 'other-registry') {
+      const q = answer.query.range;
+      const href = redirectUrl([answer.authority.registry.rdap], q.start === q.end ? `ip/${formatIp(q.family, q.start)}` : ipPath(q), b.ctx.baseUrl);
+      if (href) links.push({ value: b.ctx.contextUrl, rel: 'related', href, type: 'application/rdap+json', title: answer.authority.registry.name });
+    }
+  }
   const sub = answer.subAllocation;
   if (sub && sub.id !== net.id) {
     const subOrg = firstValue(sub, 'org');
     const subName = subOrg ? firstValue(b.ctx.resolve(stripComment(subOrg), ['organisation']) ?? sub, 'org-name') : undefined;
-    extra.push({ title: t.subAllocationTitle, description: [t.subAllocation(sub.key, subName?.trim() ?? '')] });
+    remarks.push({ title: TITLE.subAllocation, description: [t.subAllocation(sub.key, subName?.trim() ?? '')] });
   }
-  if (answer.query.port !== null) {
-    const legal = member?.legalContact;
-    extra.push({ title: t.portTitle, description: [t.port(answer.query.port), ...(legal ? [t.portWho(legal.name, legal.email, legal.phone)] : [])] });
-  }
+  if (answer.query.port !== null) remarks.push({ title: TITLE.port, description: [portText(b.ctx.lang, answer, registry)] });
   if (answer.abuse?.inherited) {
-    extra.push({ title: t.abuseTitle, description: [t.abuseInherited(answer.abuse.mailbox, answer.abuse.network.key)] });
+    remarks.push({ title: TITLE.abuse, description: [t.abuseInherited(answer.abuse.mailbox, answer.abuse.network.key)] });
   }
-  return renderNetwork(b, net, parentOf(net, answer.chain), answer.abuse?.contact ?? null, extra);
+  if (answer.change) {
+    b.notices.push({ title: TITLE.change, description: changeLines(b.ctx.lang, answer.change, { kind: 'ok', answer }, answer.asOf.instant, registry) });
+  }
+  return renderNetwork(b, net, parentOf(net, answer.chain), answer.abuse?.contact ?? null, { remarks, links, member });
 }
 
 // ---- autnum (§5.5) and domain (§5.3) -----------------------------------------------------
@@ -456,7 +523,7 @@ export function renderHelp(b: ResponseBuilder, limits: RateLimitText): Json {
   const body = b.finish({}, null);
   return {
     ...body,
-    notices: [...(body.notices as Json[]), { title: b.t.helpTitle, description: [...b.t.help] }, { title: b.t.limitsTitle, description: [b.t.limits(limits)] }],
+    notices: [...(body.notices as Json[]), { title: TITLE.help, description: [...b.t.help] }, { title: TITLE.limits, description: [b.t.limits(limits)] }],
   };
 }
 

@@ -3,23 +3,24 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
 import type { StoredObject } from '../model/types.js';
-import { parseIp } from '../net/ip.js';
 import { ANONYMOUS } from '../policy/access.js';
 import type { LookupService, When } from '../query/service.js';
-import type { AsOf, NotFound, Outcome } from '../query/types.js';
+import type { AsOf, Authority, NotFound, Outcome, SnapshotChange } from '../query/types.js';
+import { userError } from '../query/problems.js';
+import { ANSWER_TEXT, changeLines, type Found } from '../i18n/answer-texts.js';
+import { reverseZoneRange } from '../net/reverse.js';
+import { formatRange } from '../net/prefix.js';
 import { lacakVersion } from '../version.js';
-import { TEXT, pickLang, type Lang } from './messages.js';
+import { TEXT, TITLE, pickLang, type Lang } from './messages.js';
 import { ResponseBuilder, renderAutnum, renderDomain, renderEntity, renderError, renderHelp, renderIpNetwork, type EntityCache, type RdapContext } from './render.js';
-import type { Bootstrap } from '../referral/bootstrap.js';
 import { redirectUrl } from '../referral/bootstrap.js';
-import { parseAsn } from '../net/asn.js';
+import { publicBaseUrl } from '../http/public-url.js';
 
 export const RDAP_CONTENT_TYPE = 'application/rdap+json';
 
 export interface RdapDeps {
   readonly config: Config;
   readonly service: LookupService;
-  readonly bootstrap?: Bootstrap;
   readonly entities?: EntityCache;
 }
 
@@ -37,8 +38,7 @@ function whenOf(request: FastifyRequest): When {
 }
 
 function baseUrlOf(config: Config, request: FastifyRequest): string {
-  if (config.baseUrl) return config.baseUrl.endsWith('/') ? config.baseUrl : `${config.baseUrl}/`;
-  return `${request.protocol}://${request.host}/`;
+  return publicBaseUrl(config, { protocol: request.protocol, host: request.host });
 }
 
 export function sendRdap(reply: FastifyReply, status: number, body: unknown): FastifyReply {
@@ -47,8 +47,11 @@ export function sendRdap(reply: FastifyReply, status: number, body: unknown): Fa
 
 export function rdapContext(deps: RdapDeps, request: FastifyRequest, at: number | null): RdapContext {
   const lang: Lang = pickLang(request.headers['accept-language']);
+  const baseUrl = baseUrlOf(deps.config, request);
   return {
-    baseUrl: baseUrlOf(deps.config, request),
+    baseUrl,
+    // The answer's own URL, under the public base (never the client's Host header).
+    contextUrl: `${baseUrl}${request.url.replace(/^\/+/, '')}`,
     port43: deps.config.port43,
     lang,
     caller: request.caller ?? ANONYMOUS,
@@ -62,28 +65,28 @@ export function rdapContext(deps: RdapDeps, request: FastifyRequest, at: number 
   };
 }
 
-/** An RDAP error answer (RFC 9083 §6) in the caller's language. */
-export function sendRdapError(deps: RdapDeps, request: FastifyRequest, reply: FastifyReply, status: number, description: readonly string[]): FastifyReply {
+/** An RDAP error answer (RFC 9083 §6): the title in English, the description in the caller's language. */
+export function sendRdapError(
+  deps: RdapDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  description: readonly string[],
+  notices: readonly Record<string, unknown>[] = [],
+): FastifyReply {
   const b = new ResponseBuilder(rdapContext(deps, request, null));
-  const e = b.t.errors;
-  const t = b.t;
-  const title =
-    status === 400 ? e.badRequest : status === 401 ? t.authTitle : status === 403 ? t.forbiddenTitle : status === 404 ? e.notFound : status === 413 ? t.tooLargeTitle : status === 415 ? t.unsupportedTypeTitle : status === 429 ? t.tooManyTitle : status === 501 ? e.notImplemented : e.internal;
-  return sendRdap(reply, status, renderError(b, status, title, description));
+  b.notices.push(...notices);
+  return sendRdap(reply, status, renderError(b, status, TITLE.errors[status] ?? TITLE.errors[500]!, description));
 }
 
-function notFoundText(lang: Lang, notFound: NotFound): string {
-  const e = TEXT[lang].errors;
-  switch (notFound.kind) {
-    case 'special':
-      return e.special(notFound.block.name, notFound.block.prefix, notFound.block.rfc);
-    case 'not-assigned':
-      return e.notAssigned(notFound.registry);
-    case 'foreign':
-      return e.foreign;
-    case 'no-object':
-      return e.noObject;
-  }
+/** The 301 to the registry that is authoritative, or null (no server known; it is this server). */
+function authorityRedirect(deps: RdapDeps, request: FastifyRequest, authority: Authority, path: string): string | null {
+  if (authority.kind !== 'other-registry') return null;
+  return redirectUrl([authority.registry.rdap], path, baseUrlOf(deps.config, request));
+}
+
+function redirect(reply: FastifyReply, location: string): FastifyReply {
+  return reply.code(301).header('location', location).header('access-control-allow-origin', '*').header('content-type', RDAP_CONTENT_TYPE).send();
 }
 
 export function registerRdapRoutes(app: FastifyInstance, deps: RdapDeps): void {
@@ -98,17 +101,19 @@ export function registerRdapRoutes(app: FastifyInstance, deps: RdapDeps): void {
     reply: FastifyReply,
     outcome: Outcome<T>,
     render: (b: ResponseBuilder, value: T) => Record<string, unknown>,
-    redirectPath?: () => string | null,
+    redirectPath?: string,
   ): FastifyReply {
     const when = whenOf(request);
-    if (outcome.kind === 'userError') return sendRdapError(deps, request, reply, 400, [outcome.message]);
+    const lang = pickLang(request.headers['accept-language']);
+    if (outcome.kind === 'userError') return sendRdapError(deps, request, reply, 400, [ANSWER_TEXT[lang].problem(outcome.problem)]);
     if (outcome.kind === 'notFound') {
-      if (outcome.notFound.kind === 'foreign' && !when.at && redirectPath) {
-        const path = redirectPath();
-        if (path) return reply.code(301).header('location', path).header('access-control-allow-origin', '*').header('content-type', RDAP_CONTENT_TYPE).send();
+      const { notFound } = outcome;
+      if (notFound.kind === 'foreign' && !when.at && redirectPath) {
+        const location = authorityRedirect(deps, request, notFound.authority, redirectPath);
+        if (location) return redirect(reply, location);
       }
-      const lang = pickLang(request.headers['accept-language']);
-      return sendRdapError(deps, request, reply, 404, [notFoundText(lang, outcome.notFound)]);
+      const notices = outcome.change ? [changeNotice(lang, outcome.change, { kind: 'notFound', notFound }, outcome.asOf.instant, deps.config.registry)] : [];
+      return sendRdapError(deps, request, reply, 404, [notFoundText(lang, notFound, deps.config.registry)], notices);
     }
     const { asOf } = outcome.value;
     // Contacts are resolved at the same instant as the resource they belong to.
@@ -116,41 +121,31 @@ export function registerRdapRoutes(app: FastifyInstance, deps: RdapDeps): void {
     return sendRdap(reply, 200, b.finish(render(b, outcome.value), asOf));
   }
 
-  const bootstrapRedirect = (request: FastifyRequest, kind: 'ip' | 'autnum', key: string) => (): string | null => {
-    if (!deps.bootstrap) return null;
-    const path = `${kind}/${key}`;
-    let bases: string[] | null = null;
-    if (kind === 'ip') {
-      const address = parseIp(key.split('/')[0]!.replace(/^\[|\]$/g, ''));
-      bases = address ? deps.bootstrap.serviceForAddress(address) : null;
-    } else {
-      const asn = parseAsn(key);
-      bases = asn === null ? null : deps.bootstrap.serviceForAsn(asn);
-    }
-    return bases ? redirectUrl(bases, path, baseUrlOf(deps.config, request)) : null;
-  };
-
   app.get('/ip/*', async (request, reply) => {
     const raw = (request.params as { '*': string })['*'];
     const when = whenOf(request);
     const isPrefix = /^[^[\]]+\/\d{1,3}$/.test(raw);
     const outcome = isPrefix ? service.lookupRange(raw, when) : service.lookupAddress(raw, when);
     const key = isPrefix ? raw : raw.replace(/^\[([^\]]+)\](:\d+)?$/, '$1').replace(/^(\d+\.\d+\.\d+\.\d+):\d+$/, '$1');
-    return answer(request, reply, outcome, (b, value) => renderIpNetwork(b, value), bootstrapRedirect(request, 'ip', key));
+    // DESIGN §2: space only another account's delegated record covers is that registry's to
+    // answer for, now; a past instant is answered here with what lacak knows.
+    if (outcome.kind === 'ok' && !when.at && outcome.value.authority.kind === 'other-registry' && outcome.value.authority.via === 'delegated') {
+      const location = authorityRedirect(deps, request, outcome.value.authority, `ip/${key}`);
+      if (location) return redirect(reply, location);
+    }
+    return answer(request, reply, outcome, (b, value) => renderIpNetwork(b, value), `ip/${key}`);
   });
 
   app.get('/autnum/:asn', async (request, reply) => {
     const { asn } = request.params as { asn: string };
     // RFC 9082 §3.1.2: the path carries the plain number; "AS64496" is not a valid autnum path.
-    const outcome = /^\d{1,10}$/.test(asn)
-      ? service.lookupAutnum(asn, whenOf(request))
-      : ({ kind: 'userError', code: 'bad-asn', message: `not an AS number: "${asn}"` } as const);
+    const outcome = /^\d{1,10}$/.test(asn) ? service.lookupAutnum(asn, whenOf(request)) : userError({ code: 'bad-asn', input: asn });
     return answer(
       request,
       reply,
       outcome,
       (b, value) => renderAutnum(b, value.objects[0]!, service.abuseContact(value.objects, value.asOf.requested ? value.asOf.instant : null)?.contact ?? null),
-      bootstrapRedirect(request, 'autnum', asn),
+      `autnum/${asn}`,
     );
   });
 
@@ -162,13 +157,30 @@ export function registerRdapRoutes(app: FastifyInstance, deps: RdapDeps): void {
 
   app.get('/domain/:name', async (request, reply) => {
     const { name } = request.params as { name: string };
-    const outcome = /\.(in-addr|ip6)\.arpa\.?$/i.test(name)
-      ? service.lookupKey(name, whenOf(request), 'domain')
-      : ({ kind: 'userError', code: 'bad-key', message: `this registry serves reverse zones only (in-addr.arpa, ip6.arpa): "${name}"` } as const);
+    const when = whenOf(request);
+    const range = reverseZoneRange(name);
+    if (!range) return answer(request, reply, userError({ code: 'not-reverse-zone', input: name }), () => ({}));
+    const outcome = service.lookupKey(name, when, 'domain');
+    if (outcome.kind === 'notFound' && !when.at) {
+      // A zone of space another registry answers for is that registry's to delegate (DESIGN §2).
+      const space = service.lookupRange(formatRange(range), when);
+      const authority = space.kind === 'ok' ? space.value.authority : space.kind === 'notFound' && space.notFound.kind === 'foreign' ? space.notFound.authority : null;
+      const location = authority && authorityRedirect(deps, request, authority, `domain/${name.toLowerCase().replace(/\.$/, '')}`);
+      if (location) return redirect(reply, location);
+    }
     return answer(request, reply, outcome, (b, value) => renderDomain(b, value.objects[0] as StoredObject));
   });
 
   app.get('/nameserver/*', async (request, reply) => sendRdapError(deps, request, reply, 501, [TEXT[pickLang(request.headers['accept-language'])].errors.nameserver]));
 
   app.get('/help', async (request, reply) => sendRdap(reply, 200, renderHelp(new ResponseBuilder(rdapContext(deps, request, null)), deps.config.rates)));
+}
+
+function notFoundText(lang: Lang, notFound: NotFound, registry: string): string {
+  return notFound.kind === 'no-object' ? TEXT[lang].errors.noObject : ANSWER_TEXT[lang].notFound(notFound, registry);
+}
+
+/** The "Change between snapshots" notice (DESIGN §2), also on a 404 when the next snapshot holds the address. */
+export function changeNotice(lang: Lang, change: SnapshotChange, then: Found, instant: number, registry: string): Record<string, unknown> {
+  return { title: TITLE.change, description: changeLines(lang, change, then, instant, registry) };
 }

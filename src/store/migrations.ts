@@ -68,4 +68,17 @@ export const REGISTRY_MIGRATIONS: readonly string[] = [
   CREATE INDEX refs_target ON refs (target, attribute);
   CREATE INDEX refs_object ON refs (object_id);
   `,
+  // 2: a delegated record's account id was stored as `org:`, which answers then showed as an
+  // organisation handle pointing nowhere (DESIGN §2): it becomes `opaque-id:`, in place and in
+  // its reference rows, so a re-import of the same file finds every record unchanged.
+  `
+  UPDATE objects SET attributes = (
+    SELECT json_group_array(
+             CASE WHEN json_extract(e.value, '$[0]') = 'org' THEN json_array('opaque-id', json_extract(e.value, '$[1]')) ELSE json(e.value) END
+             ORDER BY e.key)
+      FROM json_each(objects.attributes) AS e)
+   WHERE source LIKE 'DELEGATED-%' AND org IS NOT NULL;
+  UPDATE refs SET attribute = 'opaque-id'
+   WHERE attribute = 'org' AND object_id IN (SELECT id FROM objects WHERE source LIKE 'DELEGATED-%');
+  `,
 ];

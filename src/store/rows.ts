@@ -56,7 +56,9 @@ export function derivedColumns(object: RegistryObject) {
     name: nameAttribute ? upperValue(object, nameAttribute) : null,
     netname: upperValue(object, 'netname'),
     status: upperValue(object, 'status'),
-    org: upperValue(object, 'org'),
+    // Whom the space is registered to: the organisation, or a delegated record's account
+    // (what the index needs to tell the registry's own account from others).
+    org: upperValue(object, 'org') ?? upperValue(object, 'opaque-id'),
     family: range ? range.family : null,
     first: range ? ipKey(range.start) : null,
     last: range ? ipKey(range.end) : null,

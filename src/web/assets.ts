@@ -13,6 +13,7 @@ button.copy{background:#fff;color:var(--accent);padding:.1rem .5rem}
 .when{display:grid;gap:.5rem;grid-template-columns:1fr}@media(min-width:40rem){.when{grid-template-columns:auto 1fr auto 1fr;align-items:center}}
 .help,small,.provenance{color:var(--muted)}.card{border:1px solid var(--border);border-radius:.5rem;padding:1rem;margin:1rem 0}
 .card.error{border-color:#b00020}.card.notice{border-color:#8a6d00}
+.warning{border:2px solid #8a4b00;background:#fff4e0;border-radius:.5rem;padding:.25rem 1rem;margin:.5rem 0}.warning h3{margin:.5rem 0;color:#6b3a00}.warning p{margin:.25rem 0}
 dl{margin:0}.row{display:grid;grid-template-columns:minmax(8rem,14rem) 1fr;gap:.5rem;padding:.25rem 0;border-bottom:1px solid #eee}
 dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}.handle{font-family:ui-monospace,monospace;color:var(--muted)}
 @media(max-width:30rem){.row{grid-template-columns:1fr}}a{color:var(--accent)}
@@ -88,8 +89,8 @@ document.addEventListener('click', function (e) {
       say(message('refused', { status: response.status, message: why }));
       return;
     }
-    // The answer's first line is its provenance (a # comment), then the header row.
-    var answer = new Counter(true, 1);
+    // Plain CSV: a header row, then one row per line (the provenance is in a response header).
+    var answer = new Counter(true, 0);
     var parts = [];
     var reader = response.body.getReader();
     var decoder = new TextDecoder();

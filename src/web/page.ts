@@ -5,7 +5,9 @@ import type { StoredObject } from '../model/types.js';
 import { firstValue, stripComment } from '../model/types.js';
 import { formatRange } from '../net/prefix.js';
 import type { HistoryRecord } from '../query/service.js';
-import type { AsOf, IpAnswer, NotFound } from '../query/types.js';
+import type { AsOf, IpAnswer, NotFound, QueryProblem, SnapshotChange } from '../query/types.js';
+import { ANSWER_TEXT, changeLines, portText, type Found } from '../i18n/answer-texts.js';
+import { createdAt, lastModifiedAt } from '../model/dates.js';
 import { WEB_TEXT, type WebLang } from './messages.js';
 import { formatInstant } from '../query/time.js';
 import { BULK_LINES } from '../policy/access.js';
@@ -19,7 +21,7 @@ export interface PageQuery {
 
 export type PageAnswer =
   | { readonly kind: 'none' }
-  | { readonly kind: 'ip'; readonly answer: IpAnswer; readonly history: readonly HistoryRecord<IpAnswer>[] }
+  | { readonly kind: 'ip'; readonly answer: IpAnswer; readonly history: readonly HistoryRecord<IpAnswer>[]; readonly referral?: Referral | null }
   | {
       readonly kind: 'object';
       readonly object: StoredObject;
@@ -33,11 +35,21 @@ export type PageAnswer =
   /** `prefix`: no object had the whole name; these are those whose name begins with it. */
   | { readonly kind: 'names'; readonly name: string; readonly match: 'exact' | 'prefix'; readonly objects: readonly StoredObject[]; readonly more: boolean }
   /** `currentOnly`: a name asked at a past time (names are searched in current data only). */
-  | { readonly kind: 'notFound'; readonly notFound: NotFound; readonly registry: string; readonly currentOnly?: boolean; readonly referral?: Referral | null }
-  | { readonly kind: 'error'; readonly message: string };
+  | {
+      readonly kind: 'notFound';
+      readonly notFound: NotFound;
+      readonly registry: string;
+      readonly currentOnly?: boolean;
+      readonly referral?: Referral | null;
+      /** Nothing held it at the time asked, but the next snapshot says otherwise. */
+      readonly change?: SnapshotChange | null;
+      readonly asOf?: AsOf;
+    }
+  | { readonly kind: 'error'; readonly problem: QueryProblem };
 
 /** Where to ask about another registry's space. */
 export interface Referral {
+  readonly registry: string;
   /** The other registry's RDAP answer to the same question, and the host serving it. */
   readonly rdap: string;
   readonly rdapHost: string;
@@ -61,19 +73,21 @@ function value(o: StoredObject, name: string): string | null {
   return v === undefined ? null : stripComment(v) || null;
 }
 
-function row(label: string, content: string | null, extra = ''): string {
-  return content === null ? '' : `<div class="row"><dt>${esc(label)}</dt><dd>${content}${extra}</dd></div>`;
+function row(label: string, content: string | null, extra = '', name = ''): string {
+  return content === null ? '' : `<div class="row"${name ? ` data-field="${name}"` : ''}><dt>${esc(label)}</dt><dd>${content}${extra}</dd></div>`;
 }
 
-function ipCard(lang: WebLang, a: IpAnswer, history: readonly HistoryRecord<IpAnswer>[]): string {
+function ipCard(lang: WebLang, a: IpAnswer, history: readonly HistoryRecord<IpAnswer>[], referral: Referral | null, registry: string): string {
   const t = WEB_TEXT[lang];
+  const say = ANSWER_TEXT[lang];
   const h = a.holder;
+  const holderName = a.holderName?.text ?? h.key;
   const legal = a.member?.legalContact;
   const member = a.member
     ? `${esc(a.member.name ?? a.member.orgHandle)} <span class="handle">${esc(a.member.orgHandle)}</span>${legal ? `<br>${esc(t.legalDesk)}: ${esc(legal.name)}, <a href="mailto:${esc(legal.email)}">${esc(legal.email)}</a>, ${esc(legal.phone)}` : ''}`
-    : a.heldByRegistry
-      ? esc(t.heldByRegistry)
-      : null;
+    : null;
+  const noMember = a.noMember ? say.noMember(a.noMember, registry, holderName) : null;
+  const authority = a.authority.kind === 'this-registry' ? null : `${esc(say.authority(a.authority, registry))}${referral ? `<br>${referralLinks(lang, referral)}` : ''}`;
   const abuse = a.abuse
     ? `<span id="abuse">${esc(a.abuse.mailbox)}</span> <button type="button" class="copy" data-copy="abuse" aria-label="${esc(t.copyAbuse)}">${esc(t.copy)}</button>${a.abuse.inherited ? `<br><small>${esc(t.inheritedFrom(a.abuse.network.key))}</small>` : ''}`
     : null;
@@ -81,29 +95,60 @@ function ipCard(lang: WebLang, a: IpAnswer, history: readonly HistoryRecord<IpAn
     .reverse()
     .map((o) => `<li>${esc(formatRange(o.range!))} <span class="handle">${esc(value(o, 'netname') ?? o.key)}</span> <small>${esc(value(o, 'status') ?? '')} · ${esc(o.source)}</small></li>`)
     .join('');
-  // The period the answer was read for is marked, so a past-time answer shows where it sits.
-  const instant = a.asOf.instant;
-  const timeline = history
-    .map((r) => `<li${r.from <= instant && (r.until === null || instant < r.until) ? ` aria-current="true" class="current"` : ''}><time datetime="${formatInstant(r.from)}">${esc(formatInstant(r.from).slice(0, 10))}</time> – ${r.until === null ? esc(t.now) : `<time datetime="${formatInstant(r.until)}">${esc(formatInstant(r.until).slice(0, 10))}</time>`}: ${esc(r.value.holderName?.text ?? r.value.holder.key)} <small>${esc(value(r.value.holder, 'netname') ?? '')}</small></li>`)
-    .join('');
   return `<article class="card" aria-labelledby="holder">
-<h2 id="holder">${esc(a.holderName?.text ?? h.key)}</h2>
+<h2 id="holder">${esc(holderName)}</h2>
+${a.change ? changeWarning(lang, a.change, { kind: 'ok', answer: a }, a.asOf.instant, registry) : ''}
 <dl>
 ${row(t.network, `${esc(formatRange(h.range!))} <span class="handle">${esc(value(h, 'netname') ?? '')}</span>`)}
-${row(t.member, member)}
+${row(t.authority, authority, '', 'authority')}
+${row(t.member, member ?? (noMember ? esc(noMember) : null), '', 'member')}
 ${row(t.abuse, abuse)}
 ${row(t.subAllocation, a.subAllocation && a.subAllocation.id !== h.id ? esc(a.subAllocation.key) : null)}
 ${row(t.country, value(h, 'country') ? esc(value(h, 'country')!.toUpperCase()) : null)}
 ${row(t.status, value(h, 'status') ? esc(value(h, 'status')!.toUpperCase()) : null)}
 ${row(t.registered, value(h, 'created') ? esc(value(h, 'created')!) : null)}
 ${row(t.changed, value(h, 'last-modified') ? esc(value(h, 'last-modified')!) : null)}
-${a.query.port !== null ? row(t.port, esc(t.portNote(a.query.port))) : ''}
+${a.query.port !== null ? row(t.port, esc(portText(lang, a, registry))) : ''}
 </dl>
 <h3>${esc(t.chain)}</h3>
 <ol class="chain">${chain}</ol>
-${timeline ? `<h3>${esc(t.history)}</h3><ol class="timeline">${timeline}</ol>` : ''}
+${timeline(lang, history, a.asOf.instant)}
 ${provenance(lang, a.asOf, a.query.text)}
 </article>`;
+}
+
+/**
+ * Holders over time: each holder with the snapshots it was seen between (when lacak learned of
+ * it) and its network's own dates (when the registry says it was registered and changed);
+ * the period the answer was read for is marked, so a past-time answer shows where it sits.
+ */
+function timeline(lang: WebLang, history: readonly HistoryRecord<IpAnswer>[], instant: number): string {
+  if (history.length === 0) return '';
+  const t = WEB_TEXT[lang];
+  const day = (ms: number) => `<time datetime="${formatInstant(ms)}">${esc(formatInstant(ms).slice(0, 10))}</time>`;
+  const items = history
+    .map((r) => {
+      const holder = r.value.holder;
+      const created = createdAt(holder);
+      const modified = lastModifiedAt(holder);
+      const own = [created !== null ? `${esc(t.registeredOn)} ${day(created)}` : '', modified !== null ? `${esc(t.changedOn)} ${day(modified)}` : ''].filter((x) => x).join(', ');
+      const current = r.from <= instant && (r.until === null || instant < r.until) ? ` aria-current="true" class="current"` : '';
+      return `<li${current}>${esc(r.value.holderName?.text ?? holder.key)} <small>${esc(value(holder, 'netname') ?? '')}</small><br><small>${esc(t.seenInSnapshots)} ${day(r.from)} – ${r.until === null ? esc(t.now) : day(r.until)}${own ? `; ${own}` : ''}</small></li>`;
+    })
+    .join('');
+  return `<h3>${esc(t.history)}</h3><ol class="timeline">${items}</ol>`;
+}
+
+/** DESIGN §2 "Between snapshots": a visible warning, not a footnote. */
+function changeWarning(lang: WebLang, change: SnapshotChange, then: Found, instant: number, registry: string): string {
+  const t = WEB_TEXT[lang];
+  const lines = changeLines(lang, change, then, instant, registry);
+  return `<section class="warning" role="note" aria-labelledby="change-title" data-verdict="${esc(change.verdict)}"><h3 id="change-title">${esc(t.changeTitle)}</h3>${lines.map((l) => `<p>${esc(l)}</p>`).join('')}</section>`;
+}
+
+function referralLinks(lang: WebLang, referral: Referral): string {
+  const t = WEB_TEXT[lang];
+  return `${esc(t.askThere(referral.registry))} <a href="${esc(referral.rdap)}">${esc(referral.rdapHost)}</a> (RDAP)${referral.whois ? `, <code>whois -h ${esc(referral.whois)}</code> (WHOIS)` : ''}.`;
 }
 
 /**
@@ -168,22 +213,13 @@ ${more ? `<p class="help">${esc(t.namesMore(objects.length))}</p>` : ''}
 </article>`;
 }
 
-function notFoundCard(lang: WebLang, notFound: NotFound, registry: string, currentOnly = false, referral: Referral | null = null): string {
+function notFoundCard(lang: WebLang, answer: Extract<PageAnswer, { kind: 'notFound' }>): string {
   const t = WEB_TEXT[lang];
-  const text =
-    notFound.kind === 'special'
-      ? t.special(notFound.block.name, notFound.block.prefix, notFound.block.rfc)
-      : notFound.kind === 'not-assigned'
-        ? t.notAssigned(registry)
-        : notFound.kind === 'foreign'
-          ? t.foreign(registry)
-          : currentOnly
-            ? t.noObjectAtTime
-            : t.noObject;
-  const where = referral
-    ? `<p>${esc(t.askThere)} <a href="${esc(referral.rdap)}">${esc(referral.rdapHost)}</a> (RDAP)${referral.whois ? `, <code>whois -h ${esc(referral.whois)}</code> (WHOIS)` : ''}.</p>`
-    : '';
-  return `<article class="card notice" role="status"><h2>${esc(t.notFoundTitle)}</h2><p>${esc(text)}</p>${where}</article>`;
+  const { notFound, registry } = answer;
+  const text = notFound.kind === 'no-object' ? (answer.currentOnly ? t.noObjectAtTime : t.noObject) : ANSWER_TEXT[lang].notFound(notFound, registry);
+  const where = answer.referral ? `<p>${referralLinks(lang, answer.referral)}</p>` : '';
+  const change = answer.change && answer.asOf ? changeWarning(lang, answer.change, { kind: 'notFound', notFound }, answer.asOf.instant, registry) : '';
+  return `<article class="card notice" role="status"><h2>${esc(t.notFoundTitle)}</h2>${change}<p data-field="authority">${esc(text)}</p>${where}</article>`;
 }
 
 /** The bulk line limits per role, written the way each language writes numbers (10.000, 10,000). */
@@ -231,19 +267,19 @@ function bulkSection(lang: WebLang, tz: string): string {
 }
 
 /** The whole page: form, answer (if any), footer with the language switch. */
-export function renderPage(lang: WebLang, query: PageQuery, answer: PageAnswer, links: PageLinks, other: { lang: WebLang; href: string }): string {
+export function renderPage(lang: WebLang, query: PageQuery, answer: PageAnswer, links: PageLinks, other: { lang: WebLang; href: string }, registry: string): string {
   const t = WEB_TEXT[lang];
   const body =
     answer.kind === 'ip'
-      ? ipCard(lang, answer.answer, answer.history)
+      ? ipCard(lang, answer.answer, answer.history, answer.referral ?? null, registry)
       : answer.kind === 'object'
         ? objectCard(lang, answer)
         : answer.kind === 'names'
           ? namesCard(lang, answer.name, answer.match, answer.objects, answer.more)
         : answer.kind === 'notFound'
-          ? notFoundCard(lang, answer.notFound, answer.registry, answer.currentOnly, answer.referral)
+          ? notFoundCard(lang, answer)
           : answer.kind === 'error'
-            ? `<article class="card error" role="alert"><h2>${esc(t.errorTitle)}</h2><p>${esc(answer.message)}</p></article>`
+            ? `<article class="card error" role="alert"><h2>${esc(t.errorTitle)}</h2><p>${esc(ANSWER_TEXT[lang].problem(answer.problem))}</p></article>`
             : `<p class="intro">${esc(t.intro)}</p>`;
   const raw = [links.rdap ? `<a href="${esc(links.rdap)}">${esc(t.rawRdap)}</a>` : '', links.whois ? `<a href="${esc(links.whois)}">${esc(t.rawWhois)}</a>` : ''].filter((x) => x).join(' · ');
   const zones = ZONES.map((z) => `<option value="${z}"${z === query.tz ? ' selected' : ''}>${esc(t.zone(z))}</option>`).join('');

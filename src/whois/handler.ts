@@ -1,15 +1,15 @@
 // One WHOIS query line → the answer's lines. No sockets here (server.ts frames bytes);
 // every rule comes from the query service (DESIGN §2) and the access policy (DESIGN §5).
 import { firstValue, allValues, stripComment, type StoredObject } from '../model/types.js';
-import { parseAddressWithPort } from '../net/ip.js';
+import { looksLikeAddress, parseAddressWithPort } from '../net/ip.js';
 import { formatRange, parseRange, type IpRange } from '../net/prefix.js';
 import { parseAsn, parseAsnRange } from '../net/asn.js';
 import type { Config } from '../config.js';
 import { lacakVersion } from '../version.js';
 import { ANONYMOUS, BULK_LINES, mayListVersions, viewKey, viewObject, type Caller } from '../policy/access.js';
 import { parentOf, type LookupService, type When } from '../query/service.js';
-import type { AsOf, IpAnswer, NotFound, Outcome } from '../query/types.js';
-import { whoisHostOf, type Bootstrap } from '../referral/bootstrap.js';
+import type { AsOf, IpAnswer, Outcome, SnapshotChange } from '../query/types.js';
+import { ANSWER_TEXT, changeLines, portText, type Found as AnswerFound } from '../i18n/answer-texts.js';
 import { RPSL_CLASSES } from '../rpsl/classes.js';
 import { NameSearch } from '../query/names.js';
 import { errorLines, WHOIS_ERR, whoisError, type WhoisError } from './errors.js';
@@ -22,7 +22,6 @@ export interface WhoisDeps {
   readonly server: ServerInfo;
   /** Published in the help: queries per minute per client, address lines per bulk session. */
   readonly limits: { readonly queriesPerMinute: number; readonly bulkLines: number };
-  readonly bootstrap?: Bootstrap;
   readonly now?: () => number;
 }
 
@@ -36,10 +35,9 @@ export interface WhoisReply {
 }
 
 /** The handler as lacak serves it: this registry's name, version and published limits. */
-export function whoisHandlerFor(config: Pick<Config, 'port43' | 'registry' | 'rates'>, service: LookupService, bootstrap?: Bootstrap): WhoisHandler {
+export function whoisHandlerFor(config: Pick<Config, 'port43' | 'registry' | 'rates'>, service: LookupService): WhoisHandler {
   return new WhoisHandler({
     service,
-    bootstrap,
     server: { host: config.port43, registry: config.registry, version: lacakVersion() },
     limits: { queriesPerMinute: config.rates.anonymous, bulkLines: BULK_LINES.anonymous },
   });
@@ -195,6 +193,9 @@ export class WhoisHandler {
       if (address || range?.ok) {
         const r: IpRange = address ? { family: address.address.family, start: address.address.value, end: address.address.value } : (range as { range: IpRange }).range;
         found = this.network(key, r, flags, when, sources);
+      } else if (looksLikeAddress(key)) {
+        // A mistyped address (`1.2.3.4.5`, an address and port with a space) is no name to search.
+        throw refuse(WHOIS_ERR.INVALID_SEARCH_KEY, `not an IP address: "${key}"`);
       } else {
         if (ipFlag) warnings.push(errorLines(whoisError(WHOIS_ERR.USELESS_IP_FLAG, `"-${ipFlag}" only applies to IP address, range and prefix queries.`)));
         found = this.object(key, when, caller);
@@ -466,27 +467,32 @@ export class WhoisHandler {
     return out;
   }
 
-  /** What DESIGN §2 says about the holder, as `%` lines above it. */
+  /** What DESIGN §2 says about the holder, as `%` lines above it (a referral line for another registry's space). */
   private holderComments(answer: IpAnswer): string[] {
+    const registry = this.deps.server.registry;
+    const say = ANSWER_TEXT.en;
     const lines: string[] = [];
     const key = answer.holder.key;
+    const holderName = answer.holderName?.text ?? key;
     if (answer.abuse) {
       lines.push(`% Abuse contact for '${key}' is '${answer.abuse.mailbox}'`);
       if (answer.abuse.inherited) lines.push(`% (inherited from '${answer.abuse.network.key}', which covers this network)`);
     }
     if (answer.holderName) lines.push(`% Holder: ${answer.holderName.text}`);
+    if (answer.authority.kind !== 'this-registry') lines.push(`% ${say.authority(answer.authority, registry)}`);
     const member = answer.member;
     if (member) {
       lines.push(`% Responsible member: ${member.name ?? member.orgHandle} (${member.orgHandle}, allocation '${member.network.key}')`);
       if (member.legalContact) lines.push(`% Legal requests: ${member.legalContact.name}, ${member.legalContact.email}, ${member.legalContact.phone}`);
-    } else if (answer.heldByRegistry) {
-      lines.push(`% Held by ${this.deps.server.registry}, not allocated to a member.`);
+    } else if (answer.noMember) {
+      const why = say.noMember(answer.noMember, registry, holderName);
+      if (why) lines.push(`% ${why}`);
     }
     if (answer.subAllocation && answer.subAllocation.id !== answer.holder.id) lines.push(`% Sub-allocation: '${answer.subAllocation.key}'`);
-    if (answer.query.port !== null) {
-      lines.push(`% Port ${answer.query.port}: which customer used a port behind carrier-grade NAT is known only to the ISP;`);
-      lines.push(`% ask its legal-request desk${member?.legalContact ? ` (${member.legalContact.email})` : ''}.`);
-    }
+    if (answer.query.port !== null) lines.push(...wrapComment(portText('en', answer, registry)));
+    if (answer.change) lines.push(...changeComments(answer.change, { kind: 'ok', answer }, answer.asOf.instant, registry));
+    // Clients follow referral lines blindly: only for space another registry answers for.
+    if (answer.authority.kind === 'other-registry') lines.push(`ReferralServer: whois://${answer.authority.registry.whois}`);
     return lines;
   }
 
@@ -522,29 +528,35 @@ export class WhoisHandler {
       const code = outcome.code === 'bad-time' ? WHOIS_ERR.INVALID_OPTION : outcome.code === 'no-data-at-time' ? WHOIS_ERR.NO_ENTRIES : WHOIS_ERR.INVALID_SEARCH_KEY;
       throw refuse(code, outcome.message);
     }
-    throw new QueryRefused(whoisError(WHOIS_ERR.NO_ENTRIES, ...this.notFoundDetails(outcome.notFound, key, range)), this.referral(outcome.notFound, range));
-  }
-
-  private notFoundDetails(notFound: NotFound, key: string, range?: IpRange): string[] {
     const registry = this.deps.server.registry;
-    switch (notFound.kind) {
-      case 'special':
-        return [`${key} is special-purpose space: ${notFound.block.name} (${notFound.block.prefix}, ${notFound.block.rfc}). No registry assigns it to anyone.`];
-      case 'not-assigned':
-        return [`${key} is in space ${registry} manages, but is not assigned to anyone.`];
-      case 'foreign':
-        return range ? [`${key} is outside the space ${registry} manages; ask the registry that holds it.`] : [`${key} is not registered with ${registry}.`];
-      case 'no-object':
-        return [`No entries found for "${key}".`];
-    }
+    const { notFound } = outcome;
+    const detail =
+      notFound.kind === 'no-object' ? `No entries found for "${key}".` : notFound.kind === 'foreign' && !range ? `${key} is not registered with ${registry}.` : `${key}: ${ANSWER_TEXT.en.notFound(notFound, registry)}`;
+    const after = [
+      ...(outcome.change ? changeComments(outcome.change, { kind: 'notFound', notFound }, outcome.asOf.instant, registry) : []),
+      ...(notFound.kind === 'foreign' && notFound.authority.kind === 'other-registry' ? [`ReferralServer: whois://${notFound.authority.registry.whois}`] : []),
+    ];
+    throw new QueryRefused(whoisError(WHOIS_ERR.NO_ENTRIES, detail), after);
   }
+}
 
-  private referral(notFound: NotFound, range?: IpRange): string[] {
-    if (notFound.kind !== 'foreign' || !range || !this.deps.bootstrap) return [];
-    const bases = this.deps.bootstrap.serviceForAddress({ family: range.family, value: range.start });
-    const host = bases?.map(whoisHostOf).find((h) => h !== null);
-    return host ? [`ReferralServer: whois://${host}`] : [];
+/** The "Change between snapshots" notice of DESIGN §2 as `%` lines. */
+function changeComments(change: SnapshotChange, then: AnswerFound, instant: number, registry: string): string[] {
+  return ['% Change between snapshots:', ...changeLines('en', change, then, instant, registry).flatMap((l) => wrapComment(l, '%   '))];
+}
+
+/** A long sentence as `%` lines of at most about 100 characters. */
+function wrapComment(text: string, prefix = '% '): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > 100 - prefix.length) {
+      out.push(prefix + line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
   }
+  if (line) out.push(prefix + line);
+  return out;
 }
 
 /** A query refused with a RIPE error; `after` are lines printed below it (a referral). */

@@ -48,9 +48,9 @@ describe('lacak CLI', () => {
     const stdinDb = join(tmp.dir, 'stdin.sqlite');
     const apnic = readFileSync(join(SAMPLE_DIR, '2025-06-01', 'apnic.db'));
     const gz = lacak(['import', '--db', stdinDb, '--at', '2025-06-01T00:00:00Z', '-'], {}, gzipSync(apnic));
-    expect(gz.stdout).toMatch(/created 15,/);
+    expect(gz.stdout).toMatch(/created 19,/);
     const plain = lacak(['import', '--db', stdinDb, '--at', '2025-06-02T00:00:00Z', '-'], {}, apnic);
-    expect(plain.stdout).toMatch(/created 0, changed 0, deleted 0, unchanged 15/);
+    expect(plain.stdout).toMatch(/created 0, changed 0, deleted 0, unchanged 19/);
     const empty = lacak(['import', '--db', stdinDb, '-'], {}, Buffer.alloc(0));
     expect(empty.status).toBe(1);
     expectOneLineError(empty.stderr, /nothing to import in <stdin>/);

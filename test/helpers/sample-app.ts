@@ -40,7 +40,8 @@ export async function sampleService(options: { env?: Record<string, string>; now
   await buildSampleRegistry(SAMPLE_DIR, dbPath, quietLog);
   const db = openRegistryDb(dbPath);
   const config = testConfig(dbPath, options.env);
-  const service = new LookupService(db, config, quietLog, options.now ? { now: options.now } : {});
+  // The bootstrap files a server reads: who answers for space nothing in the sample covers.
+  const service = new LookupService(db, config, quietLog, { bootstrap: loadBootstrap(config.bootstrapDir), ...(options.now ? { now: options.now } : {}) });
   return {
     service,
     db,
@@ -53,13 +54,15 @@ export async function sampleService(options: { env?: Record<string, string>; now
   };
 }
 
-export async function sampleApp(env: Record<string, string> = {}): Promise<SampleApp> {
-  const sample = await sampleService({ env: { LACAK_BASE_URL: 'https://rdap.lacak.example/', LACAK_PORT43: 'whois.lacak.example', ...env } });
+/** The app over the sample registry; a setting given as `undefined` is left unset (e.g. LACAK_BASE_URL). */
+export async function sampleApp(env: Record<string, string | undefined> = {}): Promise<SampleApp> {
+  const settings = { LACAK_BASE_URL: 'https://rdap.lacak.example/', LACAK_PORT43: 'whois.lacak.example', ...env };
+  const sample = await sampleService({ env: Object.fromEntries(Object.entries(settings).filter((kv): kv is [string, string] => kv[1] !== undefined)) });
   const { service, db, dbPath, config } = sample;
   const state = openStateDb(':memory:');
   const keys = new KeyStore(state);
   const audit = new AuditLog(state);
-  const app = buildApp({ config, service, logger: quietLog, keys, audit, bootstrap: loadBootstrap(config.bootstrapDir) });
+  const app = buildApp({ config, service, logger: quietLog, keys, audit, });
   await app.ready();
   return {
     app,

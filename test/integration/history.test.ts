@@ -45,6 +45,21 @@ describe('history', () => {
     ]);
   });
 
+  it('answers a prefix in APNIC\'s form with the holders of the whole prefix, each with its own dates', async () => {
+    const { status, body } = await get('/history/ip/198.51.100.64/28');
+    expect(status).toBe(200);
+    expect(body.records.map((r) => [r.applicableFrom, r.applicableUntil, r.content.name])).toEqual([
+      ['2025-06-01T00:00:00Z', '2026-01-01T00:00:00Z', 'SINARLOG-ID'],
+      ['2026-01-01T00:00:00Z', null, 'MBAGRINDO-ID'],
+    ]);
+    // The snapshot bounds say when lacak saw each holder; the events say when the registry dated it.
+    expect(body.records[1]!.content.events).toContainEqual({ eventAction: 'registration', eventDate: '2025-10-14T03:12:45Z' });
+    // A prefix wider than any network answers with the network covering all of it.
+    const wide = await get('/history/ip/198.51.100.64/27');
+    expect(wide.body.records.map((r) => r.content.handle)).toEqual(['198.51.100.0 - 198.51.100.95']);
+    expect((await get('/history/ip/198.51.100.64/33')).status).toBe(400);
+  });
+
   it('answers 404 for space nobody here ever held and 400 for a malformed address', async () => {
     expect((await get('/history/ip/8.8.8.8')).status).toBe(404);
     expect((await get('/history/ip/10.1.2.3')).status).toBe(404);

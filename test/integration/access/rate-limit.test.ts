@@ -1,7 +1,7 @@
 // Per-role rate limits over HTTP (DESIGN §5): anonymous callers per IPv4 address or IPv6 /64,
 // keys per key, each with its own budget; exempt ranges lifted; the limits published in /help.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEXT } from '../../../src/rdap/messages.js';
+import { TITLE } from '../../../src/rdap/messages.js';
 import { expectValidRdap } from '../../helpers/rdap-schema.js';
 import { sampleApp, type SampleApp } from '../../helpers/sample-app.js';
 
@@ -109,14 +109,14 @@ describe('limits per role', () => {
     const r = await ask(s, { url: '/help', remoteAddress: '192.0.2.77' });
     expect(r.status).toBe(200);
     expectValidRdap(r.body, 'help');
-    const notice = (r.body.notices as Json[]).find((n) => n.title === TEXT.en.limitsTitle);
+    const notice = (r.body.notices as Json[]).find((n) => n.title === TITLE.limits);
     const text = (notice?.description as string[]).join(' ');
     expect(text).toMatch(new RegExp(`\\b${LIMITS.anonymous} per IPv4 address or IPv6 /64\\b`));
     expect(text).toMatch(new RegExp(`\\b${LIMITS.member} per member key\\b`));
     expect(text).toMatch(new RegExp(`\\b${LIMITS.lea} per law-enforcement key\\b`));
     expect(text).toMatch(new RegExp(`\\b${LIMITS.admin} per admin key\\b`));
     const id = await ask(s, { url: '/help', remoteAddress: '192.0.2.78', headers: { 'accept-language': 'id' } });
-    const idText = ((id.body.notices as Json[]).find((n) => n.title === TEXT.id.limitsTitle)?.description as string[]).join(' ');
+    const idText = ((id.body.notices as Json[]).find((n) => n.title === TITLE.limits)?.description as string[]).join(' ');
     for (const n of Object.values(LIMITS)) expect(idText).toMatch(new RegExp(`\\b${n}\\b`));
   });
 });

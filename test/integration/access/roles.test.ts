@@ -1,7 +1,7 @@
 // DESIGN §5 through RDAP: the same questions asked by every kind of caller, and exactly what
 // each one is shown, what is declared redacted (RFC 9537) and what reaches the audit log.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEXT } from '../../../src/rdap/messages.js';
+import { TITLE } from '../../../src/rdap/messages.js';
 import type { RdapKind } from '../../helpers/rdap-schema.js';
 import { expectValidRdap } from '../../helpers/rdap-schema.js';
 import { sampleApp, type SampleApp } from '../../helpers/sample-app.js';
@@ -226,7 +226,7 @@ describe.each(ROLES)('$name', (role) => {
     }
 
     // DESIGN §5: lea without a case gets the anonymous view and a notice saying why.
-    const caseNotices = (r.body.notices as Json[]).filter((n) => n.title === TEXT.en.caseReferenceTitle);
+    const caseNotices = (r.body.notices as Json[]).filter((n) => n.title === TITLE.caseReference);
     expect(caseNotices).toHaveLength(role.caseNotice && redactions.length > 0 ? 1 : 0);
     if (caseNotices.length > 0) expect(caseNotices[0]!.description.join(' ')).toContain('X-Case-Reference');
 

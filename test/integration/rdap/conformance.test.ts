@@ -17,7 +17,13 @@ const URLS: readonly [string, number][] = [
   ['/ip/198.51.100.165', 200],
   ['/ip/203.0.113.100', 200],
   ['/ip/198.51.100.110', 200],
-  ['/ip/192.0.2.200', 200],
+  ['/ip/192.0.2.200', 301],
+  ['/ip/192.0.2.200?at=2025-09-01T00:00:00Z', 200],
+  ['/ip/192.0.2.70', 200],
+  ['/ip/192.0.2.40', 200],
+  ['/ip/198.51.100.100:1234', 200],
+  ['/ip/198.51.100.70?at=2025-11-15T10:00:00&tz=WIB', 200],
+  ['/ip/198.51.100.210?at=2025-09-01T00:00:00Z', 200],
   ['/ip/2001:db8:110:2a00::25', 200],
   ['/ip/198.51.100.0/24', 200],
   ['/ip/198.51.100.70?at=2025-09-01T00:00:00Z', 200],
@@ -51,6 +57,7 @@ describe('RDAP bodies against the ICANN schemas', () => {
   it.each(URLS)('%s', async (url, status) => {
     const r = await s.app.inject({ url, headers: { accept: 'application/rdap+json' } });
     expect(r.statusCode).toBe(status);
+    if (status === 301) return;
     const result = validateRdap(JSON.parse(r.body));
     expect(result.errors).toEqual([]);
   });

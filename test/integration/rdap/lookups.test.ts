@@ -64,7 +64,7 @@ describe('/ip', () => {
     const withPort = (await get('/ip/198.51.100.41:51234')).body!;
     expect(withPort.handle).toBe(plain.handle);
     const port = (withPort.remarks as Json[]).find((x) => x.title === 'Port-level attribution')!;
-    expect(port.description.join(' ')).toMatch(/port 51234.*legal@contohnet\.example\.id/s);
+    expect(port.description.join(' ')).toMatch(/Port 51234.*legal@contohnet\.example\.id/s);
     const v6 = await get('/ip/[2001:db8:110:2a00::25]:443');
     expect(v6.status).toBe(200);
     expect(v6.body!.handle).toBe('2001:db8:110:2a00::/56');
@@ -228,7 +228,9 @@ describe('/autnum, /entity, /domain, /help, /nameserver', () => {
   it('speaks Bahasa Indonesia when asked', async () => {
     const b = (await get('/ip/198.51.100.41', { 'accept-language': 'id-ID,id;q=0.9,en;q=0.5' })).body!;
     expect(b.lang).toBe('id');
-    expect(b.notices[0].title).toBe('Ketentuan Penggunaan');
+    // Titles stay in English for scripts; descriptions follow the language.
+    expect(b.notices[0].title).toBe('Terms of Use');
+    expect(b.notices[0].description[0]).toContain('layanan data registrasi');
     const e = (await get('/ip/10.1.1.1', { 'accept-language': 'id' })).body!;
     expect(e.description[0]).toContain('ruang alamat khusus');
   });

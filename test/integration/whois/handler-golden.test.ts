@@ -4,7 +4,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadBootstrap } from '../../../src/referral/bootstrap.js';
 import { WhoisHandler } from '../../../src/whois/handler.js';
 import { ROOT, SAMPLE_DIR } from '../../helpers/registry.js';
 import { sampleService, type SampleService } from '../../helpers/sample-app.js';
@@ -62,6 +61,15 @@ const QUERIES: ReadonlyArray<readonly [string, string]> = [
   ['unknown-type', '-t colour'],
   ['help', 'help'],
   ['duplicate-ip-flags', '-x -l 198.51.100.41'],
+  // DESIGN §2: who answers for the space, and why no member where there is none.
+  ['other-registry-rpsl', '192.0.2.70'],
+  ['other-registry-account', '192.0.2.200'],
+  ['rir-own-network', '192.0.2.40'],
+  ['direct-assignment-port', '198.51.100.100:1234'],
+  ['unassigned-pool-port', '198.51.100.110:1234'],
+  ['between-snapshots-before', '-r --at 2025-11-15T10:00:00 --tz WIB 198.51.100.70'],
+  ['not-an-address', '1.2.3.4.5'],
+  ['address-and-port-with-space', '198.51.100.41 51234'],
   ['unknown-option', '-Z 198.51.100.41'],
 ];
 
@@ -74,7 +82,6 @@ describe('WHOIS answers on the sample registry', () => {
     const { service, config } = sample;
     handler = new WhoisHandler({
       service,
-      bootstrap: loadBootstrap(config.bootstrapDir),
       server: { host: config.port43, registry: config.registry, version: 'TEST' },
       limits: { queriesPerMinute: config.rates.anonymous, bulkLines: 100 },
       now: () => NOW,

@@ -102,7 +102,7 @@ describe('readDelegatedObjects: the full APNIC 2013 file', () => {
       className: 'inetnum',
       key: '1.0.0.0 - 1.0.0.255',
       range: { family: 4, start: 0x01000000n, end: 0x010000ffn },
-      references: [{ attribute: 'org', target: 'A9173591' }],
+      references: [{ attribute: 'opaque-id', target: 'A9173591' }],
       file: APNIC_GZ,
       line: raw.indexOf('apnic|AU|ipv4|1.0.0.0|256|20110811|assigned|A9173591') + 1,
     });
@@ -110,7 +110,7 @@ describe('readDelegatedObjects: the full APNIC 2013 file', () => {
       ['inetnum', '1.0.0.0 - 1.0.0.255'],
       ['netname', 'DELEGATED-AU-A9173591'],
       ['country', 'AU'],
-      ['org', 'A9173591'],
+      ['opaque-id', 'A9173591'],
       ['status', 'ASSIGNED PORTABLE'],
       ['created', '2011-08-11T00:00:00Z'],
       ['remarks', 'delegated-extended record, opaque-id A9173591'],
@@ -121,7 +121,7 @@ describe('readDelegatedObjects: the full APNIC 2013 file', () => {
   it('makes as-blocks of multi-AS records and aut-nums of single ones', () => {
     const block = result.objects.find((o) => o.key === 'AS2497 - AS2528');
     expect(block).toMatchObject({ className: 'as-block', asns: { first: 2497, last: 2528 } });
-    expect(block?.attributes.map(([k]) => k)).toEqual(['as-block', 'country', 'org', 'status', 'created', 'remarks', 'source']);
+    expect(block?.attributes.map(([k]) => k)).toEqual(['as-block', 'country', 'opaque-id', 'status', 'created', 'remarks', 'source']);
     const autnum = result.objects.find((o) => o.key === 'AS173');
     expect(autnum).toMatchObject({ className: 'aut-num', asns: { first: 173, last: 173 } });
     expect(autnum?.attributes.slice(0, 2)).toEqual([
@@ -180,7 +180,7 @@ describe('readDelegatedObjects: the derived Indonesian file', () => {
     expect(result.issues).toEqual([]);
     expect(result.objects).toHaveLength(rawLines.length);
     expect(result.objects).toHaveLength(1411);
-    const held = result.objects.filter((o) => o.references.some((r) => r.attribute === 'org' && r.target === 'A9186214'));
+    const held = result.objects.filter((o) => o.references.some((r) => r.attribute === 'opaque-id' && r.target === 'A9186214'));
     expect(held).toHaveLength(idnic);
     expect(idnic).toBe(242);
     expect(result.objects.every((o) => o.attributes.some(([k, v]) => k === 'country' && v === 'ID'))).toBe(true);
@@ -199,14 +199,14 @@ describe('readDelegatedObjects: edge cases', () => {
     expect(result.issues).toEqual([]);
     expect(result.stats).toMatchObject({ records: count, skipped: 2, skippedByStatus: { available: 2 } });
     expect(result.objects.map((o) => o.key)).toContain('AS1768 - AS1769');
-    expect(result.objects.find((o) => o.key === 'AS173')?.references).toEqual([{ attribute: 'org', target: 'A91E66F2' }]);
+    expect(result.objects.find((o) => o.key === 'AS173')?.references).toEqual([{ attribute: 'opaque-id', target: 'A91E66F2' }]);
   });
 
-  it('upper-cases RIPE NCC opaque-ids (UUIDs) for org', async () => {
+  it('upper-cases RIPE NCC opaque-ids (UUIDs)', async () => {
     const body = readFileSync(`${STATS}20c-rdap/delegated-ripencc-extended-latest`, 'utf8');
     const result = await collect(readDelegatedObjects(tempFile(`2|ripencc|20141201|9||20141130|+0100\n${body}`)));
     expect(result.objects[0]).toMatchObject({ source: 'DELEGATED-RIPENCC', key: 'AS7' });
-    expect(result.objects[0]?.attributes).toContainEqual(['org', 'FBF93C3E-7884-422F-860E-75EA4EB3A038']);
+    expect(result.objects[0]?.attributes).toContainEqual(['opaque-id', 'FBF93C3E-7884-422F-860E-75EA4EB3A038']);
   });
 
   it('gives exact, non-CIDR ranges for counts that are not powers of two', async () => {
