@@ -114,8 +114,16 @@ const EMPTY: Omit<BulkRow, 'line' | 'input' | 'error'> = {
   likely_holder: null,
 };
 
+/** The address and port a bulk line names, as lacak writes them (null when it names none). */
+function lineAddress(input: string): { address: string | null; port: number | null } {
+  const parsed = parseAddressWithPort(input.split(',')[0] ?? '');
+  if (!parsed) return { address: null, port: null };
+  const address = unmapIpv4(parsed.address);
+  return { address: formatIp(address.family, address.value), port: parsed.port };
+}
+
 export function errorRow(line: number, input: string, error: string, context?: BulkContext): BulkRow {
-  return { line, input, ...EMPTY, case_reference: context?.caseReference ?? null, error };
+  return { line, input, ...EMPTY, ...lineAddress(input), case_reference: context?.caseReference ?? null, error };
 }
 
 /** The authority columns: who answers for the address and where its servers are. */
@@ -151,16 +159,14 @@ export function bulkRow(line: number, input: string, outcome: Outcome<IpAnswer>,
   const { registry } = context;
   const case_reference = context.caseReference ?? null;
   if (outcome.kind === 'userError') return errorRow(line, input, outcome.message, context);
-  const parsed = parseAddressWithPort(input.split(',')[0] ?? '');
-  const addressOf = parsed ? unmapIpv4(parsed.address) : null;
-  const address = addressOf ? formatIp(addressOf.family, addressOf.value) : null;
+  const { address, port } = lineAddress(input);
   const asOf = outcome.kind === 'ok' ? outcome.value.asOf : outcome.asOf;
   const base = {
     line,
     input,
     ...EMPTY,
     address,
-    port: parsed?.port ?? null,
+    port,
     case_reference,
     instant: formatInstant(asOf.instant),
     snapshots: asOf.sources.map((s) => `${s.source} ${formatInstant(s.snapshotAt)} import ${s.importId}`).join('; '),

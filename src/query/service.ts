@@ -355,7 +355,8 @@ export class LookupService {
   private noMember(holder: StoredObject, organisation: StoredObject | null, authority: Authority): NoMember {
     const orgType = organisation ? upper(firstValue(organisation, 'org-type')) : null;
     if (orgType === 'RIR') return { kind: 'rir', registry: registryNamed(organisation!.source)?.name ?? organisation!.source };
-    if (authority.kind === 'other-registry') return { kind: 'outside' };
+    // Space this registry does not manage, or cannot tell that it does: never "assigned by" it.
+    if (authority.kind !== 'this-registry') return { kind: 'outside' };
     // The registry's own block, as it or its RIR records it: its unassigned pool.
     if (orgType === 'NIR') return { kind: 'unassigned' };
     return { kind: 'direct' };

@@ -119,7 +119,7 @@ export type NoMember =
   | { readonly kind: 'direct' }
   /** The RIR's own network. */
   | { readonly kind: 'rir'; readonly registry: string }
-  /** Another registry's space: this registry's members do not answer for it. */
+  /** Another registry's space, or space whose authority lacak cannot tell: this registry's members do not answer for it. */
   | { readonly kind: 'outside' };
 
 export type ChangeVerdict = 'changed-after' | 'changed-before' | 'unknown';

@@ -92,7 +92,7 @@ suite('web page in a browser', () => {
 
   it('explains an address nobody here holds, and switches language', async () => {
     const unassigned = await open('/?q=192.0.2.10');
-    expect(await unassigned.locator('#answer').textContent()).toContain('Alamat ini dikelola oleh IDNIC tetapi belum ditetapkan kepada siapa pun.');
+    expect(await unassigned.locator('#answer').textContent()).toContain('Dikelola oleh IDNIC, belum ditetapkan.');
     await unassigned.screenshot({ path: join(ARTIFACTS, 'not-assigned.png'), fullPage: true });
     await unassigned.context().close();
     const page = await open('/?q=10.1.2.3');
@@ -116,7 +116,8 @@ suite('web page in a browser', () => {
     await link.waitFor({ state: 'visible' });
     const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
     const csv = readFileSync((await download.path())!, 'utf8');
-    const rows = parseCsv(csv, { columns: true, comment: '#' }) as Record<string, string>[];
+    // Plain CSV: any reader, no options.
+    const rows = parseCsv(csv, { columns: true }) as Record<string, string>[];
     return { rows, csv, status: await page.locator('#bulk-status').textContent(), requests, filename: download.suggestedFilename() };
   }
 
@@ -128,15 +129,17 @@ suite('web page in a browser', () => {
       await p.getByLabel('Baris: alamat[:port][,waktu], satu per baris').fill(['198.51.100.70,2025-07-01T07:00:00', '', '198.51.100.70', '198.51.100.41:51234', '192.0.2.10', 'bukan-alamat'].join('\n'));
     });
     // One row per non-blank line, in order; the zoneless time was read in WIB (the default).
-    expect(result.rows.map((r) => [r.line, r.holder || r.error])).toEqual([
+    expect(result.rows.map((r) => [r.line, r.holder || r.member_note || r.error])).toEqual([
       ['1', 'PT Sinar Logistik Contoh'],
       ['3', 'PT Maju Bersama Agrindo'],
       ['4', 'Koperasi Simpan Pinjam Contoh Makmur'],
-      ['5', expect.stringMatching(/not assigned/)],
+      ['5', 'Managed by IDNIC, not assigned.'],
       ['6', 'not an IP address: "bukan-alamat"'],
     ]);
     expect(result.rows[0]!.instant).toBe('2025-07-01T00:00:00Z');
-    expect(result.csv).toMatch(/^# provenance: /);
+    // The case the key holder gave is on every row of the file.
+    expect(result.rows.every((r) => r.case_reference === 'LP/B/123/IV/2017')).toBe(true);
+    expect(result.csv).toMatch(/^line,input,address,port,case_reference,/);
     expect(result.filename).toMatch(/^lacak-bulk-\d{8}T\d{6}Z\.csv$/);
     expect(result.status).toBe('Selesai: 5 baris terjawab. Unduh hasilnya di bawah.');
     expect(await page.locator('#bulk-progress').evaluate((e: HTMLProgressElement) => [e.value, e.max])).toEqual([5, 5]);

@@ -8,6 +8,7 @@ import { AuditLog } from '../../src/access/audit.js';
 import { KeyStore } from '../../src/access/keys.js';
 import { buildApp } from '../../src/http/app.js';
 import { LookupService } from '../../src/query/service.js';
+import { loadBootstrap } from '../../src/referral/bootstrap.js';
 import { buildSampleRegistry } from '../../src/sample.js';
 import { openRegistryDb } from '../../src/store/db.js';
 import { openStateDb } from '../../src/store/state-db.js';
@@ -60,6 +61,29 @@ describe('lacak replay', () => {
     expect(changed.stdout).toMatch(/4 line\(s\) replayed, 1 answer\(s\) differ\n$/);
     // 198.51.100.41 is unchanged in content, but its snapshot moved on: it is not reported.
     expect(changed.stdout).not.toContain('(198.51.100.41)');
+  });
+
+  it('asks zoneless line times again in the zone the request gave (?tz=WIB), not as errors', async () => {
+    const db = join(tmp.dir, 'zoned.sqlite');
+    await buildSampleRegistry(SAMPLE_DIR, db, quietLog);
+    const registry = openRegistryDb(db);
+    const state = openStateDb(':memory:');
+    const config = testConfig(db);
+    const app = buildApp({ config, service: new LookupService(registry, config, quietLog, { bootstrap: loadBootstrap(config.bootstrapDir) }), logger: quietLog, keys: new KeyStore(state), audit: new AuditLog(state) });
+    // A time inside the data, one before it (refused), and another registry's space.
+    const lines = ['198.51.100.70,2025-07-01 07:00:00', '198.51.100.70,2017-01-01 10:00:00', '8.8.8.8,2025-07-01 07:00:00'];
+    const saved = await app.inject({ method: 'POST', url: '/bulk/ip?tz=WIB', payload: lines.join('\n'), headers: { 'content-type': 'text/plain' } });
+    await app.close();
+    registry.close();
+    state.close();
+    const rows = saved.body.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(rows[0]).toMatchObject({ provenance: { query: { tz: 'WIB' } } });
+    expect(rows[2]!.error).toMatch(/no data for \S+ before/);
+    const answer = join(tmp.dir, 'zoned.ndjson');
+    writeFileSync(answer, saved.body);
+    const replayed = lacak(['replay', '--db', db, answer]);
+    expect(replayed.stdout).toBe('3 line(s) replayed, 0 answer(s) differ\n');
+    expect(replayed.status).toBe(0);
   });
 
   it('refuses a file it cannot read in one line', () => {

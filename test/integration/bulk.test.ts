@@ -1,6 +1,7 @@
 // POST /bulk/ip on the sample registry: one row per line, in input order, answered at each
 // line's own time, with provenance an investigator can cite; bad lines get their own error
 // rows and the rest is still answered.
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +13,17 @@ import { sampleApp, type SampleApp } from '../helpers/sample-app.js';
 interface Row {
   line: number;
   input: string;
+  address: string | null;
+  port: number | null;
+  case_reference: string | null;
+  authority: string | null;
+  authority_note: string | null;
+  authority_rdap: string | null;
+  authority_whois: string | null;
+  member_note: string | null;
+  next_holder: string | null;
+  changed: string | null;
+  likely_holder: string | null;
   instant: string | null;
   network: string | null;
   holder: string | null;
@@ -68,8 +80,48 @@ describe('POST /bulk/ip', () => {
     expect(rows[5]!.error).toMatch(/is in the future/);
     expect(rows[6]!.error).toMatch(/not an IP address/);
     expect(rows[7]).toMatchObject({ network: '2001:db8:110:2a00::/56', holder: 'PT Graha Data Sentosa' });
-    expect(rows[8]!.error).toMatch(/not managed by IDNIC/);
-    expect(rows[9]!.error).toMatch(/special-purpose space: .*RFC 1918/);
+    // Not found is an answer, not an error: who answers for the space, and where.
+    expect(rows[8]).toMatchObject({ error: null, authority: 'ARIN', authority_rdap: 'https://rdap.arin.net/registry/ip/8.8.8.8', authority_whois: 'whois.arin.net' });
+    expect(rows[8]!.authority_note).toMatch(/Not managed by IDNIC: registered with ARIN/);
+    expect(rows[9]).toMatchObject({ error: null, authority: null });
+    expect(rows[9]!.authority_note).toMatch(/special-purpose address space \(Private-use networks, RFC 1918\)/);
+    // The address and port of each line, apart.
+    expect(rows.map((x) => [x.address, x.port])).toEqual([
+      ['198.51.100.70', null],
+      ['198.51.100.70', null],
+      ['198.51.100.70', null],
+      ['198.51.100.41', 51234],
+      ['198.51.100.70', null],
+      ['198.51.100.70', null],
+      [null, null],
+      ['2001:db8:110:2a00::25', 443],
+      ['8.8.8.8', null],
+      ['10.1.2.3', null],
+    ]);
+  });
+
+  it('says when a line\'s time lies between snapshots that answer differently, and who likely held it', async () => {
+    const lines = ['198.51.100.70,2025-11-15 10:00:00', '198.51.100.70,2025-09-01 10:00:00', '198.51.100.210,2025-09-01 10:00:00', '198.51.100.41,2025-09-01 10:00:00'];
+    const { rows } = ndjson((await post(lines.join('\n'), {}, '?tz=WIB')).body);
+    expect(rows.map((x) => [x.holder, x.next_holder, x.changed, x.likely_holder])).toEqual([
+      ['PT Sinar Logistik Contoh', 'PT Maju Bersama Agrindo (198.51.100.64 - 198.51.100.79)', 'changed before', 'PT Maju Bersama Agrindo (198.51.100.64 - 198.51.100.79)'],
+      ['PT Sinar Logistik Contoh', 'PT Maju Bersama Agrindo (198.51.100.64 - 198.51.100.79)', 'changed after', 'PT Sinar Logistik Contoh (198.51.100.64 - 198.51.100.79)'],
+      ['CV Bengkel Digital Contoh', 'PT Lintas Khatulistiwa Media (198.51.100.192 - 198.51.100.239)', 'unknown', null],
+      ['Koperasi Simpan Pinjam Contoh Makmur', null, null, null],
+    ]);
+  });
+
+  it('names who answers for space outside the registry, and why no member answers for the rest', async () => {
+    const { rows } = ndjson((await post(['192.0.2.70', '192.0.2.200', '198.51.100.100', '198.51.100.110', '192.0.2.10'].join('\n'))).body);
+    expect(rows.map((x) => [x.authority, x.member, x.member_note])).toEqual([
+      ['APNIC', null, null],
+      ['APNIC', null, null],
+      ['IDNIC', null, 'Assigned directly by IDNIC to Universitas Contoh Nusantara: no member ISP in between, contact the holder.'],
+      ['IDNIC', null, 'Managed by IDNIC, not assigned.'],
+      ['IDNIC', null, 'Managed by IDNIC, not assigned.'],
+    ]);
+    expect(rows[1]).toMatchObject({ authority_rdap: 'https://rdap.apnic.net/ip/192.0.2.200', authority_whois: 'whois.apnic.net' });
+    expect(rows[1]!.authority_note).toBe("Registered with APNIC (account A91F3C07), not managed by IDNIC: APNIC's server is authoritative.");
   });
 
   it('answers every line without a time as of ?at', async () => {
@@ -95,18 +147,30 @@ describe('POST /bulk/ip', () => {
     }
   });
 
-  it('takes CSV with a header and answers CSV that a CSV library reads back', async () => {
+  it('takes CSV with a header and answers plain CSV: a header row, then one row per line, provenance in a header', async () => {
     const body = 'address,port,time\n198.51.100.70,,2025-07-01T00:00:00Z\n2001:db8:110:2a00::25,443,\n"bogus, really",,\n';
-    const r = await post(body, { 'content-type': 'text/csv', accept: 'text/csv' });
+    const { token } = s.keys.add({ role: 'lea', label: 'siber', now: Date.now() });
+    const r = await post(body, { 'content-type': 'text/csv', accept: 'text/csv', authorization: `Bearer ${token}`, 'x-case-reference': 'LP/123/XI/2026' });
     expect(r.statusCode).toBe(200);
     expect(r.headers['content-type']).toMatch(/^text\/csv/);
-    expect(r.body.startsWith('# provenance: {')).toBe(true);
-    const records = parseCsv(r.body, { columns: true, comment: '#' }) as Record<string, string>[];
-    expect(records.map((x) => [x.line, x.input, x.holder, x.error !== ''])).toEqual([
-      ['2', '198.51.100.70,2025-07-01T00:00:00Z', 'PT Sinar Logistik Contoh', false],
-      ['3', '[2001:db8:110:2a00::25]:443', 'PT Graha Data Sentosa', false],
-      ['4', 'bogus, really', '', true],
+    // Any CSV reader, with no options: no comment line before the header.
+    expect(r.body.startsWith('line,input,address,port,case_reference,instant,')).toBe(true);
+    const records = parseCsv(r.body, { columns: true }) as Record<string, string>[];
+    expect(records.map((x) => [x.line, x.input, x.address, x.port, x.holder, x.error !== ''])).toEqual([
+      ['2', '198.51.100.70,2025-07-01T00:00:00Z', '198.51.100.70', '', 'PT Sinar Logistik Contoh', false],
+      ['3', '[2001:db8:110:2a00::25]:443', '2001:db8:110:2a00::25', '443', 'PT Graha Data Sentosa', false],
+      ['4', 'bogus, really', '', '', '', true],
     ]);
+    // Every row carries the case it was asked for, and where it was read from.
+    expect(records.every((x) => x.case_reference === 'LP/123/XI/2026')).toBe(true);
+    expect(records[0]!.snapshots).toMatch(/^IDNIC 2025-06-01T00:00:00Z import 1; /);
+    // The whole provenance, as the NDJSON form's first line has it.
+    const head = JSON.parse(String(r.headers['lacak-provenance'])) as { imports: unknown[]; lacakVersion: string; query: { tz: string | null } };
+    expect(head.imports.length).toBe(4);
+    expect(head.lacakVersion).toMatch(/^\d+\.\d+\.\d+/);
+    // Python's csv module reads it back row for row, where Python is installed.
+    const python = spawnSync('python3', ['-c', 'import csv,sys; rows=list(csv.reader(sys.stdin)); print(len(rows), len(set(map(len, rows))))'], { input: r.body, encoding: 'utf8' });
+    if (python.status === 0) expect(python.stdout.trim()).toBe('4 1');
   });
 
   it('takes a JSON array of lines or objects', async () => {

@@ -19,7 +19,15 @@ describe('web page', () => {
     const r = await s.app.inject({ url: `/${query}`, headers });
     return { status: r.statusCode, html: r.body, headers: r.headers };
   };
-  const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&amp;/g, '&').replace(/\s+/g, ' ');
+  const text = (html: string) =>
+    html
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&')
+      .replace(/\s+/g, ' ');
   /** The answer alone: the box and the title repeat the question. */
   const answerText = (html: string) => text(/<section id="answer"[\s\S]*?<\/section>/.exec(html)![0]);
 
@@ -48,9 +56,28 @@ describe('web page', () => {
     expect(beforeHtml.match(/<li aria-current="true"[^>]*>.*?<\/li>/g)).toEqual([expect.stringContaining('PT Sinar Logistik Contoh')]);
     expect((await page('?q=198.51.100.70')).html.match(/<li aria-current="true"[^>]*>.*?<\/li>/g)).toEqual([expect.stringContaining('PT Maju Bersama Agrindo')]);
     expect(before).toContain('2025-07-01T00:00:00Z');
+    // Holders over time: the snapshots each was seen in, and the network's own dates (DESIGN §2).
     const now = text((await page('?q=198.51.100.70')).html);
-    expect(now).toMatch(/2025-06-01 – 2026-01-01 : PT Sinar Logistik Contoh/);
-    expect(now).toMatch(/2026-01-01 – sekarang ?: PT Maju Bersama Agrindo/);
+    expect(now).toMatch(/PT Sinar Logistik Contoh SINARLOG-ID tercatat dalam snapshot 2025-06-01 – 2026-01-01 ?; terdaftar 2018-07-23 ?, terakhir diubah 2018-07-23/);
+    expect(now).toMatch(/PT Maju Bersama Agrindo MBAGRINDO-ID tercatat dalam snapshot 2026-01-01 – sekarang ?; terdaftar 2025-10-14 ?, terakhir diubah 2025-10-14/);
+  });
+
+  it('warns, visibly, when the time asked lies between snapshots that answer differently', async () => {
+    // 2025-11-15 10:00 WIB: the next snapshot's holder network was created on 2025-10-14, before then.
+    const { html } = await page('?q=198.51.100.70&at=2025-11-15T10%3A00&tz=WIB&lang=en');
+    const warning = /<section class="warning"[^>]*data-verdict="([^"]+)"[^>]*>([\s\S]*?)<\/section>/.exec(html);
+    expect(warning?.[1]).toBe('changed-before');
+    const t = text(warning![2]!);
+    expect(t).toContain('Change between snapshots');
+    expect(t).toContain('As of 2025-06-01T00:00:00Z: PT Sinar Logistik Contoh');
+    expect(t).toContain('As of 2026-01-01T00:00:00Z: PT Maju Bersama Agrindo');
+    expect(t).toMatch(/changed before 2025-11-15T03:00:00Z \(created 2025-10-14T03:12:45Z/);
+    // Before that network was created: the earlier holder held it.
+    const early = /data-verdict="([^"]+)"/.exec((await page('?q=198.51.100.70&at=2025-09-01T10%3A00&tz=WIB')).html);
+    expect(early?.[1]).toBe('changed-after');
+    // Now, or at a time with no later snapshot that differs: no warning.
+    expect((await page('?q=198.51.100.70')).html).not.toContain('class="warning"');
+    expect((await page('?q=198.51.100.41&at=2025-09-01T10%3A00')).html).not.toContain('class="warning"');
   });
 
   it('says in plain words why there is no holder', async () => {
@@ -58,14 +85,53 @@ describe('web page', () => {
     expect(special.status).toBe(404);
     expect(text(special.html)).toMatch(/ruang alamat khusus .*RFC 1918/);
     const foreign = await page('?q=8.8.8.8');
-    expect(text(foreign.html)).toMatch(/tidak dikelola oleh IDNIC/);
+    expect(text(foreign.html)).toMatch(/Tidak dikelola oleh IDNIC: terdaftar di ARIN/);
     // Where to ask instead, from the RFC 9224 bootstrap: that registry's RDAP answer and WHOIS server.
     expect(foreign.html).toMatch(/<a href="https:\/\/rdap\.arin\.net\/registry\/ip\/8\.8\.8\.8">rdap\.arin\.net<\/a>/);
     expect(foreign.html).toContain('<code>whois -h whois.arin.net</code>');
-    expect(text((await page('?q=192.0.2.10')).html)).toContain('Alamat ini dikelola oleh IDNIC tetapi belum ditetapkan kepada siapa pun.');
+    expect(text((await page('?q=192.0.2.10')).html)).toContain('Dikelola oleh IDNIC, belum ditetapkan.');
+    // Errors in the page's language, not the service's English.
     const bad = await page('?q=198.51.100.41&at=kemarin');
     expect(bad.status).toBe(400);
     expect(text(bad.html)).toContain('Pertanyaan tidak dapat dijawab');
+    expect(text(bad.html)).toContain('bukan waktu RFC 3339: "kemarin"');
+    expect(text((await page('?q=198.51.100.41&at=kemarin&lang=en')).html)).toContain('not an RFC 3339 time: "kemarin"');
+  });
+
+  it('says "not an IP address" for a mistyped address instead of searching it as a name', async () => {
+    for (const q of ['1.2.3.4.5', '198.51.100.41 51234', '999.1.1.1']) {
+      const r = await page(`?q=${encodeURIComponent(q)}`);
+      expect(r.status, q).toBe(400);
+      expect(answerText(r.html), q).toContain(`bukan alamat IP: "${q}"`);
+    }
+  });
+
+  it('answers a reverse zone as RDAP and WHOIS do, and refers one of another registry', async () => {
+    const zone = await page('?q=100.51.198.in-addr.arpa&lang=en');
+    expect(zone.status).toBe(200);
+    expect(answerText(zone.html)).toContain('100.51.198.in-addr.arpa');
+    expect(zone.html).toContain('href="/domain/100.51.198.in-addr.arpa"');
+    const rdap = await s.app.inject({ url: '/domain/100.51.198.in-addr.arpa' });
+    expect(rdap.statusCode).toBe(200);
+    const foreign = await page('?q=8.8.8.in-addr.arpa&lang=en');
+    expect(foreign.status).toBe(404);
+    expect(foreign.html).toContain('<a href="https://rdap.arin.net/registry/domain/8.8.8.in-addr.arpa">rdap.arin.net</a>');
+  });
+
+  it('names who answers for another registry\'s space, and why there is no member', async () => {
+    const apnicMember = answerText((await page('?q=192.0.2.70&lang=en')).html);
+    expect(apnicMember).toContain("Registered with APNIC, not managed by IDNIC: APNIC's server is authoritative.");
+    expect(apnicMember).not.toContain('Managed by IDNIC, not assigned');
+    expect(apnicMember).not.toMatch(/held by IDNIC/i);
+    const university = answerText((await page('?q=198.51.100.100%3A1234&lang=en')).html);
+    expect(university).toContain('Assigned directly by IDNIC to Universitas Contoh Nusantara: no member ISP in between, contact the holder.');
+    expect(university).toContain('Port 1234: there is no ISP in between');
+    expect(university).not.toContain('legal-request desk');
+    const pool = answerText((await page('?q=198.51.100.110%3A1234&lang=en')).html);
+    expect(pool).toContain('Managed by IDNIC, not assigned.');
+    expect(pool).not.toContain('legal-request desk');
+    // WITA is Asia/Makassar (UTC+8): the form keeps the zone asked.
+    expect((await page('?q=198.51.100.70&at=2025-07-01T08%3A00&tz=WITA')).html).toContain('<option value="Asia/Makassar" selected>');
   });
 
   it('answers a handle: an organisation with its abuse contact and what it holds, an AS with its organisation', async () => {

@@ -20,6 +20,10 @@ const CASES: readonly [string, string][] = [
   ['autnum-64497', `/autnum/64497${AT}`],
   ['entity-RKS1-IDNIC-redacted', `/entity/RKS1-IDNIC${AT}`],
   ['error-special-100.64.1.1', `/ip/100.64.1.1${AT}`],
+  // DESIGN §2: another registry's data with its authority, and a change between snapshots.
+  ['ip-192.0.2.70-other-registry', `/ip/192.0.2.70${AT}`],
+  ['ip-198.51.100.70-between-snapshots', '/ip/198.51.100.70?at=2025-11-15T10:00:00&tz=WIB'],
+  ['ip-198.51.100.100-direct-port', `/ip/198.51.100.100:1234${AT}`],
 ];
 
 describe('golden RDAP answers', () => {
