@@ -190,6 +190,14 @@ function vcard(view: ObjectView): unknown[] {
   const address = view.attributes.filter(([n]) => n === 'address').map(([, v]) => v.trim());
   if (address.length > 0) props.push(['adr', { label: address.join('\n') }, 'text', ['', '', '', '', '', '', '']]);
   const emails = new Set<string>();
+  // The abuse mailbox is the address to write to about abuse: first, and preferred (RFC 6350
+  // PREF), so that a client reading an `abuse` entity does not pick the general e-mail.
+  const abuseMailbox = firstValue(o, 'abuse-mailbox');
+  const abuse = abuseMailbox ? stripComment(abuseMailbox) : '';
+  if (abuse) {
+    emails.add(abuse.toLowerCase());
+    props.push(['email', { pref: '1' }, 'text', abuse]);
+  }
   for (const [name, value] of view.attributes) {
     const v = stripComment(value);
     if (!v) continue;

@@ -99,10 +99,10 @@ function ipCard(lang: WebLang, a: IpAnswer, history: readonly HistoryRecord<IpAn
 <h2 id="holder">${esc(holderName)}</h2>
 ${a.change ? changeWarning(lang, a.change, { kind: 'ok', answer: a }, a.asOf.instant, registry) : ''}
 <dl>
-${row(t.network, `${esc(formatRange(h.range!))} <span class="handle">${esc(value(h, 'netname') ?? '')}</span>`)}
+${row(t.network, `<span data-range>${esc(formatRange(h.range!))}</span> <span class="handle">${esc(value(h, 'netname') ?? '')}</span>`, '', 'network')}
 ${row(t.authority, authority, '', 'authority')}
 ${row(t.member, member ?? (noMember ? esc(noMember) : null), '', 'member')}
-${row(t.abuse, abuse)}
+${row(t.abuse, abuse, '', 'abuse')}
 ${row(t.subAllocation, a.subAllocation && a.subAllocation.id !== h.id ? esc(a.subAllocation.key) : null)}
 ${row(t.country, value(h, 'country') ? esc(value(h, 'country')!.toUpperCase()) : null)}
 ${row(t.status, value(h, 'status') ? esc(value(h, 'status')!.toUpperCase()) : null)}

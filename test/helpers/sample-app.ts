@@ -16,6 +16,7 @@ import { SAMPLE_DIR, quietLog, tempDir, testConfig } from './registry.js';
 export interface SampleApp {
   readonly app: FastifyInstance;
   readonly service: LookupService;
+  readonly config: Config;
   readonly db: Db;
   readonly dbPath: string;
   /** The state database's keys and audit log (in memory for each test file). */
@@ -62,11 +63,12 @@ export async function sampleApp(env: Record<string, string | undefined> = {}): P
   const state = openStateDb(':memory:');
   const keys = new KeyStore(state);
   const audit = new AuditLog(state);
-  const app = buildApp({ config, service, logger: quietLog, keys, audit, });
+  const app = buildApp({ config, service, logger: quietLog, keys, audit });
   await app.ready();
   return {
     app,
     service,
+    config,
     db,
     dbPath,
     keys,

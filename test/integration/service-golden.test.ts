@@ -21,6 +21,10 @@ interface GoldenCase {
   subAllocation: string | null;
   abuseMailbox: string | null;
   abuseFrom: string | null;
+  /** DESIGN §2: who answers for the space, why no member, the between-snapshots verdict. */
+  authority: string | null;
+  noMember: string | null;
+  verdict: string | null;
   note: string;
 }
 
@@ -42,6 +46,11 @@ describe('query service on the sample registry', () => {
     if (c.holder === null) {
       expect(outcome.kind).toBe('notFound');
       return;
+    }
+    if (outcome.kind === 'ok') {
+      const a = outcome.value;
+      const authority = a.authority.kind === 'this-registry' ? 'IDNIC' : a.authority.kind === 'other-registry' ? a.authority.registry.name : 'unknown';
+      expect({ authority, noMember: a.noMember?.kind ?? null, verdict: a.change?.verdict ?? null }).toEqual({ authority: c.authority, noMember: c.noMember, verdict: c.verdict });
     }
     expect(outcome.kind).toBe('ok');
     if (outcome.kind !== 'ok') return;

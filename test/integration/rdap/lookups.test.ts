@@ -152,6 +152,63 @@ describe('/ip', () => {
     expect((await get('/ip/198.51.100.41', { accept: 'application/json, application/rdap+json' })).status).toBe(200);
   });
 
+  it('gives the responsible member as a sponsor entity: its legal-request desk, and its own abuse contact inside', async () => {
+    const b = (await get('/ip/198.51.100.41')).body!;
+    const sponsor = entity(b, 'sponsor')!;
+    expect(sponsor.handle).toBe('ORG-CJN1-IDNIC');
+    expect(vcardValues(sponsor, 'fn')).toEqual(['PT Contoh Jaringan Nusantara']);
+    expect(vcardValues(sponsor, 'email')).toContain('legal@contohnet.example.id');
+    expect(vcardValues(sponsor, 'tel')).toContain('tel:+622155502150');
+    expect(vcardValues(sponsor, 'note').join(' ')).toContain('Meja Permintaan Hukum');
+    // The member's abuse contact by the network rule, from its allocation up.
+    const memberAbuse = (sponsor.entities as Json[]).find((e) => (e.roles as string[]).includes('abuse'))!;
+    expect(memberAbuse.handle).toBe('CA1-IDNIC');
+    expect(vcardValues(memberAbuse, 'email')).toEqual(['abuse@contohnet.example.id']);
+    // The member allocation itself: registrant and sponsor are one entity with both roles.
+    const own = (await get('/ip/198.51.100.90')).body!;
+    expect((own.entities as Json[]).filter((e) => e.handle === 'ORG-CJN1-IDNIC').map((e) => e.roles)).toEqual([['registrant', 'sponsor']]);
+    // No member, no sponsor.
+    expect(entity((await get('/ip/198.51.100.100')).body!, 'sponsor')).toBeUndefined();
+  });
+
+  it('gives every link the answer\'s own URL as its context (RFC 9083 §4.2), the target in href', async () => {
+    const b = (await get('/ip/198.51.100.41?at=2026-06-01T00:00:00Z')).body!;
+    const context = 'https://rdap.lacak.example/ip/198.51.100.41?at=2026-06-01T00:00:00Z';
+    const links = [...(b.links as Json[]), ...(b.entities as Json[]).flatMap((e) => e.links as Json[]), ...(b.notices as Json[]).flatMap((n) => (n.links ?? []) as Json[])];
+    expect(links.length).toBeGreaterThan(8);
+    for (const l of links) expect(l.value).toBe(context);
+    expect(b.links[0].href).toBe('https://rdap.lacak.example/ip/198.51.100.40/30');
+  });
+
+  it('labels another registry\'s space, links to its answer, and redirects another account\'s space now only', async () => {
+    const b = (await get('/ip/192.0.2.70')).body!;
+    const authority = (b.remarks as Json[]).find((x) => x.title === 'Authority')!;
+    expect(authority.description).toEqual(["Registered with APNIC, not managed by IDNIC: APNIC's server is authoritative."]);
+    expect((b.links as Json[]).find((l) => l.rel === 'related')).toMatchObject({ href: 'https://rdap.apnic.net/ip/192.0.2.70', type: 'application/rdap+json' });
+    expect(entity(b, 'sponsor')).toBeUndefined();
+    expect(JSON.stringify(b)).not.toMatch(/IDNIC, not (assigned|allocated)|held by IDNIC/i);
+    const now = await s.app.inject({ url: '/ip/192.0.2.200' });
+    expect(now.statusCode).toBe(301);
+    expect(now.headers.location).toBe('https://rdap.apnic.net/ip/192.0.2.200');
+    const then = (await get('/ip/192.0.2.200?at=2025-09-01T00:00:00Z')).body!;
+    expect((then.remarks as Json[]).find((x) => x.title === 'Authority')!.description[0]).toBe("Registered with APNIC (account A91F3C07), not managed by IDNIC: APNIC's server is authoritative.");
+    // An account id is no organisation: no registrant entity points at it.
+    expect(entity(then, 'registrant')).toBeUndefined();
+  });
+
+  it('says when the time asked lies between snapshots that answer differently, with the verdict', async () => {
+    const b = (await get('/ip/198.51.100.70?at=2025-11-15T10:00:00&tz=WIB')).body!;
+    expect(b.handle).toBe('198.51.100.64 - 198.51.100.79');
+    const notice = (b.notices as Json[]).find((n) => n.title === 'Change between snapshots')!;
+    expect(notice.description).toContain('As of 2026-01-01T00:00:00Z: PT Maju Bersama Agrindo (198.51.100.64 - 198.51.100.79).');
+    expect(notice.description.at(-1)).toMatch(/^Verdict: changed before 2025-11-15T03:00:00Z \(created 2025-10-14T03:12:45Z of 198\.51\.100\.64 - 198\.51\.100\.79\)/);
+    // In Bahasa Indonesia the title stays; the words follow the language.
+    const id = (await get('/ip/198.51.100.70?at=2025-11-15T10:00:00&tz=WIB', { 'accept-language': 'id' })).body!;
+    expect((id.notices as Json[]).find((n) => n.title === 'Change between snapshots')!.description.at(-1)).toMatch(/^Kesimpulan: berubah sebelum/);
+    // Nothing later differs: no notice.
+    expect(((await get('/ip/198.51.100.41?at=2025-11-15T10:00:00&tz=WIB')).body!.notices as Json[]).map((n) => n.title)).not.toContain('Change between snapshots');
+  });
+
   it('answers HEAD like GET without a body', async () => {
     const r = await s.app.inject({ method: 'HEAD', url: '/ip/198.51.100.41' });
     expect(r.statusCode).toBe(200);
@@ -213,10 +270,16 @@ describe('/autnum, /entity, /domain, /help, /nameserver', () => {
     expect((await get('/entity/NOPE-IDNIC')).status).toBe(404);
   });
 
-  it('answers reverse domains and refuses forward ones', async () => {
+  it('answers reverse domains, redirects those of another registry\'s space, and refuses forward ones', async () => {
     const r = await get('/domain/100.51.198.in-addr.arpa');
     expect(r.body).toMatchObject({ objectClassName: 'domain', ldhName: '100.51.198.in-addr.arpa' });
     expect((await get('/domain/example.com')).status).toBe(400);
+    const foreign = await s.app.inject({ url: '/domain/8.8.8.in-addr.arpa' });
+    expect(foreign.statusCode).toBe(301);
+    expect(foreign.headers.location).toBe('https://rdap.arin.net/registry/domain/8.8.8.in-addr.arpa');
+    // This registry's space with no such zone: a 404, not a redirect; a past time is never redirected.
+    expect((await get('/domain/0.0.0.f.8.b.d.0.1.0.0.2.ip6.arpa')).status).toBe(404);
+    expect((await get('/domain/8.8.8.in-addr.arpa?at=2025-09-01T00:00:00Z')).status).toBe(404);
   });
 
   it('serves help and refuses nameserver lookups with 501', async () => {
@@ -232,6 +295,9 @@ describe('/autnum, /entity, /domain, /help, /nameserver', () => {
     expect(b.notices[0].title).toBe('Terms of Use');
     expect(b.notices[0].description[0]).toContain('layanan data registrasi');
     const e = (await get('/ip/10.1.1.1', { 'accept-language': 'id' })).body!;
+    expect(e.title).toBe('Not Found');
     expect(e.description[0]).toContain('ruang alamat khusus');
+    const bad = (await get('/ip/1.2.3.4.5', { 'accept-language': 'id' })).body!;
+    expect(bad).toMatchObject({ errorCode: 400, title: 'Bad Request', description: ['bukan alamat IP: "1.2.3.4.5"'] });
   });
 });
