@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { LACAK_ERR, LacakError } from './errors.js';
-import { formatHostAndPort, parseHostAndPort } from './http/public-url.js';
+import { formatHostAndPort, parseHostAndPort } from './net/host.js';
 import { parseRange } from './net/prefix.js';
 
 /** The checkout (or installed package) root: the nearest folder above this file with a package.json. */

@@ -562,26 +562,6 @@ export class LookupService {
     return viaOrg ? { ...viaOrg, via: 'org-abuse-c' } : null;
   }
 
-  /**
-   * The AS of an address for Team Cymru's bulk answers (DESIGN §4): the origin of the most
-   * specific covering `route` object, else the holder organisation's aut-num if it has
-   * exactly one, else null.
-   */
-  originAs(answer: IpAnswer): number | null {
-    const at = answer.asOf.requested ? answer.asOf.instant : null;
-    const { range } = answer.query;
-    const routes = this.ranges.covering(range.family, range.start, range.end, at, 'routes');
-    routes.sort((a, b) => this.compare(a, b));
-    for (const route of routes) {
-      const asn = parseAsn(stripComment(firstValue(route, 'origin') ?? ''));
-      if (asn !== null) return asn;
-    }
-    const org = upper(firstValue(answer.holder, 'org'));
-    if (!org) return null;
-    const autnums = this.objects.inverse('org', org, at, 2, 'aut-num');
-    return autnums.length === 1 ? (autnums[0]!.asns?.first ?? null) : null;
-  }
-
   /** An import run: when, what format, which files with their SHA-256 (provenance of an answer). */
   importRecord(id: number): ImportRecord | null {
     this.syncWithStore();

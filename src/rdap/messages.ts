@@ -80,7 +80,8 @@ export const TEXT = {
     tooMany: (seconds: number) => `Too many requests: try again in ${seconds} s.`,
     help: [
       'Lookups: /ip/{address}, /ip/{address}:{port}, /ip/{prefix}/{length}, /autnum/{number}, /entity/{handle}, /domain/{reverse zone}.',
-      'Every lookup accepts ?at=<RFC 3339 time with zone> to answer as the registry stood then; a time without a zone needs &tz=<IANA zone>, e.g. Asia/Jakarta.',
+      'Every lookup accepts ?at=<RFC 3339 time with zone> to answer as the registry stood then; a time without a zone needs &tz=<IANA zone>, e.g. Asia/Jakarta, or WIB, WITA, WIT.',
+      'Space this registry does not manage is labelled with the registry that is authoritative for it (remark "Authority"); a time between snapshots that answer differently carries a notice "Change between snapshots" with a verdict.',
     ],
     errors: {
       noObject: 'No object with that key exists in this registry.',
@@ -116,7 +117,8 @@ export const TEXT = {
     tooMany: (seconds: number) => `Terlalu banyak permintaan: coba lagi dalam ${seconds} detik.`,
     help: [
       'Pencarian: /ip/{alamat}, /ip/{alamat}:{port}, /ip/{prefiks}/{panjang}, /autnum/{nomor}, /entity/{handle}, /domain/{zona balik}.',
-      'Setiap pencarian menerima ?at=<waktu RFC 3339 dengan zona> untuk menjawab sesuai keadaan registri saat itu; waktu tanpa zona memerlukan &tz=<zona IANA>, mis. Asia/Jakarta.',
+      'Setiap pencarian menerima ?at=<waktu RFC 3339 dengan zona> untuk menjawab sesuai keadaan registri saat itu; waktu tanpa zona memerlukan &tz=<zona IANA>, mis. Asia/Jakarta, atau WIB, WITA, WIT.',
+      'Ruang yang tidak dikelola registri ini diberi label registri yang berwenang atasnya (remark "Authority"); waktu di antara snapshot yang menjawab berbeda disertai notice "Change between snapshots" dengan kesimpulannya.',
     ],
     errors: {
       noObject: 'Tidak ada objek dengan kunci tersebut di registri ini.',

@@ -71,7 +71,7 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'list-versions', long: 'list-versions', excludes: ['show-version'], help: 'the versions of an object, one per snapshot it changed in' },
   { name: 'show-version', long: 'show-version', argument: 'N', help: 'version N of an object' },
   { name: 'at', long: 'at', argument: 'TIME', help: 'answer as the registry stood at TIME (RFC 3339, e.g. 2017-04-29T20:14:00+07:00)' },
-  { name: 'tz', long: 'tz', argument: 'ZONE', help: 'time zone for a --at time written without one (e.g. Asia/Jakarta)' },
+  { name: 'tz', long: 'tz', argument: 'ZONE', help: 'time zone for a --at time written without one (e.g. Asia/Jakarta, or WIB, WITA, WIT)' },
   { name: 'help', long: 'help', alone: true, help: 'this help' },
 ];
 

@@ -3,7 +3,8 @@ import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
 import { LacakError } from '../../../src/errors.js';
-import { fallbackBaseUrl, parseHostAndPort, publicBaseUrl, type PublicUrlSettings } from '../../../src/http/public-url.js';
+import { fallbackBaseUrl, publicBaseUrl, type PublicUrlSettings } from '../../../src/http/public-url.js';
+import { parseHostAndPort } from '../../../src/net/host.js';
 
 const settings = (acceptedHosts: readonly string[], baseUrl?: string): PublicUrlSettings => ({ baseUrl, acceptedHosts, httpPort: 8080 });
 const LOOPBACK = settings(['localhost', '127.0.0.1', '[::1]']);
