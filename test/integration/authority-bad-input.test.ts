@@ -19,6 +19,7 @@ import { LookupService } from '../../src/query/service.js';
 import { loadBootstrap } from '../../src/referral/bootstrap.js';
 import { openStateDb } from '../../src/store/state-db.js';
 import { whoisHandlerFor, type WhoisHandler } from '../../src/whois/handler.js';
+import { pageText } from '../helpers/html.js';
 import { quietLog, tempRegistry, testConfig } from '../helpers/registry.js';
 import { sampleApp, type SampleApp } from '../helpers/sample-app.js';
 
@@ -96,15 +97,7 @@ async function bulk(app: FastifyInstance, lines: readonly string[], query = ''):
 }
 
 function plain(html: string): string {
-  return html
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return pageText(html).trim();
 }
 
 interface Page {

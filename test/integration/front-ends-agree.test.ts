@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Outcome, IpAnswer } from '../../src/query/types.js';
 import { whoisHandlerFor, type WhoisHandler } from '../../src/whois/handler.js';
+import { pageText } from '../helpers/html.js';
 import { ROOT } from '../helpers/registry.js';
 import { sampleApp, type SampleApp } from '../helpers/sample-app.js';
 
@@ -149,7 +150,7 @@ describe('RDAP, WHOIS, bulk and the page agree on the same questions', () => {
     const r = await s.app.inject({ url: `/?${new URLSearchParams({ q, ...(time ? { at: time, tz: 'WIB' } : {}), lang: 'en' })}` });
     const html = r.body;
     const field = (name: string) => new RegExp(`data-field="${name}"[^>]*>([\\s\\S]*?)</(?:div|p)>`).exec(html)?.[1];
-    const plain = (x: string | undefined) => (x === undefined ? undefined : x.replace(/<[^>]+>/g, ' ').replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/\s+/g, ' ').trim());
+    const plain = (x: string | undefined) => (x === undefined ? undefined : pageText(x).trim());
     const verdict = /data-verdict="([^"]+)"/.exec(html)?.[1] ?? null;
     const authorityText = plain(field('authority'));
     if (r.statusCode === 404) return { holder: null, authority: authorityText === undefined ? undefined : authorityIn(authorityText), member: null, abuse: null, verdict };

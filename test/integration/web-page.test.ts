@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BULK_LINES } from '../../src/policy/access.js';
+import { pageText } from '../helpers/html.js';
 import { SAMPLE_DIR } from '../helpers/registry.js';
 import { sampleApp, type SampleApp } from '../helpers/sample-app.js';
 
@@ -19,15 +20,7 @@ describe('web page', () => {
     const r = await s.app.inject({ url: `/${query}`, headers });
     return { status: r.statusCode, html: r.body, headers: r.headers };
   };
-  const text = (html: string) =>
-    html
-      .replace(/<[^>]+>/g, ' ')
-      .replace(/&quot;/g, '"')
-      .replace(/&#39;/g, "'")
-      .replace(/&lt;/g, '<')
-      .replace(/&gt;/g, '>')
-      .replace(/&amp;/g, '&')
-      .replace(/\s+/g, ' ');
+  const text = pageText;
   /** The answer alone: the box and the title repeat the question. */
   const answerText = (html: string) => text(/<section id="answer"[\s\S]*?<\/section>/.exec(html)![0]);
 
