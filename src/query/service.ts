@@ -14,7 +14,7 @@ import type { RangeIndex } from '../index/range-index.js';
 import { buildIndexFromDb, inThreadIndexBuilder, type BuiltIndex, type IndexBuilder } from '../index/build-from-db.js';
 import type { Db } from '../store/db.js';
 import { ObjectStore, type ImportRecord, type SnapshotRow } from '../store/objects.js';
-import { RangeStore, type AsOf as StoreAsOf } from '../store/ranges.js';
+import { RangeStore, versionBoundaries, type AsOf as StoreAsOf } from '../store/ranges.js';
 import { indexSettings, objectIsPlaceholder, ownerOf, placeholderRule, sourceRank, type PlaceholderRule } from './placeholders.js';
 import { formatInstant, parseInstant } from './time.js';
 import { userError } from './problems.js';
@@ -249,22 +249,26 @@ export class LookupService {
   private answerRange(text: string, range: IpRange, port: number | null, when: When): Outcome<IpAnswer> {
     const resolved = this.resolveWhen<IpAnswer>(when);
     if (!resolved.ok) return resolved.error;
-    const outcome = this.answerAt(text.trim(), range, port, resolved.asOf, resolved.at);
-    if (!resolved.asOf.requested) return outcome;
+    if (!resolved.asOf.requested) return this.answerAt(text.trim(), range, port, resolved.asOf, null);
+    // A past instant reads every version of the covering networks once: the chain then, and
+    // whether it changed before the next snapshot, come from the same rows.
+    const versions = this.ranges.coveringVersions(range.family, range.start, range.end);
+    const outcome = this.answerAt(text.trim(), range, port, resolved.asOf, resolved.at, versions);
     // An instant between snapshots: say so when the next snapshot answers differently.
-    const change = this.changeBetweenSnapshots(text.trim(), range, port, outcome, resolved.asOf);
+    const change = this.changeBetweenSnapshots(text.trim(), range, port, outcome, resolved.asOf, versions);
     if (!change) return outcome;
     return outcome.kind === 'ok' ? { kind: 'ok', value: { ...outcome.value, change } } : outcome.kind === 'notFound' ? { ...outcome, change } : outcome;
   }
 
   /** The answer as of one resolved instant: holder, member, abuse contact, authority. */
-  private answerAt(text: string, range: IpRange, port: number | null, asOf: AsOf, at: StoreAsOf): Outcome<IpAnswer> {
-    // Current single addresses come from memory; anything else is one SQL range query.
-    const covering = this.fromIndex(range, at) ?? this.fromStore(range, at);
-    const { chain, markers } = covering;
+  private answerAt(text: string, range: IpRange, port: number | null, asOf: AsOf, at: StoreAsOf, versions?: readonly StoredObject[]): Outcome<IpAnswer> {
+    // Current single addresses come from memory; anything else is one SQL range query (or the
+    // versions of the covering networks, already read).
+    const covering = this.fromIndex(range, at) ?? this.fromStore(range, at, versions);
+    const { chain } = covering;
     const holder = chain[0];
-    const authority = this.authorityOf(chain, markers);
-    if (!holder || !authority) return { kind: 'notFound', notFound: this.classifyUnheld(range, markers.length > 0), asOf };
+    const authority = this.authorityOf(covering);
+    if (!holder || !authority) return { kind: 'notFound', notFound: this.classifyUnheld(range, this.markersOf(covering).length > 0), asOf };
     const organisation = this.orgOf(holder, at);
     // Another registry's space has none of this registry's members (DESIGN §2).
     const member = authority.kind === 'other-registry' ? null : this.responsibleMember(chain, at);
@@ -296,8 +300,14 @@ export class LookupService {
     if (at !== null || range.start !== range.end || this.snapshotCache?.importId !== importId) return null;
     const address = { family: range.family, value: range.start };
     const chain = this.networksById(index.chain(address));
-    const markers = chain && this.networksById(managed.chain(address));
-    return chain && markers ? { chain, markers } : null;
+    // The markers are read only where no network of this registry's source holds the address.
+    return chain ? { chain, markers: null, address } : null;
+  }
+
+  /** The placeholders marking this registry's space where a chain was found. */
+  private markersOf(covering: Covering): readonly StoredObject[] {
+    if (covering.markers) return covering.markers;
+    return (covering.markers = this.networksById(this.built.managed.chain(covering.address!)) ?? []);
   }
 
   /** Network versions the index names; null if one is gone (the database changed under it: ask SQL). */
@@ -317,12 +327,18 @@ export class LookupService {
     return out;
   }
 
-  private fromStore(range: IpRange, at: StoreAsOf): Covering {
-    const covering = this.coveringNetworks(range, at);
-    return {
-      chain: covering.filter((o) => !this.isPlaceholder(o)),
-      markers: covering.filter((o) => this.isPlaceholder(o) && this.rule.isManagedMarker(o.source, ownerOf(o))),
-    };
+  private fromStore(range: IpRange, at: StoreAsOf, versions?: readonly StoredObject[]): Covering {
+    const chain: StoredObject[] = [];
+    const markers: StoredObject[] = [];
+    const covering =
+      versions && at !== null
+        ? versions.filter((o) => o.validFrom <= at && (o.validTo === null || o.validTo > at)).sort((a, b) => this.compare(a, b))
+        : this.coveringNetworks(range, at);
+    for (const o of covering) {
+      if (!this.isPlaceholder(o)) chain.push(o);
+      else if (this.rule.isManagedMarker(o.source, ownerOf(o))) markers.push(o);
+    }
+    return { chain, markers, address: null };
   }
 
   /**
@@ -332,9 +348,12 @@ export class LookupService {
    * nothing but placeholders covers it. Never this registry by default: a registry lacak does
    * not know, or the statistics giving the space to two accounts, is "unknown".
    */
-  private authorityOf(chain: readonly StoredObject[], markers: readonly StoredObject[]): Authority | null {
+  private authorityOf(covering: Covering): Authority | null {
     const registry = this.config.registry;
-    if (chain.some((o) => o.source === registry) || markers.some((o) => o.source === registry)) return { kind: 'this-registry' };
+    const { chain } = covering;
+    if (chain.some((o) => o.source === registry)) return { kind: 'this-registry' };
+    const markers = this.markersOf(covering);
+    if (markers.some((o) => o.source === registry)) return { kind: 'this-registry' };
     // Delegated records of this registry's accounts are markers; any in the chain are others'.
     const others = chain.filter((o) => isDelegatedSource(o.source));
     if (markers.length > 0) {
@@ -380,19 +399,39 @@ export class LookupService {
    * says about when the change happened. Each source's next snapshot is tried in time order;
    * the first that answers differently is S′ (a few lookups, only for past instants).
    */
-  private changeBetweenSnapshots(text: string, range: IpRange, port: number | null, then: Outcome<IpAnswer>, asOf: AsOf): SnapshotChange | null {
+  private changeBetweenSnapshots(text: string, range: IpRange, port: number | null, then: Outcome<IpAnswer>, asOf: AsOf, versions: readonly StoredObject[]): SnapshotChange | null {
     if (then.kind === 'userError') return null;
+    const instant = asOf.instant;
     const nexts = [...new Set(asOf.sources.map((s) => s.nextAt).filter((t): t is number => t !== null))].sort((a, b) => a - b);
+    if (nexts.length === 0) return null;
+    // Where the networks covering the range did not change between the instant and S′, the
+    // chain is the same versions: only the holder's organisation or the member can differ,
+    // and those few handles are checked without a second full answer (which would double the
+    // cost of every past-time answer before the latest snapshot).
+    const boundaries = versionBoundaries(versions);
     for (const nextAt of nexts) {
       const resolved = this.resolveWhen<IpAnswer>({ at: formatInstant(nextAt) });
       if (!resolved.ok) continue;
-      const next = this.answerAt(text, range, port, resolved.asOf, resolved.at);
+      const networksChanged = boundaries.some((b) => b > instant && b <= nextAt);
+      if (!networksChanged && (then.kind === 'notFound' || this.sameParties(then.value, nextAt))) continue;
+      const next = this.answerAt(text, range, port, resolved.asOf, resolved.at, versions);
       if (next.kind === 'userError' || sameAnswer(then, next)) continue;
       // S: the snapshot, at or before the instant, of the sources whose next snapshot is S′.
       const snapshotAt = Math.max(...asOf.sources.filter((s) => s.nextAt === nextAt).map((s) => s.snapshotAt));
-      return judgeChange(then, next, asOf.instant, snapshotAt, nextAt);
+      return judgeChange(then, next, instant, snapshotAt, nextAt);
     }
     return null;
+  }
+
+  /** The same chain at `at` gives the same holder organisation, holder name and member as `answer`. */
+  private sameParties(answer: IpAnswer, at: number): boolean {
+    const organisation = this.orgOf(answer.holder, at);
+    const member = this.responsibleMember(answer.chain, at);
+    return (
+      (organisation?.id ?? null) === (answer.organisation?.id ?? null) &&
+      this.holderName(answer.holder, organisation, at)?.text === answer.holderName?.text &&
+      (member?.orgHandle ?? null) === (answer.member?.orgHandle ?? null)
+    );
   }
 
   // ---- DESIGN §2 rules ------------------------------------------------------------------
@@ -500,7 +539,7 @@ export class LookupService {
 
   /** Nearest covering ALLOCATED PORTABLE network whose organisation is a member (DESIGN §2). */
   private responsibleMember(chain: readonly StoredObject[], at: StoreAsOf): ResponsibleMember | null {
-    for (const [i, network] of chain.entries()) {
+    for (const network of chain) {
       if (upper(firstValue(network, 'status')) !== 'ALLOCATED PORTABLE') continue;
       const orgHandle = upper(firstValue(network, 'org'));
       if (!orgHandle) continue;
@@ -515,7 +554,6 @@ export class LookupService {
         record,
         name: (organisation && firstValue(organisation, 'org-name')?.trim()) || (record && firstValue(record, 'org-name')?.trim()) || null,
         legalContact: record ? legalContactOf(record) : null,
-        abuse: this.abuseContact(chain.slice(i), at),
       };
     }
     return null;
@@ -528,6 +566,17 @@ export class LookupService {
       if (upper(firstValue(network, 'status')) === 'ALLOCATED NON-PORTABLE') return network;
     }
     return null;
+  }
+
+  /**
+   * The responsible member's own abuse contact: the network rule applied from its allocation
+   * up (RDAP's sponsor entity carries it). Asked for apart, as only RDAP shows it.
+   */
+  memberAbuse(answer: IpAnswer): AbuseContact | null {
+    const member = answer.member;
+    if (!member) return null;
+    const from = answer.chain.findIndex((o) => o.id === member.network.id);
+    return from < 0 ? null : this.abuseContact(answer.chain.slice(from), answer.asOf.requested ? answer.asOf.instant : null);
   }
 
   /**
@@ -711,7 +760,9 @@ export class LookupService {
 /** The chain of holder candidates covering a range, and the placeholders marking this registry's space there. */
 interface Covering {
   readonly chain: StoredObject[];
-  readonly markers: StoredObject[];
+  /** Null until asked for (markersOf), for a chain read from the index at `address`. */
+  markers: StoredObject[] | null;
+  readonly address: IpAddress | null;
 }
 
 /** What an investigator is told: the holder network, its organisation and name, the member. */

@@ -75,8 +75,6 @@ export interface ResponsibleMember {
   readonly record: StoredObject | null;
   readonly name: string | null;
   readonly legalContact: LegalContact | null;
-  /** The member's own abuse contact: the network rule applied from its allocation up. */
-  readonly abuse: AbuseContact | null;
 }
 
 export interface HolderName {

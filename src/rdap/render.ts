@@ -4,7 +4,7 @@ import { firstValue, allValues, stripComment, type StoredObject } from '../model
 import { formatIp } from '../net/ip.js';
 import { formatCidr, leadingPrefix, rangeToCidrs, type IpRange } from '../net/prefix.js';
 import { viewKey, viewObject, type Caller, type ObjectView, type Redaction } from '../policy/access.js';
-import type { AsOf, IpAnswer, ResponsibleMember } from '../query/types.js';
+import type { AbuseContact, AsOf, IpAnswer, ResponsibleMember } from '../query/types.js';
 import { parentOf } from '../query/service.js';
 import { TEXT, TITLE, type Lang, type RateLimitText, type Texts } from './messages.js';
 import { ANSWER_TEXT, changeLines, portText } from '../i18n/answer-texts.js';
@@ -296,7 +296,7 @@ function entityBody(b: ResponseBuilder, view: ObjectView, roles: readonly string
  * The responsible member as an entity (role `sponsor`): its organisation, its legal-request
  * desk in the jCard, and its own abuse contact as a nested entity, as a network carries one.
  */
-function withSponsor(b: ResponseBuilder, entity: Json, member: ResponsibleMember, path: string): Json {
+function withSponsor(b: ResponseBuilder, entity: Json, member: ResponsibleMember, memberAbuse: AbuseContact | null, path: string): Json {
   const desk = member.legalContact;
   const [kind, props] = entity.vcardArray as [string, unknown[]];
   const deskProps = desk
@@ -306,7 +306,7 @@ function withSponsor(b: ResponseBuilder, entity: Json, member: ResponsibleMember
         ['note', {}, 'text', b.t.legalContact(desk.name, desk.email, desk.phone)],
       ]
     : [];
-  const abuse = member.abuse ? [renderEntity(b, member.abuse.contact, ['abuse'], `${path}.entities[0]`)] : [];
+  const abuse = memberAbuse ? [renderEntity(b, memberAbuse.contact, ['abuse'], `${path}.entities[0]`)] : [];
   return {
     ...entity,
     vcardArray: [kind, [...props, ...deskProps]],
@@ -343,7 +343,8 @@ function remarksOf(b: ResponseBuilder, view: ObjectView): Json[] {
  * The entities of a resource: `registrant` from `org`, `administrative` from `admin-c`,
  * `technical` from `tech-c` and `zone-c`; one entity per handle with all its roles.
  */
-function resourceEntities(b: ResponseBuilder, resource: StoredObject, abuse: StoredObject | null, member: ResponsibleMember | null = null): Json[] {
+function resourceEntities(b: ResponseBuilder, resource: StoredObject, abuse: StoredObject | null, sponsor: Sponsor | null = null): Json[] {
+  const member = sponsor?.member ?? null;
   const byHandle = new Map<string, { object: StoredObject | null; roles: string[] }>();
   const add = (object: StoredObject | null, role: string, handle = object?.key) => {
     if (!handle) return;
@@ -366,7 +367,7 @@ function resourceEntities(b: ResponseBuilder, resource: StoredObject, abuse: Sto
   return [...byHandle.entries()].map(([handle, { object, roles }], i) => {
     const path = `${b.base}.entities[${i}]`;
     const entity = object ? renderEntity(b, object, roles, path) : bareSponsor(b, member!);
-    return member && handle === member.orgHandle && roles.includes('sponsor') ? withSponsor(b, entity, member, path) : entity;
+    return member && handle === member.orgHandle && roles.includes('sponsor') ? withSponsor(b, entity, member, sponsor!.abuse, path) : entity;
   });
 }
 
@@ -381,7 +382,13 @@ function ipPath(r: IpRange): string {
 export interface NetworkExtras {
   readonly remarks?: readonly Json[];
   readonly links?: readonly Json[];
-  readonly member?: ResponsibleMember | null;
+  readonly sponsor?: Sponsor | null;
+}
+
+/** The responsible member as the `sponsor` entity shows it, with its own abuse contact. */
+export interface Sponsor {
+  readonly member: ResponsibleMember;
+  readonly abuse: AbuseContact | null;
 }
 
 export function renderNetwork(b: ResponseBuilder, net: StoredObject, parent: StoredObject | null, abuse: StoredObject | null, extra: NetworkExtras = {}): Json {
@@ -417,7 +424,7 @@ export function renderNetwork(b: ResponseBuilder, net: StoredObject, parent: Sto
     cidr0_cidrs: rangeToCidrs(range).map((c) =>
       c.family === 4 ? { v4prefix: formatIp(4, c.start), length: c.length } : { v6prefix: formatIp(6, c.start), length: c.length },
     ),
-    entities: resourceEntities(b, net, abuse, extra.member ?? null),
+    entities: resourceEntities(b, net, abuse, extra.sponsor ?? null),
     ...(remarks.length > 0 ? { remarks } : {}),
     links,
     events: events(view),
@@ -435,7 +442,7 @@ export type Relation = (typeof RELATIONS)[number];
  * as a `sponsor` entity, a `related` link to the authoritative registry's answer for space
  * this registry does not manage, and a "Change between snapshots" notice.
  */
-export function renderIpNetwork(b: ResponseBuilder, answer: IpAnswer): Json {
+export function renderIpNetwork(b: ResponseBuilder, answer: IpAnswer, memberAbuse: AbuseContact | null = null): Json {
   const t = b.t;
   const say = ANSWER_TEXT[b.ctx.lang];
   const registry = b.ctx.registry;
@@ -477,7 +484,7 @@ export function renderIpNetwork(b: ResponseBuilder, answer: IpAnswer): Json {
   if (answer.change) {
     b.notices.push({ title: TITLE.change, description: changeLines(b.ctx.lang, answer.change, { kind: 'ok', answer }, answer.asOf.instant, registry) });
   }
-  return renderNetwork(b, net, parentOf(net, answer.chain), answer.abuse?.contact ?? null, { remarks, links, member });
+  return renderNetwork(b, net, parentOf(net, answer.chain), answer.abuse?.contact ?? null, { remarks, links, sponsor: member ? { member, abuse: memberAbuse } : null });
 }
 
 // ---- autnum (§5.5) and domain (§5.3) -----------------------------------------------------

@@ -133,7 +133,7 @@ export function registerRdapRoutes(app: FastifyInstance, deps: RdapDeps): void {
       const location = authorityRedirect(deps, request, outcome.value.authority, `ip/${key}`);
       if (location) return redirect(reply, location);
     }
-    return answer(request, reply, outcome, (b, value) => renderIpNetwork(b, value), `ip/${key}`);
+    return answer(request, reply, outcome, (b, value) => renderIpNetwork(b, value, service.memberAbuse(value)), `ip/${key}`);
   });
 
   app.get('/autnum/:asn', async (request, reply) => {

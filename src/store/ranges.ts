@@ -88,12 +88,12 @@ export class RangeStore {
    * holder, is the same.
    */
   changeInstants(family: Family, first: bigint, last: bigint): number[] {
-    const instants = new Set<number>();
-    for (const row of this.coveringRows(family, first, last, 'ever', 'networks')) {
-      instants.add(row.valid_from);
-      if (row.valid_to !== null) instants.add(row.valid_to);
-    }
-    return [...instants].sort((a, b) => a - b);
+    return versionBoundaries(this.coveringVersions(family, first, last));
+  }
+
+  /** Every version, of any time, of the networks covering [first, last] (placeholders included). */
+  coveringVersions(family: Family, first: bigint, last: bigint): StoredObject[] {
+    return this.coveringRows(family, first, last, 'ever', 'networks').map((row) => rowToObject(row));
   }
 
   private coveringRows(family: Family, first: bigint, last: bigint, when: 'current' | 'ever' | number, kind: CoveringKind): ObjectRow[] {
@@ -126,4 +126,14 @@ export class RangeStore {
     }
     return out;
   }
+}
+
+/** The instants at which versions began or ended, ascending: where a covering set can change. */
+export function versionBoundaries(versions: readonly Pick<StoredObject, 'validFrom' | 'validTo'>[]): number[] {
+  const instants = new Set<number>();
+  for (const v of versions) {
+    instants.add(v.validFrom);
+    if (v.validTo !== null) instants.add(v.validTo);
+  }
+  return [...instants].sort((a, b) => a - b);
 }
