@@ -636,17 +636,18 @@ export class LookupService {
     // asked too. (Asking at every snapshot cost a lookup per import: thousands over years.)
     const firsts = [...this.snapshotsBySource().values()].map((list) => list[0]!.at);
     const firstAnswerable = Math.max(...firsts);
+    const versions = this.ranges.coveringVersions(range.family, range.start, range.end);
     const instants =
       firsts.length === 0
         ? []
-        : [...new Set([firstAnswerable, ...this.ranges.changeInstants(range.family, range.start, range.end)])]
+        : [...new Set([firstAnswerable, ...versionBoundaries(versions)])]
             .filter((t) => t >= firstAnswerable && t <= this.now())
             .sort((a, b) => a - b);
     let asOf: AsOf | null = null;
     for (const instant of instants) {
       const resolved = this.resolveWhen<IpAnswer>({ at: formatInstant(instant) });
       if (!resolved.ok) continue;
-      const outcome = this.answerAt(text.trim(), range, port, resolved.asOf, resolved.at);
+      const outcome = this.answerAt(text.trim(), range, port, resolved.asOf, resolved.at, versions);
       if (outcome.kind === 'userError') continue;
       asOf = resolved.asOf;
       const last = records.at(-1);

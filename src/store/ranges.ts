@@ -82,15 +82,6 @@ export class RangeStore {
     return this.coveringRows(family, first, last, at === null ? 'current' : at, kind).map((row) => rowToObject(row));
   }
 
-  /**
-   * Every instant at which the networks covering [first, last] changed: when a version of
-   * one of them began or ended. Between two such instants the covering set, and so the
-   * holder, is the same.
-   */
-  changeInstants(family: Family, first: bigint, last: bigint): number[] {
-    return versionBoundaries(this.coveringVersions(family, first, last));
-  }
-
   /** Every version, of any time, of the networks covering [first, last] (placeholders included). */
   coveringVersions(family: Family, first: bigint, last: bigint): StoredObject[] {
     return this.coveringRows(family, first, last, 'ever', 'networks').map((row) => rowToObject(row));
