@@ -22,24 +22,29 @@ function lacak(args: string[]) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** The sample registry in `db`, and a bulk answer to `lines` from a server over it, as an investigator saves it. */
+async function savedAnswer(db: string, lines: readonly string[], query = ''): Promise<string> {
+  await buildSampleRegistry(SAMPLE_DIR, db, quietLog);
+  const registry = openRegistryDb(db);
+  const state = openStateDb(':memory:');
+  const config = testConfig(db);
+  // The bootstrap files the server and `lacak replay` both read.
+  const service = new LookupService(registry, config, quietLog, { bootstrap: loadBootstrap(config.bootstrapDir) });
+  const app = buildApp({ config, service, logger: quietLog, keys: new KeyStore(state), audit: new AuditLog(state) });
+  const saved = await app.inject({ method: 'POST', url: `/bulk/ip${query}`, payload: lines.join('\n'), headers: { 'content-type': 'text/plain' } });
+  expect(saved.statusCode).toBe(200);
+  await app.close();
+  registry.close();
+  state.close();
+  return saved.body;
+}
+
 describe('lacak replay', () => {
   it('finds the answers a later snapshot changed, and only those', async () => {
     const db = join(tmp.dir, 'registry.sqlite');
-    await buildSampleRegistry(SAMPLE_DIR, db, quietLog);
-
-    // Today's bulk answer, saved as an investigator would keep it.
-    const registry = openRegistryDb(db);
-    const state = openStateDb(':memory:');
-    const config = testConfig(db);
-    const app = buildApp({ config, service: new LookupService(registry, config, quietLog), logger: quietLog, keys: new KeyStore(state), audit: new AuditLog(state) });
-    const lines = ['198.51.100.70', '198.51.100.70,2025-07-01T00:00:00Z', '198.51.100.41', 'bogus'];
-    const saved = await app.inject({ method: 'POST', url: '/bulk/ip', payload: lines.join('\n'), headers: { 'content-type': 'text/plain' } });
-    expect(saved.statusCode).toBe(200);
-    await app.close();
-    registry.close();
-    state.close();
+    const body = await savedAnswer(db, ['198.51.100.70', '198.51.100.70,2025-07-01T00:00:00Z', '198.51.100.41', 'bogus']);
     const answer = join(tmp.dir, 'answer.ndjson');
-    writeFileSync(answer, saved.body);
+    writeFileSync(answer, body);
 
     // Unchanged data: every line answers the same.
     const same = lacak(['replay', '--db', db, answer]);
@@ -64,24 +69,15 @@ describe('lacak replay', () => {
   });
 
   it('asks zoneless line times again in the zone the request gave (?tz=WIB), not as errors', async () => {
-    const db = join(tmp.dir, 'zoned.sqlite');
-    await buildSampleRegistry(SAMPLE_DIR, db, quietLog);
-    const registry = openRegistryDb(db);
-    const state = openStateDb(':memory:');
-    const config = testConfig(db);
-    const app = buildApp({ config, service: new LookupService(registry, config, quietLog, { bootstrap: loadBootstrap(config.bootstrapDir) }), logger: quietLog, keys: new KeyStore(state), audit: new AuditLog(state) });
     // A time inside the data, one before it (refused), and another registry's space.
     const lines = ['198.51.100.70,2025-07-01 07:00:00', '198.51.100.70,2017-01-01 10:00:00', '8.8.8.8,2025-07-01 07:00:00'];
-    const saved = await app.inject({ method: 'POST', url: '/bulk/ip?tz=WIB', payload: lines.join('\n'), headers: { 'content-type': 'text/plain' } });
-    await app.close();
-    registry.close();
-    state.close();
-    const rows = saved.body.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const body = await savedAnswer(join(tmp.dir, 'zoned.sqlite'), lines, '?tz=WIB');
+    const rows = body.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(rows[0]).toMatchObject({ provenance: { query: { tz: 'WIB' } } });
     expect(rows[2]!.error).toMatch(/no data for \S+ before/);
     const answer = join(tmp.dir, 'zoned.ndjson');
-    writeFileSync(answer, saved.body);
-    const replayed = lacak(['replay', '--db', db, answer]);
+    writeFileSync(answer, body);
+    const replayed = lacak(['replay', '--db', join(tmp.dir, 'zoned.sqlite'), answer]);
     expect(replayed.stdout).toBe('3 line(s) replayed, 0 answer(s) differ\n');
     expect(replayed.status).toBe(0);
   });
