@@ -54,8 +54,6 @@ export function bulkBanner(host: string, now: number): string {
   return `Bulk mode; ${host} [${d.slice(0, 10)} ${d.slice(11, 19)} +0000]`;
 }
 
-/** A time after an address, as the service is to be asked, or why the line gets the error form. */
-type LineTime = { ok: true; when: When } | { ok: false; reason: string };
 
 export class CymruSession {
   readonly options: CymruOptions = { verbose: false, noAsName: false, noTruncate: false, lacak: false };
@@ -63,11 +61,10 @@ export class CymruSession {
   private addressLines = 0;
 
   /**
-   * The last `tz` line: its text and the IANA zone it names, or null for a zone nobody knows.
-   * An unknown zone is remembered rather than ignored, so that the zoneless times after it
-   * are errors that name the bad zone, not errors that say no `tz` line was sent.
+   * The IANA zone of the last `tz` line (null: an unknown zone, so that the zoneless times
+   * after it are errors rather than read in an earlier line's zone); undefined: no `tz` line.
    */
-  private zone: { readonly text: string; readonly iana: string | null } | null = null;
+  private zone: string | null | undefined = undefined;
 
   /** AS Name column by AS and the snapshots read: see asName. */
   private readonly asNames = new Map<string, string>();
@@ -93,7 +90,7 @@ export class CymruSession {
     }
     const tz = TZ_OPTION.exec(trimmed);
     if (tz) {
-      this.zone = { text: tz[1]!, iana: resolveZone(tz[1]!) };
+      this.zone = resolveZone(tz[1]!);
       return null;
     }
     // Beyond the limit every line still gets its one answer line, in the error form clients
@@ -101,20 +98,14 @@ export class CymruSession {
     if (++this.addressLines > this.maxLines) return `${errorLine(lineNumber)} (limit: ${this.maxLines} lines per bulk session)`;
     const [token = '', ...rest] = trimmed.split(/\s+/);
     // Cymru accepts a time after the address; lacak answers as the registry stood then.
-    const time: LineTime = rest.length > 0 ? this.lineTime(rest.join(' ')) : { ok: true, when: {} };
-    if (!time.ok) return `${errorLine(lineNumber)} (${time.reason})`;
-    const { when } = time;
+    // DESIGN §4: a line the rule for times refuses is a bad line, answered by the one error form.
+    const when = rest.length > 0 ? this.lineTime(rest.join(' ')) : {};
+    if (when === null) return errorLine(lineNumber);
     if (/^as\d+$/i.test(token)) return this.autnumLine(token, when) ?? errorLine(lineNumber);
     const parsed = parseAddressWithPort(token);
     if (!parsed) return errorLine(lineNumber);
     const outcome = this.service.lookupAddress(token, when);
-    if (outcome.kind === 'userError') {
-      // A time the service refuses (in the future, before the first snapshot, malformed):
-      // the reason helps whoever reads the session; clients skip the line by its prefix.
-      return when.at !== undefined && (outcome.code === 'bad-time' || outcome.code === 'no-data-at-time')
-        ? `${errorLine(lineNumber)} (${outcome.message})`
-        : errorLine(lineNumber);
-    }
+    if (outcome.kind === 'userError') return errorLine(lineNumber);
     if (outcome.kind === 'notFound') {
       const address = unmapIpv4(parsed.address);
       const range: IpRange = { family: address.family, start: address.value, end: address.value };
@@ -139,24 +130,21 @@ export class CymruSession {
    * stands as written; a zoneless one is read in the zone of the last `tz` line, and is an
    * error without one (never silently GMT: a police request quotes local time).
    */
-  private lineTime(text: string): LineTime {
+  private lineTime(text: string): When | null {
     const spaced = SPACED_OFFSET_TIME.exec(text);
-    if (spaced) return { ok: true, when: { at: `${spaced[1]}${spaced[2]}` } };
+    if (spaced) return { at: `${spaced[1]}${spaced[2]}` };
     const named = NAMED_ZONE_TIME.exec(text);
     if (named) {
       const at = `${named[1]}T${named[2]}`;
-      if (named[3]!.toUpperCase() === 'Z') return { ok: true, when: { at: `${at}Z` } };
+      if (named[3]!.toUpperCase() === 'Z') return { at: `${at}Z` };
       const zone = resolveZone(named[3]!);
-      if (zone === null) return { ok: false, reason: `unknown time zone "${named[3]}"` };
-      return { ok: true, when: { at, tz: zone } };
+      return zone === null ? null : { at, tz: zone };
     }
     // A zone in the text itself (RFC 3339 offset or Z), or not a time at all: the service
-    // judges it (and answers a malformed time with its own reason).
+    // judges it.
     const parsed = parseInstant(text);
-    if (parsed.ok || parsed.why !== 'no-zone') return { ok: true, when: { at: text } };
-    if (this.zone === null) return { ok: false, reason: 'time has no zone: send a "tz ZONE" line first' };
-    if (this.zone.iana === null) return { ok: false, reason: `time has no zone and the tz line names an unknown zone "${this.zone.text}"` };
-    return { ok: true, when: { at: text, tz: this.zone.iana } };
+    if (parsed.ok || parsed.why !== 'no-zone') return { at: text };
+    return this.zone ? { at: text, tz: this.zone } : null;
   }
 
   /**

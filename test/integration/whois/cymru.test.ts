@@ -117,11 +117,12 @@ describe('Team Cymru bulk mode on the sample registry', () => {
   it('refuses a zoneless time without a tz line, in the one error form clients skip', () => {
     const s = session(service, 'lacak');
     const error = s.line('198.51.100.70 2026-01-01 06:30:00', 5);
-    expect(error).toBe('Error: no ASN or IP match on line 5. (time has no zone: send a "tz ZONE" line first)');
+    // DESIGN §4: exactly the one error line, nothing after it.
+    expect(error).toBe('Error: no ASN or IP match on line 5.');
     // Never silently GMT, whatever the form.
-    expect(s.line('198.51.100.70 2026-01-01T06:30:00', 6)).toMatch(/^Error: no ASN or IP match on line 6\. \(time has no zone/);
-    expect(s.line('198.51.100.70 2026-01-01', 7)).toMatch(/^Error: no ASN or IP match on line 7\. \(time has no zone/);
-    expect(s.line('AS64497 2026-01-01 06:30:00', 8)).toMatch(/^Error: no ASN or IP match on line 8\. \(time has no zone/);
+    expect(s.line('198.51.100.70 2026-01-01T06:30:00', 6)).toBe('Error: no ASN or IP match on line 6.');
+    expect(s.line('198.51.100.70 2026-01-01', 7)).toBe('Error: no ASN or IP match on line 7.');
+    expect(s.line('AS64497 2026-01-01 06:30:00', 8)).toBe('Error: no ASN or IP match on line 8.');
     // The next line is answered as usual.
     expect(holderAt(s, '198.51.100.70', 9)).toBe(NEW);
   });
@@ -146,18 +147,16 @@ describe('Team Cymru bulk mode on the sample registry', () => {
   it('answers nothing to a tz line naming an unknown zone, and refuses the zoneless times after it', () => {
     const s = session(service, 'lacak');
     expect(s.line('tz Asia/Nowhere', 2)).toBeNull();
-    expect(s.line('198.51.100.70 2026-01-01 06:30:00', 3)).toBe(
-      'Error: no ASN or IP match on line 3. (time has no zone and the tz line names an unknown zone "Asia/Nowhere")',
-    );
+    expect(s.line('198.51.100.70 2026-01-01 06:30:00', 3)).toBe('Error: no ASN or IP match on line 3.');
     // Times with a zone are still answered.
     expect(holderAt(s, '198.51.100.70 2025-07-01T00:00:00Z', 4)).toBe(OLD);
-    expect(s.line('198.51.100.70 2026-01-01 06:30:00 XYZ', 5)).toBe('Error: no ASN or IP match on line 5. (unknown time zone "XYZ")');
+    expect(s.line('198.51.100.70 2026-01-01 06:30:00 XYZ', 5)).toBe('Error: no ASN or IP match on line 5.');
   });
 
-  it('answers a time the service refuses with the error line and its reason', () => {
+  it('answers a time the service refuses with the error line', () => {
     const s = session(service);
-    expect(s.line('198.51.100.70 yesterday', 6)).toMatch(/^Error: no ASN or IP match on line 6\. \(not an RFC 3339 time/);
-    expect(s.line('198.51.100.70 2020-01-01T00:00:00Z', 7)).toMatch(/^Error: no ASN or IP match on line 7\. \(no data for \w+ before /);
+    expect(s.line('198.51.100.70 yesterday', 6)).toBe('Error: no ASN or IP match on line 6.');
+    expect(s.line('198.51.100.70 2020-01-01T00:00:00Z', 7)).toBe('Error: no ASN or IP match on line 7.');
   });
 
   it('caps a session at its bulk lines, still answering every line once, in the form clients skip', () => {
