@@ -8,14 +8,17 @@ import { LACAK_ERR, LacakError, isLacakError } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
 import type { DataIssue } from './model/types.js';
 import { checkFiles, importFiles, type ImportFormat, type ImportReport } from './importers/run-import.js';
+import { DEFAULT_INPUT_LIMITS, parseMaxLine, parseMaxObject, type InputLimits } from './io/lines.js';
 import { openRegistryDb, type Db } from './store/db.js';
 import { openStateDb } from './store/state-db.js';
-import { AuditLog } from './access/audit.js';
+import { AuditLog, formatAuditHead, parseAuditHead, type AuditHead } from './access/audit.js';
+import { loadAuditKey } from './access/audit-key.js';
 import { replay } from './bulk/replay.js';
 import { LookupService } from './query/service.js';
 import { loadBootstrap } from './referral/bootstrap.js';
 import { KEY_ROLES, KeyStore, type ApiKey, type KeyRole } from './access/keys.js';
 import { ObjectStore } from './store/objects.js';
+import { memberStanding } from './query/membership.js';
 import { formatInstant, parseInstant } from './query/time.js';
 import { exportRpsl } from './export/rpsl.js';
 import { exportDelegated } from './export/delegated.js';
@@ -33,6 +36,28 @@ function parsePct(value: string): number {
   if (!Number.isFinite(n) || n < 0 || n > 100) throw new InvalidArgumentError('a percentage from 0 to 100');
   return n;
 }
+
+function parseLineLimit(value: string): number {
+  const parsed = parseMaxLine(value);
+  if (!parsed.ok) throw new InvalidArgumentError(parsed.message);
+  return parsed.value;
+}
+
+function parseObjectLimit(value: string): Partial<InputLimits> {
+  const parsed = parseMaxObject(value);
+  if (!parsed.ok) throw new InvalidArgumentError(parsed.message);
+  return parsed.value;
+}
+
+/** `--max-line` and `--max-object` over the defaults (issue #13: imports read files they did not write). */
+function inputLimits(opts: { maxLine?: number; maxObject?: Partial<InputLimits> }): InputLimits {
+  return { ...DEFAULT_INPUT_LIMITS, ...(opts.maxLine !== undefined ? { maxLineBytes: opts.maxLine } : {}), ...opts.maxObject };
+}
+
+const MAX_LINE_HELP = `a longer line is a defect: its object is rejected (default ${DEFAULT_INPUT_LIMITS.maxLineBytes / 1024}KiB)`;
+const MAX_OBJECT_HELP =
+  `lines and/or size (20000,2MiB); a larger object is a defect and rejected ` +
+  `(default ${DEFAULT_INPUT_LIMITS.maxObjectLines},${DEFAULT_INPUT_LIMITS.maxObjectBytes / 1024 / 1024}MiB)`;
 
 function printIssue(issue: DataIssue): void {
   process.stderr.write(`${issue.file}:${issue.line}: ${issue.severity} ${issue.code}: ${issue.message}\n`);
@@ -95,8 +120,10 @@ function buildProgram(ctx: Context): Command {
     .option('--dry-run', 'report what would change; write nothing')
     .option('--max-delete <pct>', 'refuse a run that deletes more than this share of a pair', parsePct, 20)
     .option('--allow-mass-delete', 'allow deleting more than --max-delete')
+    .option('--max-line <size>', MAX_LINE_HELP, parseLineLimit)
+    .option('--max-object <lines,size>', MAX_OBJECT_HELP, parseObjectLimit)
     .argument('<files...>', 'input files (.gz accepted; - for stdin)')
-    .action(async (files: string[], opts: { db?: string; format: ImportFormat; source?: string; at?: number; strict?: boolean; dryRun?: boolean; maxDelete: number; allowMassDelete?: boolean }) => {
+    .action(async (files: string[], opts: { db?: string; format: ImportFormat; source?: string; at?: number; strict?: boolean; dryRun?: boolean; maxDelete: number; allowMassDelete?: boolean; maxLine?: number; maxObject?: Partial<InputLimits> }) => {
       const config = ctx.config(opts.db);
       const log = ctx.log(config);
       const db = openRegistryDb(config.dbPath, { create: true });
@@ -112,6 +139,7 @@ function buildProgram(ctx: Context): Command {
             dryRun: opts.dryRun,
             maxDeletePct: opts.maxDelete,
             allowMassDelete: opts.allowMassDelete,
+            limits: inputLimits(opts),
             onIssue: printIssue,
           },
           log,
@@ -128,14 +156,16 @@ function buildProgram(ctx: Context): Command {
     .addOption(new Option('--format <format>', 'input format').choices(['rpsl', 'delegated', 'members-csv']).default('rpsl'))
     .option('--source <name>', 'source for objects without a source: attribute')
     .addOption(dbOption())
+    .option('--max-line <size>', MAX_LINE_HELP, parseLineLimit)
+    .option('--max-object <lines,size>', MAX_OBJECT_HELP, parseObjectLimit)
     .argument('<files...>', 'input files (.gz accepted; - for stdin)')
-    .action(async (files: string[], opts: { db?: string; format: ImportFormat; source?: string }) => {
+    .action(async (files: string[], opts: { db?: string; format: ImportFormat; source?: string; maxLine?: number; maxObject?: Partial<InputLimits> }) => {
       const config = ctx.config(opts.db);
       // Checked against the registry when there is one, so clashes with what it holds show.
       const db = existsSync(config.dbPath) ? openRegistryDb(config.dbPath) : null;
       let report;
       try {
-        report = await checkFiles(db, files, opts.format, printIssue, ctx.log(config), opts.source?.toUpperCase());
+        report = await checkFiles(db, files, opts.format, printIssue, ctx.log(config), opts.source?.toUpperCase(), inputLimits(opts));
       } finally {
         db?.close();
       }
@@ -150,7 +180,9 @@ function buildProgram(ctx: Context): Command {
     .addOption(dbOption())
     .addOption(new Option('--format <format>', 'output format').choices(['rpsl', 'delegated']).default('rpsl'))
     .option('--at <time>', 'RFC 3339 time with a zone (default: now)', parseAt)
-    .action(async (opts: { db?: string; format: 'rpsl' | 'delegated'; at?: number }) => {
+    // Without --full the dump is public-safe (DESIGN §5's anonymous view, never `auth:`).
+    .option('--full', 'rpsl: every attribute, personal data and auth: hashes included (a backup, not for publishing)')
+    .action(async (opts: { db?: string; format: 'rpsl' | 'delegated'; at?: number; full?: boolean }) => {
       const config = ctx.config(opts.db);
       const db = openRegistryDb(config.dbPath, { readonly: true });
       try {
@@ -158,8 +190,12 @@ function buildProgram(ctx: Context): Command {
         const at = opts.at ?? null;
         const instant = opts.at ?? Date.now();
         if (opts.format === 'rpsl') {
-          const header = `% lacak ${lacakVersion()} export of ${config.registry} registry as of ${new Date(instant).toISOString()}\n`;
-          await exportRpsl(objects, at, process.stdout, header);
+          const full = opts.full === true;
+          const what = full
+            ? '% Full export: personal data, notification e-mails and auth: hashes included. Do not publish it.\n'
+            : '% Public export: personal data withheld, notification e-mails filtered, no auth: (lacak export --full writes everything).\n';
+          const header = `% lacak ${lacakVersion()} export of ${config.registry} registry as of ${new Date(instant).toISOString()}\n${what}`;
+          await exportRpsl(objects, at, process.stdout, header, { full });
         } else {
           await exportDelegated(objects, at, instant, process.stdout);
         }
@@ -208,6 +244,7 @@ function buildProgram(ctx: Context): Command {
       if (opts.role === 'member' && !opts.org) throw new LacakError(LACAK_ERR.BAD_ARGUMENT, 'a member key needs --org ORG-HANDLE: it sees that organisation\'s objects in full');
       if (opts.role !== 'member' && opts.org) throw new LacakError(LACAK_ERR.BAD_ARGUMENT, '--org is for member keys only');
       if (opts.expires !== undefined && opts.expires <= Date.now()) throw new LacakError(LACAK_ERR.BAD_ARGUMENT, '--expires is in the past');
+      if (opts.role === 'member') assertMember(ctx.config(opts.db), opts.org!);
       withState(ctx.config(opts.db), (state) => {
         const { key, token } = new KeyStore(state).add({ role: opts.role, label: opts.label, org: opts.org, expiresAt: opts.expires ?? null, now: Date.now() });
         process.stdout.write(`${describeKey(key)}\n${token}\n`);
@@ -235,20 +272,28 @@ function buildProgram(ctx: Context): Command {
       });
     });
 
-  program
+  const audit = program
     .command('audit')
     .description('the audit log of authenticated requests and disclosures of personal data')
     .addOption(dbOption())
     .option('--since <time>', 'only entries from this RFC 3339 time on', parseAt)
     .option('--key <id>', 'only entries of this key', parseId)
-    .option('--verify', 'check the hash chain; exit non-zero naming the first broken row')
-    .action((opts: { db?: string; since?: number; key?: number; verify?: boolean }) => {
-      withState(ctx.config(opts.db), (state) => {
-        const log = new AuditLog(state);
+    .option('--verify', 'check the keyed chain (needs the key file, LACAK_AUDIT_KEY); exit non-zero naming the first broken row')
+    .option('--head <id:mac>', 'with --verify: a head saved earlier (lacak audit head), which must still be there', parseHead)
+    .action((opts: { db?: string; since?: number; key?: number; verify?: boolean; head?: AuditHead }) => {
+      if (opts.head && !opts.verify) throw new LacakError(LACAK_ERR.BAD_ARGUMENT, '--head goes with --verify');
+      const config = ctx.config(opts.db);
+      // Listing needs no key; verifying does, and never makes one (a new key would make every
+      // keyed row look forged).
+      const key = opts.verify ? loadAuditKey(config.auditKeyPath, { create: false }) : null;
+      withState(config, (state) => {
+        const log = new AuditLog(state, key);
         if (opts.verify) {
-          const verdict = log.verify();
+          const verdict = log.verify({ head: opts.head });
           if (!verdict.ok) throw new LacakError(LACAK_ERR.AUDIT_BROKEN, `audit log broken at row ${verdict.brokenId}: ${verdict.reason}`);
-          process.stdout.write(`audit log intact: ${verdict.rows} row(s); head ${verdict.head ?? '(empty)'}\n`);
+          const unkeyed = verdict.unkeyed > 0 ? ` (the first ${verdict.unkeyed} unkeyed, from before the chain was keyed)` : '';
+          const head = opts.head ? `; saved head ${formatAuditHead(opts.head)} found` : '';
+          process.stdout.write(`audit log intact: ${verdict.rows} row(s)${unkeyed}; head ${verdict.head ? formatAuditHead(verdict.head) : '(empty)'}${head}\n`);
           return;
         }
         for (const row of log.list({ since: opts.since, keyId: opts.key })) {
@@ -259,13 +304,45 @@ function buildProgram(ctx: Context): Command {
         }
       });
     });
+  audit
+    .command('head')
+    .description('print the newest row as ID:MAC, to keep outside this machine for --verify --head')
+    .addOption(dbOption())
+    // `lacak audit head --db X`: commander hands --db to `audit`, which declares it too.
+    .action((_opts: { db?: string }, command: Command) => {
+      withState(ctx.config(command.optsWithGlobals<{ db?: string }>().db), (state) => {
+        const head = new AuditLog(state, null).head();
+        if (!head) throw new LacakError(LACAK_ERR.BAD_ARGUMENT, 'the audit log is empty: it has no head yet');
+        process.stdout.write(`${formatAuditHead(head)}\n`);
+      });
+    });
 
   return program;
+}
+
+function parseHead(value: string): AuditHead {
+  const head = parseAuditHead(value);
+  if (!head) throw new InvalidArgumentError('ID:MAC as "lacak audit head" prints it (a row id, a colon, 64 hex digits)');
+  return head;
 }
 
 function parseId(value: string): number {
   if (!/^[1-9]\d{0,15}$/.test(value)) throw new InvalidArgumentError('a positive whole number');
   return Number(value);
+}
+
+/**
+ * A member key sees its organisation's objects in full (DESIGN §5), so it names one that is a
+ * member in the registry as it is now: not a customer, not a handle nobody holds (issue #13).
+ */
+function assertMember(config: Config, org: string): void {
+  const db = openRegistryDb(config.dbPath, { readonly: true });
+  try {
+    const standing = memberStanding(new ObjectStore(db), org, config.registry);
+    if (!standing.member) throw new LacakError(LACAK_ERR.BAD_ARGUMENT, `--org: ${standing.reason}; member keys are for members (the members list, or org-type LIR)`);
+  } finally {
+    db.close();
+  }
 }
 
 function withState(config: Config, work: (state: Db) => void): void {

@@ -83,9 +83,21 @@ const EnvSchema = z.object({
   LACAK_WHOIS_MAX_LINE: z.coerce.number().int().min(64).max(1_048_576).default(1024),
   /** WHOIS: open connections per client address (RIPE's 306 beyond it). */
   LACAK_WHOIS_MAX_PER_CLIENT: z.coerce.number().int().min(1).default(20),
-  /** WHOIS: open connections in all; more are closed at once. */
+  /** WHOIS: open connections in all; at the cap the longest-idle one gives way to a new one (issue 13). */
   LACAK_WHOIS_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(4000),
+  /** WHOIS: open connections per IPv4 /24 or IPv6 /48, besides the per-address cap (RIPE's 306 beyond it). */
+  LACAK_WHOIS_MAX_PER_NETWORK: z.coerce.number().int().min(1).default(100),
+  /** WHOIS: a connection that has not sent a complete query line this long after connecting is closed (305). */
+  LACAK_WHOIS_FIRST_LINE_MS: z.coerce.number().int().min(100).default(5000),
+  /** HTTP and WHOIS: a connection is answered no further while more than this many bytes of its output are unsent. */
+  LACAK_WRITE_BUFFER_BYTES: z.coerce.number().int().min(65_536).default(1_048_576),
+  /** HTTP and WHOIS: unsent bytes of all connections together; beyond it the connections stuck longest are closed. */
+  LACAK_WRITE_BUFFER_TOTAL_BYTES: z.coerce.number().int().min(1_048_576).default(67_108_864),
+  /** HTTP and WHOIS: a connection whose output has not drained (the client is not reading) this long is closed. */
+  LACAK_WRITE_STALL_MS: z.coerce.number().int().min(100).default(30_000),
   /** Requests (RDAP) or queries (WHOIS) per minute: anonymous per IPv4 address or IPv6 /64. */
+  /** Worker threads answering questions about many objects (inverse WHOIS queries, RDAP searches). */
+  LACAK_HEAVY_WORKERS: z.coerce.number().int().min(1).max(16).default(1),
   LACAK_RATE_ANONYMOUS: z.coerce.number().int().min(1).default(600),
   /** Per key, per minute. */
   LACAK_RATE_MEMBER: z.coerce.number().int().min(1).default(3000),
@@ -95,6 +107,10 @@ const EnvSchema = z.object({
   LACAK_RATE_EXEMPT: rangeList(),
   /** Proxies whose X-Forwarded-For is believed: addresses or CIDR ranges. */
   LACAK_TRUSTED_PROXIES: rangeList(),
+  /** The audit chain's key file (mode 0600, outside both databases); default next to the state database. */
+  LACAK_AUDIT_KEY: z.string().min(1).optional(),
+  /** How long an answer carrying personal data waits for its audit row before it is a 503 instead. */
+  LACAK_AUDIT_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
 });
 
 export interface Config {
@@ -119,8 +135,12 @@ export interface Config {
   readonly sampleDir: string;
   readonly bootstrapDir: string;
   readonly whois: WhoisLimits;
+  readonly output: OutputLimits;
   readonly rates: RateLimits;
+  readonly heavyWorkers: number;
   readonly trustedProxies: readonly string[];
+  readonly auditKeyPath: string;
+  readonly auditWaitMs: number;
 }
 
 /** Requests per minute by who asks (DESIGN §5); published in /help and the WHOIS help. */
@@ -134,9 +154,18 @@ export interface RateLimits {
 
 export interface WhoisLimits {
   readonly idleMs: number;
+  readonly firstLineMs: number;
+  readonly maxPerNetwork: number;
   readonly maxLineBytes: number;
   readonly maxPerClient: number;
   readonly maxConnections: number;
+}
+
+/** Output a client has not read yet, per connection and in all (issue 13); both front ends. */
+export interface OutputLimits {
+  readonly connectionBytes: number;
+  readonly totalBytes: number;
+  readonly stallMs: number;
 }
 
 /** The process's own configuration: the environment, with a command line's `--db` on top. */
@@ -155,13 +184,14 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: {
   const root = projectRoot();
   const explicitDb = overrides.db ?? e.LACAK_DB;
   const dbPath = resolve(explicitDb ?? join(root, 'data', 'lacak.sqlite'));
+  const stateDbPath = resolve(e.LACAK_STATE_DB ?? dbPath.replace(/(\.sqlite3?|\.db)?$/, '.state.sqlite'));
   return Object.freeze({
     host: e.HOST,
     httpPort: e.HTTP_PORT,
     whoisPort: e.WHOIS_PORT,
     dbPath,
     usesSample: explicitDb === undefined,
-    stateDbPath: resolve(e.LACAK_STATE_DB ?? dbPath.replace(/(\.sqlite3?|\.db)?$/, '.state.sqlite')),
+    stateDbPath,
     logLevel: e.LOG_LEVEL,
     baseUrl: e.LACAK_BASE_URL,
     acceptedHosts: Object.freeze(e.LACAK_HOSTS),
@@ -179,6 +209,13 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: {
       maxLineBytes: e.LACAK_WHOIS_MAX_LINE,
       maxPerClient: e.LACAK_WHOIS_MAX_PER_CLIENT,
       maxConnections: e.LACAK_WHOIS_MAX_CONNECTIONS,
+      maxPerNetwork: e.LACAK_WHOIS_MAX_PER_NETWORK,
+      firstLineMs: e.LACAK_WHOIS_FIRST_LINE_MS,
+    }),
+    output: Object.freeze({
+      connectionBytes: e.LACAK_WRITE_BUFFER_BYTES,
+      totalBytes: e.LACAK_WRITE_BUFFER_TOTAL_BYTES,
+      stallMs: e.LACAK_WRITE_STALL_MS,
     }),
     rates: Object.freeze({
       anonymous: e.LACAK_RATE_ANONYMOUS,
@@ -187,6 +224,11 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: {
       admin: e.LACAK_RATE_ADMIN,
       exempt: Object.freeze(e.LACAK_RATE_EXEMPT),
     }),
+    heavyWorkers: e.LACAK_HEAVY_WORKERS,
     trustedProxies: Object.freeze(e.LACAK_TRUSTED_PROXIES),
+    // Next to the state database by default (`lacak.state.sqlite` → `lacak.state.audit-key`),
+    // never inside it: what can write the database must not also hand out the key.
+    auditKeyPath: resolve(e.LACAK_AUDIT_KEY ?? stateDbPath.replace(/(\.sqlite3?|\.db)?$/, '.audit-key')),
+    auditWaitMs: e.LACAK_AUDIT_WAIT_MS,
   });
 }

@@ -9,13 +9,16 @@ import { LookupService } from './query/service.js';
 import { loadBootstrap } from './referral/bootstrap.js';
 import { buildSampleRegistry } from './sample.js';
 import { openRegistryDb } from './store/db.js';
-import { openStateDb } from './store/state-db.js';
+import { openStateDb, SERVER_BUSY_TIMEOUT_MS } from './store/state-db.js';
 import { AuditLog } from './access/audit.js';
+import { loadAuditKey } from './access/audit-key.js';
 import { KeyStore } from './access/keys.js';
-import { clientLimiter } from './access/rate-limits.js';
+import { clientBudget } from './access/rate-limits.js';
+import { workerPoolRunner } from './work/runner.js';
 import { BULK_LINES } from './policy/access.js';
 import { whoisHandlerFor } from './whois/handler.js';
 import { startWhoisServer } from './whois/server.js';
+import { OutputGuard } from './net/output-guard.js';
 
 export interface RunningServer {
   readonly httpPort: number;
@@ -27,16 +30,29 @@ export async function serve(config: Config, log: Logger): Promise<RunningServer>
   if (config.usesSample && !existsSync(config.dbPath)) {
     await buildSampleRegistry(config.sampleDir, config.dbPath, log.child({ component: 'sample' }));
   }
+  // Read (or made) first: a key file others may read stops the start before anything is open.
+  const auditKey = loadAuditKey(config.auditKeyPath, { create: true });
   const db = openRegistryDb(config.dbPath);
-  const state = openStateDb(config.stateDbPath);
+  const state = openStateDb(config.stateDbPath, { busyTimeoutMs: SERVER_BUSY_TIMEOUT_MS });
   const bootstrap = loadBootstrap(config.bootstrapDir);
   const service = new LookupService(db, config, log.child({ component: 'query' }), {
     indexBuilder: workerIndexBuilder(config.dbPath, indexSettings(config)),
     bootstrap,
   });
   const keys = new KeyStore(state);
-  const audit = new AuditLog(state);
-  const app = buildApp({ config, service, logger: log, keys, audit });
+  const audit = new AuditLog(state, auditKey);
+  // Rows from before the chain was keyed get their keyed successor now rather than with the
+  // next authenticated request; a locked database is no reason to refuse to start.
+  await audit.seal(Date.now(), config.auditWaitMs).then(
+    (row) => row !== null && log.info({ row }, 'audit chain keyed from this row on'),
+    (err: unknown) => log.warn({ err }, 'audit log: the unkeyed rows are sealed by the next row instead'),
+  );
+  // One bound on unread answers for both front ends: memory is one budget (issue 13).
+  const output = new OutputGuard(config.output, log.child({ component: 'output' }));
+  // Questions about many objects are answered in worker threads, off the loop that serves
+  // everyone (issue 13).
+  const heavy = workerPoolRunner(config, config.heavyWorkers);
+  const app = buildApp({ config, service, logger: log, keys, audit, output, heavy });
 
   const poll = setInterval(() => {
     service.refreshIfChanged().catch((err: unknown) => {
@@ -48,12 +64,18 @@ export async function serve(config: Config, log: Logger): Promise<RunningServer>
   const whoisLog = log.child({ component: 'whois' });
   const handler = whoisHandlerFor(config, service);
 
-  const whois = await startWhoisServer({ handler, service, host: config.port43, limits: config.whois, log: whoisLog, admit: clientLimiter(config.rates.anonymous, config.rates.exempt), bulkLines: BULK_LINES.anonymous }, config.host, config.whoisPort);
+  const budget = clientBudget(config.rates.anonymous, config.rates.exempt);
+  const whois = await startWhoisServer(
+    { handler, service, host: config.port43, limits: config.whois, log: whoisLog, admit: budget.admit, charge: budget.charge, heavy, bulkLines: BULK_LINES.anonymous, output },
+    config.host,
+    config.whoisPort,
+  );
   try {
     await app.listen({ host: config.host, port: config.httpPort });
   } catch (err) {
     // A half-started server must not linger (the WHOIS listener would keep the process up).
     await whois.close();
+    await heavy.close();
     db.close();
     state.close();
     throw err;
@@ -70,6 +92,8 @@ export async function serve(config: Config, log: Logger): Promise<RunningServer>
       closing ??= (async () => {
         clearInterval(poll);
         await Promise.all([app.close(), whois.close()]);
+        await heavy.close();
+        output.close();
         db.close();
         state.close();
       })();

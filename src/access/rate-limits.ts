@@ -2,6 +2,7 @@
 // Counting is rate-limiter-flexible's; the policy (who, how many) is DESIGN §5's.
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { RateLimits } from '../config.js';
+import { CostLimiter, queryCost } from './cost.js';
 import { parseIp, unmapIpv4 } from '../net/ip.js';
 import { parseRange, type IpRange } from '../net/prefix.js';
 
@@ -33,5 +34,25 @@ export function clientLimiter(perMinute: number, exempt: readonly string[]): (cl
         throw rejection;
       },
     );
+  };
+}
+
+/**
+ * The WHOIS port's budgets, counted in cost (access/cost.ts): `admit` takes a query's first
+ * point before any work (null: exempt, go ahead; else a verdict, null or the seconds to
+ * wait); `charge` takes what the answered query cost beyond it.
+ */
+export function clientBudget(perMinute: number, exempt: readonly string[]): {
+  admit: (client: string) => Promise<number | null> | null;
+  charge: (client: string, work: { readonly rows: number; readonly bytes: number }) => void;
+} {
+  const budgets = new CostLimiter();
+  const isExempt = exemptMatcher(exempt);
+  const exemptClient = (client: string) => isExempt(client.replace(/\/64$/, ''));
+  return {
+    admit: (client) => (exemptClient(client) ? null : budgets.admit(client, perMinute).then((a) => a.retryAfter)),
+    charge: (client, work) => {
+      if (!exemptClient(client)) void budgets.charge(client, perMinute, queryCost(work) - 1);
+    },
   };
 }

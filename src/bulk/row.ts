@@ -80,6 +80,19 @@ export const BULK_COLUMNS: readonly (keyof BulkRow)[] = [
   'error',
 ];
 
+/**
+ * A CSV cell as a spreadsheet shows it, never runs it (OWASP's advice on CSV injection): a
+ * cell beginning with `=`, `+`, `-`, `@`, a tab or a carriage return is a formula to Excel,
+ * LibreOffice and Google Sheets, so it is written with a `'` in front, which they read as
+ * "text follows" and do not show. Registry text (a netname `=HYPERLINK(...)`) and the
+ * caller's own input are both cells. Numbers are not strings here and stay numbers (no row
+ * holds a negative one); no address, range or prefix lacak writes begins with these
+ * characters. NDJSON carries every value as it is.
+ */
+export function csvCell(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
 /** What every row of one request shares. */
 export interface BulkContext {
   readonly registry: string;

@@ -7,16 +7,22 @@ import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { LookupService } from '../query/service.js';
 import { lacakVersion } from '../version.js';
-import { TEXT, pickLang } from '../rdap/messages.js';
-import { EntityCache } from '../rdap/render.js';
-import { registerRdapRoutes, sendRdapError } from '../rdap/routes.js';
+import { TEXT, TITLE, pickLang } from '../rdap/messages.js';
+import { EntityCache, ResponseBuilder, renderError } from '../rdap/render.js';
+import { RDAP_CONTENT_TYPE, rdapContext, registerRdapRoutes, sendRdapError } from '../rdap/routes.js';
 import { registerRdapSearchRoutes } from '../rdap/search-routes.js';
 import { registerHistoryRoutes } from '../rdap/history-routes.js';
 import { registerAccessHooks, safeUrl } from './access-hooks.js';
 import { registerMemberRoutes } from './me.js';
 import { registerBulkRoutes } from './bulk-routes.js';
 import { registerWebRoutes } from './web-routes.js';
+import { registerPrivateAnswers } from './private-answers.js';
 import { whoisHandlerFor } from '../whois/handler.js';
+import { heavyAnswerer } from '../work/answerer.js';
+import { inThreadRunner, type HeavyRunner } from '../work/runner.js';
+import { registerCostMeter } from './cost-hooks.js';
+import { OutputGuard } from '../net/output-guard.js';
+import { registerOutputBackpressure } from './backpressure.js';
 
 export interface AppDeps {
   readonly config: Config;
@@ -25,9 +31,14 @@ export interface AppDeps {
   readonly keys: KeyStore;
   readonly audit: AuditLog;
   readonly now?: () => number;
+  /** Where heavy questions (searches) are answered: a worker pool in the server, in the thread by default. */
+  readonly heavy?: HeavyRunner;
+  /** Unsent output per connection and in all (issue 13); the server shares one with WHOIS. */
+  readonly output?: OutputGuard;
 }
 
-export function buildApp({ config, service, logger, keys, audit, now }: AppDeps): FastifyInstance {
+export function buildApp(deps: AppDeps): FastifyInstance {
+  const { config, service, logger, keys, audit, now } = deps;
   const app = Fastify({
     loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
     // One line per request is written by the onResponse hook below, not by Fastify.
@@ -37,9 +48,17 @@ export function buildApp({ config, service, logger, keys, audit, now }: AppDeps)
     // X-Forwarded-For is believed only from the proxies the operator names.
     trustProxy: config.trustedProxies.length > 0 ? [...config.trustedProxies] : false,
   });
-  const rdap = { config, service, entities: new EntityCache() };
+  // Before anything else: a pipelined request reaches Fastify only when there is room for its answer.
+  const output = deps.output ?? new OutputGuard(config.output, logger.child({ component: 'http' }));
+  if (!deps.output) app.addHook('onClose', async () => output.close());
+  registerOutputBackpressure(app, output);
+  const heavy = deps.heavy ?? inThreadRunner(heavyAnswerer(config, service));
+  const rdap = { config, service, entities: new EntityCache(), heavy };
   // The page links to the WHOIS text of its answer: the same handler the WHOIS port uses.
   const whois = whoisHandlerFor(config, service);
+
+  // Vary on the caller's headers everywhere; no cache keeps an answer given to a key.
+  registerPrivateAnswers(app);
 
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
@@ -57,10 +76,21 @@ export function buildApp({ config, service, logger, keys, audit, now }: AppDeps)
         rates: config.rates,
         maintainersOf: (org) => service.memberMaintainers(org),
         refuse: (request, reply, status, message) => sendRdapError(rdap, request, reply, status, [message]),
+        auditWaitMs: config.auditWaitMs,
+        // Whatever the route had made (an RDAP answer, the page), the 503 is an RDAP error
+        // body (RFC 9083 §6), as every other refusal is.
+        unavailable: (request, reply) => {
+          reply.code(503).header('content-type', RDAP_CONTENT_TYPE).header('access-control-allow-origin', '*').header('cache-control', 'no-store').header('retry-after', '1');
+          const b = new ResponseBuilder(rdapContext(rdap, request, null));
+          return JSON.stringify(renderError(b, 503, TITLE.errors[503]!, [TEXT[pickLang(request.headers['accept-language'])].errors.auditUnavailable]));
+        },
         now,
       }),
     ),
   );
+
+  // Before the routes: every handler's registry rows are counted for its client's budget.
+  registerCostMeter(app);
 
   app.register(async (routes) => {
     routes.get('/healthz', async () => ({ status: 'ok', version: lacakVersion() }));
@@ -79,7 +109,7 @@ export function buildApp({ config, service, logger, keys, audit, now }: AppDeps)
     // Its own scope: it reads text bodies as streams, which no other route wants.
     routes.register(async (bulk) => registerBulkRoutes(bulk, { service, registry: config.registry, refuse, now }));
     // Its own scope: security headers for a page, not for RDAP's cross-origin clients.
-    routes.register(async (web) => registerWebRoutes(web, { service, registry: config.registry, whois: (line) => `${whois.answer(line).lines.join('\n')}\n` }));
+    routes.register(async (web) => registerWebRoutes(web, { service, registry: config.registry, whois: (question) => `${whois.answerKey(question.key, question).lines.join('\n')}\n` }));
   });
 
   app.setNotFoundHandler((request, reply) => {

@@ -1,15 +1,19 @@
 // POST /bulk/ip: many `address[:port][,time]` lines in, one answer row per line out, as
-// NDJSON or CSV, streamed both ways: the server never holds the whole input or output, and a
-// client that hangs up stops the work. Rows come from the one query service.
-import { Readable } from 'node:stream';
+// NDJSON or CSV. A body is held to its role's lines and bytes (DESIGN §5) as it arrives. For
+// the small limits (anonymous, member) the whole body is read first and a body over the
+// limit is refused with 413 before any row; for the large ones (lea, admin) rows stream
+// out as lines arrive and a trailing error row says where the limit stopped the reading.
+// A client that hangs up stops the work. Rows come from the one query service.
+import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import { parse as parseCsv } from 'csv-parse';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { BULK_LINES } from '../policy/access.js';
+import { BULK_LINES, type Role } from '../policy/access.js';
 import type { LookupService, When } from '../query/service.js';
-import { BULK_COLUMNS, bulkRow, errorRow, type BulkRow } from '../bulk/row.js';
+import { BULK_COLUMNS, bulkRow, csvCell, errorRow, type BulkRow } from '../bulk/row.js';
 import { parseBulkQuery, splitLines, type BulkLine } from '../bulk/lines.js';
 import { lacakVersion } from '../version.js';
+import { rowsReadSoFar } from '../store/rows.js';
 
 export interface BulkRouteDeps {
   readonly service: LookupService;
@@ -24,6 +28,88 @@ const MAX_LINE_BYTES = 512;
 const MAX_JSON_BYTES = 16 * 1024 * 1024;
 /** Bytes per bulk line at most, to refuse an upload that cannot be within the line limit. */
 const BYTES_PER_LINE = MAX_LINE_BYTES + 1;
+
+/**
+ * Roles with at most this many lines per request send bodies small enough to read whole
+ * (member: 10,000 lines, about 5 MB) before the first row, so a body over the limit is a 413
+ * and never half an answer; above it rows stream as lines arrive.
+ */
+const READ_WHOLE_UP_TO_LINES = 10_000;
+
+/** The bytes a role's body may hold: its lines at their longest, and a CSV header row. */
+export function bulkBodyBytes(role: Role): number {
+  return (BULK_LINES[role] + 1) * BYTES_PER_LINE;
+}
+
+/** A body over its role's limit; `statusCode` lets Fastify's JSON reader keep the 413. */
+class BulkTooLarge extends Error {
+  readonly statusCode = 413;
+}
+
+/** The client went away before its body ended: nobody is left to answer. */
+class BodyAborted extends Error {
+  readonly statusCode = 400;
+}
+
+function tooLargeText(role: Role): string {
+  return `too large: a ${role} request may hold ${BULK_LINES[role]} lines (at most ${bulkBodyBytes(role)} bytes)`;
+}
+
+/**
+ * Passes a request body on while counting its bytes, and fails with BulkTooLarge the moment
+ * they pass the limit, whether or not the client sent a Content-Length (chunked bodies).
+ */
+class BodyLimit extends Transform {
+  private bytes = 0;
+
+  constructor(
+    private readonly limit: number,
+    private readonly message: string,
+  ) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.bytes += chunk.length;
+    if (this.bytes > this.limit) callback(new BulkTooLarge(this.message));
+    else callback(null, chunk);
+  }
+}
+
+/**
+ * The request body through a BodyLimit. Past the limit nothing more is parsed or kept: the
+ * rest is read and dropped until the connection closes (the 413 asks for that), rather than
+ * destroying the request, which would close the socket before the 413 is written, or
+ * pausing it, which would leave a streamed answer's connection hanging on a client that is
+ * still sending. A client that goes away fails the limited stream too, so a reader waiting
+ * on it does not wait for ever.
+ */
+function limitBody(payload: NodeJS.ReadableStream & Partial<Readable>, limit: number, message: string): BodyLimit {
+  const limited = new BodyLimit(limit, message);
+  payload.pipe(limited);
+  limited.once('error', () => {
+    payload.unpipe(limited);
+    payload.resume();
+  });
+  payload.once('error', (err: Error) => limited.destroy(err));
+  payload.once('close', () => {
+    if (!limited.writableEnded) limited.destroy(new BodyAborted('the client went away before the end of its body'));
+  });
+  return limited;
+}
+
+/** Every line of a text body counts, blank or not: the LF-ended lines and a last unended one. */
+function countLines(body: Buffer): number {
+  let lines = 0;
+  for (let at = body.indexOf(0x0a); at >= 0; at = body.indexOf(0x0a, at + 1)) lines++;
+  return body.length > 0 && body[body.length - 1] !== 0x0a ? lines + 1 : lines;
+}
+
+async function readWhole(body: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of body as AsyncIterable<Buffer>) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
 
 type Format = 'ndjson' | 'csv';
 
@@ -53,12 +139,18 @@ function provenance(service: LookupService, servedAt: number, defaults: When): R
   };
 }
 
-/** CSV bodies: a header row naming the columns `address` (or `ip`), and optionally `port` and `time`. */
+/**
+ * CSV bodies: a header row naming the columns `address` (or `ip`), and optionally `port` and
+ * `time`. Each record's number is its line in the file, blank lines counted.
+ */
 async function* csvLines(body: Readable): AsyncGenerator<BulkLine> {
-  const parser = body.pipe(parseCsv({ columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), relax_column_count: true, skip_empty_lines: true, max_record_size: MAX_LINE_BYTES }));
-  let number = 1;
-  for await (const record of parser as AsyncIterable<Record<string, string | undefined>>) {
-    number++;
+  const parser = parseCsv({ columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), relax_column_count: true, skip_empty_lines: true, max_record_size: MAX_LINE_BYTES, info: true });
+  // pipe() does not pass a failure on: a body over its limit must end the records too.
+  body.once('error', (err) => parser.destroy(err));
+  body.pipe(parser);
+  for await (const item of parser as AsyncIterable<{ record: Record<string, string | undefined>; info: { lines: number } }>) {
+    const { record } = item;
+    const number = item.info.lines;
     const address = (record.address ?? record.ip ?? '').trim();
     const port = (record.port ?? '').trim();
     const time = (record.time ?? '').trim();
@@ -90,6 +182,9 @@ function* jsonItems(body: readonly unknown[]): Generator<BulkLine> {
 
 class BulkInputError extends Error {}
 
+/** How long a bulk answer computes rows before it lets other requests in (issue 13: ~20 ms). */
+const YIELD_EVERY_MS = 10;
+
 /** Header values travel through proxies with limits of about 8 kB; the newest imports are kept whole. */
 const MAX_PROVENANCE_HEADER = 6000;
 
@@ -116,24 +211,61 @@ export function registerBulkRoutes(app: FastifyInstance, deps: BulkRouteDeps): v
   app.removeContentTypeParser(['text/plain']);
   app.addContentTypeParser(['text/plain', 'text/csv'], (_request, payload, done) => done(null, payload));
 
-  app.post('/bulk/ip', { bodyLimit: MAX_JSON_BYTES }, async (request, reply) => {
+  // The limit is the caller's, so it is set once the access hooks have named the caller,
+  // before a byte of the body is read.
+  const preParsing = async (request: FastifyRequest, reply: FastifyReply, payload: NodeJS.ReadableStream & Partial<Readable>) => {
+    const role = request.caller.role;
+    const length = Number(request.headers['content-length'] ?? NaN);
+    if (Number.isFinite(length) && length > bulkBodyBytes(role)) {
+      // The client may still be sending: no more of it is read.
+      reply.header('connection', 'close');
+      deps.refuse(request, reply, 413, tooLargeText(role));
+      return payload;
+    }
+    return limitBody(payload, bulkBodyBytes(role), tooLargeText(role));
+  };
+  // The JSON reader meets the limit while parsing; its 413 gets the same words as the others.
+  app.setErrorHandler((err, request, reply) => {
+    if (!(err instanceof BulkTooLarge)) throw err;
+    reply.header('connection', 'close');
+    return deps.refuse(request, reply, 413, err.message);
+  });
+
+  app.post('/bulk/ip', { bodyLimit: MAX_JSON_BYTES, preParsing }, async (request, reply) => {
     const caller = request.caller;
     const maxLines = BULK_LINES[caller.role];
-    const length = Number(request.headers['content-length'] ?? NaN);
-    if (Number.isFinite(length) && length > maxLines * BYTES_PER_LINE) {
-      return deps.refuse(request, reply, 413, `too large: a ${caller.role} request may hold ${maxLines} lines (about ${maxLines * BYTES_PER_LINE} bytes)`);
-    }
     const type = (request.headers['content-type'] ?? 'text/plain').split(';')[0]!.trim().toLowerCase();
     let lines: AsyncIterable<BulkLine> | Iterable<BulkLine>;
     try {
-      if (type === 'application/json') lines = jsonLines(request.body);
-      else if (type === 'text/csv') lines = csvLines(request.body as Readable);
-      else if (type === 'text/plain') lines = splitLines(request.body as Readable, MAX_LINE_BYTES);
-      else return deps.refuse(request, reply, 415, 'send text/plain lines, text/csv with a header row, or a JSON array');
+      if (type === 'application/json') {
+        // Parsed whole already (and capped): every item is a line, an empty one too.
+        if (Array.isArray(request.body) && request.body.length > maxLines) return tooMany(reply, caller.role, request.body.length);
+        lines = jsonLines(request.body);
+      } else if (type === 'text/csv' || type === 'text/plain') {
+        let body = request.body as Readable;
+        if (maxLines <= READ_WHOLE_UP_TO_LINES) {
+          // Bounded by the body limit; a body over the line limit is refused before any row.
+          const whole = await readWhole(body);
+          const count = countLines(whole) - (type === 'text/csv' ? 1 : 0);
+          if (count > maxLines) return tooMany(reply, caller.role, count);
+          body = Readable.from([whole]);
+        }
+        lines = type === 'text/csv' ? csvLines(body) : splitLines(body, MAX_LINE_BYTES);
+      } else return deps.refuse(request, reply, 415, 'send text/plain lines, text/csv with a header row, or a JSON array');
     } catch (err) {
-      if (err instanceof BulkInputError) return deps.refuse(request, reply, 400, err.message);
+      if (err instanceof BulkInputError || err instanceof BodyAborted) return deps.refuse(request, reply, 400, err.message);
+      if (err instanceof BulkTooLarge) {
+        reply.header('connection', 'close');
+        return deps.refuse(request, reply, 413, err.message);
+      }
       throw err;
     }
+
+    function tooMany(reply: FastifyReply, role: Role, count: number): FastifyReply {
+      return deps.refuse(request, reply, 413, `too many lines: a ${role} request may hold ${maxLines} lines, every line counted (blank ones too); this one has ${count}`);
+    }
+    // CSV's header row is line 1: its data lines are counted from line 2.
+    const firstLine = type === 'text/csv' ? 2 : 1;
     const q = request.query as Record<string, unknown>;
     const defaults: When = { at: typeof q.at === 'string' ? q.at : undefined, tz: typeof q.tz === 'string' ? q.tz : undefined };
     if (defaults.tz !== undefined) {
@@ -148,20 +280,46 @@ export function registerBulkRoutes(app: FastifyInstance, deps: BulkRouteDeps): v
     let count = 0;
 
     async function* rows(): AsyncGenerator<BulkRow> {
-      for await (const line of lines) {
-        if (count >= maxLines) {
-          yield errorRow(line.number, line.text.slice(0, 80), `limit reached: a ${caller.role} request may hold ${maxLines} lines; the rest was not read`, context);
-          return;
+      let last = firstLine - 1;
+      let slice = performance.now();
+      try {
+        for await (const line of lines) {
+          last = line.number;
+          // A million lines already read are answered in one run of promise callbacks, which
+          // never lets the event loop serve anyone else: give way every few milliseconds.
+          if (performance.now() - slice > YIELD_EVERY_MS) {
+            await new Promise((resolve) => setImmediate(resolve));
+            slice = performance.now();
+          }
+          // Line numbers count every line, blank ones too (they get no row of their own).
+          if (line.number - firstLine + 1 > maxLines) {
+            yield errorRow(line.number, line.text.slice(0, 80), `limit reached: a ${caller.role} request may hold ${maxLines} lines; the rest was not read`, context);
+            return;
+          }
+          yield answer(line);
         }
-        count++;
-        if (line.tooLong) {
-          yield errorRow(line.number, line.text, `line longer than ${MAX_LINE_BYTES} bytes`, context);
-          continue;
-        }
-        const query = parseBulkQuery(line.text);
-        const when: When = query.time !== undefined ? { at: query.time, tz: defaults.tz } : defaults;
-        yield bulkRow(line.number, line.text, service.lookupAddress(query.address, when), context);
+      } catch (err) {
+        // Streamed: the rows so far are sent, so the end is a row saying where reading stopped.
+        if (!(err instanceof BulkTooLarge)) throw err;
+        yield errorRow(last + 1, '', `${err.message}; the rest was not read`, context);
       }
+    }
+
+    function answer(line: BulkLine): BulkRow {
+      count++;
+      const before = rowsReadSoFar();
+      try {
+        return answerLine(line);
+      } finally {
+        request.rowsRead += rowsReadSoFar() - before;
+      }
+    }
+
+    function answerLine(line: BulkLine): BulkRow {
+      if (line.tooLong) return errorRow(line.number, line.text, `line longer than ${MAX_LINE_BYTES} bytes`, context);
+      const query = parseBulkQuery(line.text);
+      const when: When = query.time !== undefined ? { at: query.time, tz: defaults.tz } : defaults;
+      return bulkRow(line.number, line.text, service.lookupAddress(query.address, when), context);
     }
 
     request.auditDetail = () => `${count} line(s)`;
@@ -178,7 +336,8 @@ export function registerBulkRoutes(app: FastifyInstance, deps: BulkRouteDeps): v
       );
       reply.type('application/x-ndjson; charset=utf-8');
     } else {
-      const csv = stringify({ header: true, columns: [...BULK_COLUMNS], cast: { boolean: (v) => String(v) } });
+      // Cells that a spreadsheet would run as a formula are written as text (csvCell).
+      const csv = stringify({ header: true, columns: [...BULK_COLUMNS], cast: { boolean: (v) => String(v), string: csvCell } });
       // Plain CSV (RFC 4180): a header row, then one row per line; the provenance is in the
       // lacak-provenance header and, per row, in the snapshots column.
       out = Readable.from(rows()).pipe(csv);

@@ -22,8 +22,8 @@ import { renderPage, type PageAnswer, type PageLinks, type PageQuery } from '../
 export interface WebDeps {
   readonly service: LookupService;
   readonly registry: string;
-  /** The WHOIS answer to a query line, as text. */
-  readonly whois: (line: string) => string;
+  /** The WHOIS answer, as text, to a search key (never flags) at the page's time. */
+  readonly whois: (question: { readonly key: string; readonly at?: string; readonly tz?: string }) => string;
 }
 
 const ZONES = new Set(['Asia/Jakarta', 'Asia/Makassar', 'Asia/Jayapura', 'UTC']);
@@ -97,9 +97,11 @@ export async function registerWebRoutes(app: FastifyInstance, deps: WebDeps): Pr
     const q = param(request.query, 'q');
     const at = param(request.query, 'at');
     const tz = resolveZone(param(request.query, 'tz')) ?? '';
-    // The same question as the page asked, in WHOIS's words; flags in q are not taken.
-    const line = `${at ? `--at ${at}${tz && ZONES.has(tz) ? ` --tz ${tz}` : ''} ` : ''}${q.replace(/^-+/, '')}`;
-    return reply.type('text/plain; charset=utf-8').send(deps.whois(line));
+    // The same question as the page asked, in WHOIS's words. q is a search key only, as on
+    // the page: nothing in it is read as a flag (`x -i mnt-by` is the key "x -i mnt-by", not
+    // an inverse query), and the time comes from at and tz alone. Flags are for port 43.
+    const question = { key: q, ...(at ? { at, ...(tz && ZONES.has(tz) ? { tz } : {}) } : {}) };
+    return reply.type('text/plain; charset=utf-8').send(deps.whois(question));
   });
 }
 

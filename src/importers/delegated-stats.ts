@@ -13,7 +13,8 @@ import { LACAK_ERR, LacakError } from '../errors.js';
 import type { DataIssue, Reference, RegistryObject } from '../model/types.js';
 import { formatAsn } from '../net/asn.js';
 import { formatRange } from '../net/prefix.js';
-import { inputName, readLines, type InputOptions } from './input.js';
+import { DEFAULT_INPUT_LIMITS, INPUT_ISSUE, lineTooLongMessage } from '../io/lines.js';
+import { inputName, readLineBatches, type InputOptions } from './input.js';
 
 export type { DelegatedHeader } from '../delegated/parse.js';
 
@@ -128,6 +129,13 @@ export function delegatedRecordToObject(
   return { object };
 }
 
+/** Lines one by one with their numbers; `cutBytes` when the line was over the line limit. */
+async function* numberedLines(path: string, options: InputOptions): AsyncGenerator<{ text: string; line: number; cutBytes?: number }> {
+  for await (const batch of readLineBatches(path, options)) {
+    for (let i = 0; i < batch.lines.length; i++) yield { text: batch.lines[i]!, line: batch.firstLine + i, cutBytes: batch.cut?.get(i) };
+  }
+}
+
 /**
  * Streams a delegated-extended file (path, `-` for stdin, gzip by magic bytes; `options`
  * as for readLines): first `{header}`, then one `{object}` per allocated/assigned record
@@ -155,9 +163,22 @@ export async function* readDelegatedObjects(
     return { issue: { file, line, code, message, severity } satisfies DataIssue };
   };
 
-  for await (const text of readLines(path, options)) {
-    lineNo++;
+  const maxLine = (options.limits ?? DEFAULT_INPUT_LIMITS).maxLineBytes;
+  for await (const { text, line, cutBytes } of numberedLines(path, options)) {
+    lineNo = line;
     const parsed = parseDelegatedLine(text);
+    if (cutBytes !== undefined) {
+      // Before the header no issue can be reported yet (the header dates the snapshot).
+      if (header === null) throw new LacakError(LACAK_ERR.FORMAT, `${file} line ${lineNo}: not a delegated-extended file: ${lineTooLongMessage(cutBytes, maxLine)}`);
+      // Only the start of the line was kept: whatever it parses as, it is not the record written.
+      if (parsed.kind === 'record' || (parsed.kind === 'issue' && parsed.code === DELEGATED_ISSUE.BAD_RECORD)) {
+        records++;
+        const type = text.split('|')[2]?.trim().toLowerCase() ?? '';
+        seenByType.set(type, (seenByType.get(type) ?? 0) + 1);
+      }
+      yield mkIssue(lineNo, INPUT_ISSUE.LINE_TOO_LONG, `${lineTooLongMessage(cutBytes, maxLine)}; record not loaded`);
+      continue;
+    }
     if (parsed.kind === 'skip') continue;
     if (header === null) {
       if (parsed.kind === 'header') {

@@ -1,11 +1,15 @@
 // Opening an input file for any importer: a path or `-` (stdin), gzip detected by
-// its magic bytes (not the name), read as UTF-8 lines with CRLF tolerated.
+// its magic bytes (not the name), read as UTF-8 lines with CRLF tolerated, within the
+// limits on line and object size every reader applies.
 import { createReadStream } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { LACAK_ERR, LacakError } from '../errors.js';
+import { DEFAULT_INPUT_LIMITS, LineSplitter, type InputLimits, type LineBatch } from '../io/lines.js';
+
+export { DEFAULT_INPUT_LIMITS, INPUT_ISSUE, type InputLimits, type LineBatch } from '../io/lines.js';
 
 /** The name issues and import records use for an input: the path as given, `<stdin>` for `-`. */
 export function inputName(path: string): string {
@@ -44,6 +48,8 @@ export class FileDigest {
 export interface InputOptions {
   readonly stdin?: Readable;
   readonly digest?: FileDigest;
+  /** Default: DEFAULT_INPUT_LIMITS. */
+  readonly limits?: InputLimits;
 }
 
 /**
@@ -91,29 +97,28 @@ export async function openInput(path: string, options: InputOptions = {}): Promi
 /**
  * Lines of an input without their terminators (LF or CRLF), in batches of one read
  * chunk each: a dump of twenty million lines would spend seconds on one promise per
- * line. A truncated or corrupt gzip file ends the iteration with a LacakError naming it.
+ * line. A line over `limits.maxLineBytes` is cut to it and listed in the batch's `cut`;
+ * what to do with it is the reader's call (each reports it once). A truncated or corrupt
+ * gzip file ends the iteration with a LacakError naming it.
  */
-export async function* readLineBatches(path: string, options: InputOptions = {}): AsyncGenerator<string[]> {
+export async function* readLineBatches(path: string, options: InputOptions = {}): AsyncGenerator<LineBatch> {
   const stream = await openInput(path, options);
-  stream.setEncoding('utf8');
-  let carry = '';
+  const splitter = new LineSplitter((options.limits ?? DEFAULT_INPUT_LIMITS).maxLineBytes);
   try {
-    for await (const chunk of stream as AsyncIterable<string>) {
-      const lines = (carry + chunk).split('\n');
-      carry = lines.pop()!;
-      for (let i = 0; i < lines.length; i++) if (lines[i]!.endsWith('\r')) lines[i] = lines[i]!.slice(0, -1);
-      if (lines.length > 0) yield lines;
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      const batch = splitter.push(chunk);
+      if (batch) yield batch;
     }
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const reason = e.code === 'Z_BUF_ERROR' ? 'unexpected end of file (truncated gzip?)' : e.message;
     throw new LacakError(LACAK_ERR.FILE, `cannot read ${inputName(path)}: ${reason}`);
   }
-  if (carry.endsWith('\r')) carry = carry.slice(0, -1);
-  if (carry !== '') yield [carry];
+  const last = splitter.end();
+  if (last) yield last;
 }
 
-/** Lines of an input one by one, for readers whose work per line outweighs a promise. */
+/** Lines of an input one by one (overlong ones cut), for readers whose work per line outweighs a promise. */
 export async function* readLines(path: string, options: InputOptions = {}): AsyncGenerator<string> {
-  for await (const batch of readLineBatches(path, options)) yield* batch;
+  for await (const batch of readLineBatches(path, options)) yield* batch.lines;
 }

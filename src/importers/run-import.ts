@@ -5,7 +5,7 @@ import type { Logger } from '../logger.js';
 import type { DataIssue, RegistryObject } from '../model/types.js';
 import { ImportRun, type ImportedFile, type ImportSummary } from '../store/writer.js';
 import { openRegistryDb, type Db } from '../store/db.js';
-import { FileDigest, inputName, readLineBatches } from './input.js';
+import { DEFAULT_INPUT_LIMITS, FileDigest, INPUT_ISSUE, inputName, readLineBatches, type InputLimits } from './input.js';
 import { parseRpslBatches } from '../rpsl/parse.js';
 import { toRegistryObject } from '../rpsl/to-model.js';
 import { delegatedSnapshotTime, readDelegatedObjects } from './delegated-stats.js';
@@ -19,7 +19,8 @@ export type ImportFormat = 'rpsl' | 'delegated' | 'members-csv';
 /** What one file yields, whatever its format. */
 export type ImportItem =
   | { readonly kind: 'object'; readonly object: RegistryObject; readonly issues: readonly DataIssue[] }
-  | { readonly kind: 'issue'; readonly issue: DataIssue }
+  /** `rejected`: the defect cost an object that could not even be parsed (one over --max-object). */
+  | { readonly kind: 'issue'; readonly issue: DataIssue; readonly rejected?: boolean }
   /** The file's own date (delegated header); only the first file's counts. */
   | { readonly kind: 'dated'; readonly at: number };
 
@@ -27,17 +28,21 @@ export interface ReadOptions {
   readonly format: ImportFormat;
   readonly defaultSource?: string;
   readonly digest?: FileDigest;
+  /** Default: DEFAULT_INPUT_LIMITS. */
+  readonly limits?: InputLimits;
 }
 
 /** Streams the objects of one input file, with its defects as values. */
 export async function* readImportFile(path: string, options: ReadOptions): AsyncGenerator<ImportItem> {
   const file = inputName(path);
+  const limits = options.limits ?? DEFAULT_INPUT_LIMITS;
+  const input = { digest: options.digest, limits };
   switch (options.format) {
     case 'rpsl': {
-      for await (const parsed of parseRpslBatches(readLineBatches(path, { digest: options.digest }), file)) {
+      for await (const parsed of parseRpslBatches(readLineBatches(path, input), file, limits)) {
         const issues = [...parsed.issues];
         if (!parsed.object) {
-          for (const issue of issues) yield { kind: 'issue', issue };
+          for (const issue of issues) yield { kind: 'issue', issue, rejected: issue.code === INPUT_ISSUE.OBJECT_TOO_LARGE };
           continue;
         }
         const converted = toRegistryObject(parsed.object, { defaultSource: options.defaultSource });
@@ -48,7 +53,7 @@ export async function* readImportFile(path: string, options: ReadOptions): Async
       return;
     }
     case 'delegated': {
-      for await (const item of readDelegatedObjects(path, { digest: options.digest })) {
+      for await (const item of readDelegatedObjects(path, input)) {
         if (item.header) yield { kind: 'dated', at: delegatedSnapshotTime(item.header).getTime() };
         if (item.object) yield { kind: 'object', object: item.object, issues: [] };
         if (item.issue) yield { kind: 'issue', issue: item.issue };
@@ -56,7 +61,7 @@ export async function* readImportFile(path: string, options: ReadOptions): Async
       return;
     }
     case 'members-csv': {
-      for await (const item of readMembers(path, { digest: options.digest })) {
+      for await (const item of readMembers(path, input)) {
         if (item.object) yield { kind: 'object', object: item.object, issues: [] };
         if (item.issue) yield { kind: 'issue', issue: item.issue };
       }
@@ -75,6 +80,8 @@ export interface ImportRequest {
   readonly dryRun?: boolean;
   readonly maxDeletePct?: number;
   readonly allowMassDelete?: boolean;
+  /** Line and object size limits (`--max-line`, `--max-object`); default DEFAULT_INPUT_LIMITS. */
+  readonly limits?: InputLimits;
   /** Called for every defect as it is found (the CLI prints `file:line: code message`). */
   readonly onIssue?: (issue: DataIssue) => void;
   readonly now?: () => number;
@@ -124,7 +131,7 @@ export async function importFiles(db: Db, request: ImportRequest, log: Logger): 
   try {
     for (const path of request.files) {
       const digest = new FileDigest();
-      for await (const item of readImportFile(path, { format: request.format, defaultSource: request.source, digest })) {
+      for await (const item of readImportFile(path, { format: request.format, defaultSource: request.source, digest, limits: request.limits })) {
         if (item.kind === 'dated') {
           if (!run) run = new ImportRun(db, runOptions(request, request.at ?? item.at));
           continue;
@@ -132,6 +139,7 @@ export async function importFiles(db: Db, request: ImportRequest, log: Logger): 
         run ??= new ImportRun(db, runOptions(request, request.at ?? now()));
         if (item.kind === 'issue') {
           report(item.issue);
+          if (item.rejected) run.reject();
           continue;
         }
         for (const issue of item.issues) report(issue);
@@ -224,10 +232,11 @@ export async function checkFiles(
   onIssue: (issue: DataIssue) => void,
   log: Logger,
   source?: string,
+  limits?: InputLimits,
 ): Promise<ImportReport> {
   const target = db ?? openRegistryDb(':memory:', { create: true });
   try {
-    return await importFiles(target, { files, format, source, dryRun: true, allowMassDelete: true, onIssue }, log);
+    return await importFiles(target, { files, format, source, dryRun: true, allowMassDelete: true, onIssue, limits }, log);
   } finally {
     if (!db) target.close();
   }

@@ -32,6 +32,7 @@ import { Transform } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
 import { LACAK_ERR, LacakError } from '../errors.js';
 import { inputName, openInput, type InputOptions } from '../importers/input.js';
+import { DEFAULT_INPUT_LIMITS, INPUT_ISSUE, LineSplitter, lineTooLongMessage, type LineBatch } from '../io/lines.js';
 import type { DataIssue, Reference, RegistryObject } from '../model/types.js';
 import { formatAsn, parseAsnRange } from '../net/asn.js';
 import { formatRange, parseRange } from '../net/prefix.js';
@@ -193,31 +194,54 @@ function rowToMember(get: (name: ColumnName) => string, file: string, line: numb
 }
 
 /**
- * CRLF → LF ahead of csv-parse, whose line counter (csv-parse 6.2) counts a CRLF inside a
- * quoted field, or a CRLF in a file whose first line ended in LF, as two lines: issue
- * line numbers would drift after every multi-line field of a spreadsheet export.
- * Byte-level is safe: UTF-8 multi-byte sequences never contain CR or LF.
+ * Lines ahead of csv-parse, through the importers' line splitter: CRLF → LF, and a line over
+ * the line limit handed on as an empty line (which csv-parse skips), its number and length
+ * noted in `cut` for the reader to report. Only LF and CRLF end lines, as before: csv-parse
+ * 6.2 counts a CRLF inside a quoted field, or a CRLF in a file whose first line ended in LF,
+ * as two lines, so issue line numbers would drift after every multi-line field of a
+ * spreadsheet export. One line out per line in, so csv-parse's line numbers stay the file's.
  */
-function crlfToLf(): Transform {
-  let pendingCr = false;
+function lineGuard(maxLineBytes: number, cut: Map<number, number>): Transform {
+  const splitter = new LineSplitter(maxLineBytes);
+  const encode = (batch: LineBatch | null): Buffer | null => {
+    if (!batch) return null;
+    const lines = batch.cut ? batch.lines.map((l, i) => (batch.cut!.has(i) ? '' : l)) : batch.lines;
+    for (const [i, bytes] of batch.cut ?? []) cut.set(batch.firstLine + i, bytes);
+    return Buffer.from(lines.join('\n') + '\n', 'utf8');
+  };
   return new Transform({
     transform(chunk: Buffer, _encoding, done) {
-      // latin1 maps bytes 1:1, so the round trip leaves every other byte untouched.
-      let text = (pendingCr ? '\r' : '') + chunk.toString('latin1');
-      // A CR at the end of a chunk may be the first half of a CRLF split across chunks.
-      pendingCr = text.endsWith('\r');
-      if (pendingCr) text = text.slice(0, -1);
-      done(null, Buffer.from(text.replace(/\r\n/g, '\n'), 'latin1'));
+      const out = encode(splitter.push(chunk));
+      if (out) this.push(out);
+      done();
     },
     flush(done) {
-      done(null, pendingCr ? Buffer.from('\r', 'latin1') : null);
+      const out = encode(splitter.end());
+      if (out) this.push(out);
+      done();
     },
   });
 }
 
-function readFailure(err: unknown, file: string, lastRecordEnd: number): LacakError {
+/** The cut lines up to line `upTo`, in order, taken out of `cut`. */
+function takeCut(cut: Map<number, number>, upTo: number): [number, number][] {
+  const taken: [number, number][] = [];
+  for (const [n, bytes] of cut) if (n <= upTo) taken.push([n, bytes]);
+  for (const [n] of taken) cut.delete(n);
+  return taken.sort((a, b) => a[0] - b[0]);
+}
+
+function readFailure(err: unknown, file: string, lastRecordEnd: number, maxRowBytes: number): LacakError {
   if (err instanceof LacakError) return err;
   if (err instanceof CsvError) {
+    if (err.code === 'CSV_MAX_RECORD_SIZE') {
+      // Lines are cut at --max-line before csv-parse sees them, so only a quoted field running
+      // over many lines gets here: an unclosed quote, most likely, swallowing the rest of the file.
+      return new LacakError(
+        LACAK_ERR.FORMAT,
+        `${file} line ${lastRecordEnd + 1}: a row over ${maxRowBytes} bytes (--max-object); a quoted field opened in it is probably never closed`,
+      );
+    }
     if (err.code === 'CSV_QUOTE_NOT_CLOSED') {
       // csv-parse reports the end of file; the quote opened in the record after the last good one.
       return new LacakError(
@@ -241,6 +265,7 @@ function readFailure(err: unknown, file: string, lastRecordEnd: number): LacakEr
  */
 export async function* readMembers(path: string, options: InputOptions = {}): AsyncGenerator<MemberItem> {
   const file = inputName(path);
+  const limits = options.limits ?? DEFAULT_INPUT_LIMITS;
   const input = await openInput(path, options);
   // No `columns: true`: reading the header ourselves gives a fatal, one-line error for a
   // missing column and lets a row with the wrong field count be an issue, not a crash.
@@ -252,8 +277,18 @@ export async function* readMembers(path: string, options: InputOptions = {}): As
     // A stray quote inside an unquoted field (`PT "Maju" Jaya`) is kept as text.
     relax_quotes: true,
     info: true,
+    // A row is one object: held whole while it is read, so bounded like one.
+    max_record_size: limits.maxObjectBytes,
   });
-  const normalizer = crlfToLf();
+  const cut = new Map<number, number>();
+  const normalizer = lineGuard(limits.maxLineBytes, cut);
+  const tooLong = (line: number, bytes: number): DataIssue => ({
+    file,
+    line,
+    code: INPUT_ISSUE.LINE_TOO_LONG,
+    message: `${lineTooLongMessage(bytes, limits.maxLineBytes)}; row not loaded`,
+    severity: 'error',
+  });
   input.on('error', (err) => normalizer.destroy(err));
   normalizer.on('error', (err) => parser.destroy(err));
   input.pipe(normalizer).pipe(parser);
@@ -266,6 +301,15 @@ export async function* readMembers(path: string, options: InputOptions = {}): As
       const { record, info } = item;
       const line = info.lines - countNewlines(record);
       lastRecordEnd = info.lines;
+      // Lines over --max-line reach csv-parse empty: one that was a row of its own was skipped
+      // as a blank line; one inside this row (a quoted field over several lines) costs it.
+      const cutHere = takeCut(cut, info.lines);
+      if (cutHere.length > 0 && header === null) {
+        const [n, bytes] = cutHere[0]!;
+        throw new LacakError(LACAK_ERR.FORMAT, `${file} line ${n}: not a members CSV header: ${lineTooLongMessage(bytes, limits.maxLineBytes)}`);
+      }
+      for (const [n, bytes] of cutHere) yield { issue: tooLong(n, bytes) };
+      if (cutHere.some(([n]) => n >= line)) continue;
       if (header === null) {
         const { columns, unknown } = readHeader(record, file, line);
         header = { columns, width: record.length };
@@ -307,8 +351,12 @@ export async function* readMembers(path: string, options: InputOptions = {}): As
       if ('problems' in result) yield bad(MEMBERS_ISSUE.BAD_ROW, `${result.problems.join('; ')}; row not loaded`);
       else yield { object: result.object };
     }
+    for (const [n, bytes] of takeCut(cut, Infinity)) {
+      if (header === null) throw new LacakError(LACAK_ERR.FORMAT, `${file} line ${n}: not a members CSV header: ${lineTooLongMessage(bytes, limits.maxLineBytes)}`);
+      yield { issue: tooLong(n, bytes) };
+    }
   } catch (err) {
-    throw readFailure(err, file, lastRecordEnd);
+    throw readFailure(err, file, lastRecordEnd, limits.maxObjectBytes);
   } finally {
     // Also runs when the consumer stops early: release the file descriptor, but never close stdin.
     input.unpipe(normalizer);

@@ -114,6 +114,19 @@ export function clientKey(remote: string): string {
   return `${formatIp(6, (unmapped.value >> 64n) << 64n)}/64`;
 }
 
+/**
+ * The network a client is in, for per-network limits: an IPv4 /24 or an IPv6 /48, the
+ * smallest blocks commonly routed, so one holder's many addresses count together (issue 13:
+ * 201 loopback addresses × 20 connections filled every slot).
+ */
+export function networkKey(remote: string): string {
+  const address = parseIp(remote);
+  if (!address) return remote;
+  const unmapped = unmapIpv4(address);
+  if (unmapped.family === 4) return `${formatIp(4, (unmapped.value >> 8n) << 8n)}/24`;
+  return `${formatIp(6, (unmapped.value >> 80n) << 80n)}/48`;
+}
+
 export interface AddressWithPort {
   readonly address: IpAddress;
   readonly port: number | null;

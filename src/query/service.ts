@@ -10,13 +10,14 @@ import { parseAddressWithPort, unmapIpv4, type IpAddress } from '../net/ip.js';
 import { parseRange, formatRange, rangeContains, type IpRange } from '../net/prefix.js';
 import { specialPurpose, specialPurposeAsn } from '../net/special.js';
 import { compareSpecificity } from '../index/specificity.js';
-import type { RangeIndex } from '../index/range-index.js';
+import { RangeIndexBuilder, type RangeIndex } from '../index/range-index.js';
 import { buildIndexFromDb, inThreadIndexBuilder, type BuiltIndex, type IndexBuilder } from '../index/build-from-db.js';
 import type { Db } from '../store/db.js';
 import { ObjectStore, type ImportRecord, type SnapshotRow } from '../store/objects.js';
 import { RangeStore, versionBoundaries, type AsOf as StoreAsOf } from '../store/ranges.js';
 import { indexSettings, objectIsPlaceholder, ownerOf, placeholderRule, sourceRank, type PlaceholderRule } from './placeholders.js';
 import { formatInstant, parseInstant } from './time.js';
+import { ownMaintainers } from './membership.js';
 import { userError } from './problems.js';
 import type { Bootstrap } from '../referral/bootstrap.js';
 import { registryForAddress, registryForAsn, registryNamed } from '../referral/registries.js';
@@ -91,7 +92,7 @@ export class LookupService {
     db: Db,
     private readonly config: Config,
     private readonly log?: Logger,
-    options: { now?: () => number; indexBuilder?: IndexBuilder; bootstrap?: Bootstrap } = {},
+    options: { now?: () => number; indexBuilder?: IndexBuilder; bootstrap?: Bootstrap; index?: boolean } = {},
   ) {
     this.objects = new ObjectStore(db);
     this.ranges = new RangeStore(db);
@@ -101,7 +102,9 @@ export class LookupService {
     this.bootstrap = options.bootstrap;
     const settings = indexSettings(config);
     this.rebuild = options.indexBuilder ?? inThreadIndexBuilder(db, settings);
-    this.built = buildIndexFromDb(db, settings);
+    // A worker answering only searches and inverse queries needs no address index: without one
+    // (`index: false`) every lookup is a SQL query.
+    this.built = options.index === false ? { index: new RangeIndexBuilder().build(), managed: new RangeIndexBuilder().build(), importId: 0 } : buildIndexFromDb(db, settings);
   }
 
   /** The import the in-memory index reflects. */
@@ -468,9 +471,8 @@ export class LookupService {
   }
 
   /**
-   * A member's own maintainers (DESIGN §5 "own objects"): the `mnt-lower` of the networks
-   * its organisation holds, the maintainer the registry lets it create customers with. Not
-   * `mnt-by`: the registry maintains members' allocations itself. Current data; kept until
+   * A member's own maintainers (DESIGN §5 "own objects"; the rule is in membership.ts: never
+   * one that also maintains what covers it or what others hold). Current data; kept until
    * the next import.
    */
   memberMaintainers(orgHandle: string): readonly string[] {
@@ -478,12 +480,7 @@ export class LookupService {
     const org = orgHandle.toUpperCase();
     let found = this.maintainerCache.get(org);
     if (!found) {
-      const names = new Set<string>();
-      for (const o of this.objects.inverse('org', org, null, 100_000)) {
-        if (o.className !== 'inetnum' && o.className !== 'inet6num') continue;
-        for (const v of allValues(o, 'mnt-lower')) for (const m of stripComment(v).toUpperCase().split(/[\s,]+/)) if (m) names.add(m);
-      }
-      found = [...names].sort();
+      found = ownMaintainers(this, org);
       this.maintainerCache.set(org, found);
     }
     return found;

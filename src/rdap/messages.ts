@@ -1,5 +1,6 @@
 // Every user-facing RDAP text, in English and Bahasa Indonesia (chosen by Accept-Language).
 import { preferredLanguage } from '../i18n/accept-language.js';
+import { BYTES_PER_POINT, ROWS_PER_POINT } from '../access/cost.js';
 
 export type Lang = 'en' | 'id';
 
@@ -76,7 +77,7 @@ export const TEXT = {
     redactedNotice: 'Some data in this answer was withheld: see the "redacted" member (RFC 9537).',
     caseReferenceNotice: 'Personal data is disclosed to law enforcement only for a case: send the case number in an X-Case-Reference header.',
     limits: (l: RateLimitText) =>
-      `Requests per minute: ${l.anonymous} per IPv4 address or IPv6 /64 without a key; ${l.member} per member key; ${l.lea} per law-enforcement key; ${l.admin} per admin key. Over the limit the answer is 429 with Retry-After; nobody is banned.`,
+      `Points per minute: ${l.anonymous} per IPv4 address or IPv6 /64 without a key; ${l.member} per member key; ${l.lea} per law-enforcement key; ${l.admin} per admin key. An answer costs 1 point, plus 1 for every ${ROWS_PER_POINT} registry rows it read and every ${BYTES_PER_POINT / 1024} KiB it returned, so a lookup costs 1 and a search of hundreds of objects more. Over the limit the answer is 429 with Retry-After; nobody is banned.`,
     tooMany: (seconds: number) => `Too many requests: try again in ${seconds} s.`,
     help: [
       'Lookups: /ip/{address}, /ip/{address}:{port}, /ip/{prefix}/{length}, /autnum/{number}, /entity/{handle}, /domain/{reverse zone}.',
@@ -87,6 +88,7 @@ export const TEXT = {
       noObject: 'No object with that key exists in this registry.',
       nameserver: 'Nameserver lookups are not provided by this registry.',
       unknownPath: 'Unknown RDAP path.',
+      auditUnavailable: 'This answer carries personal data, and the audit log could not record its disclosure just now, so it is withheld. Please try again shortly.',
     },
   },
   id: {
@@ -113,7 +115,7 @@ export const TEXT = {
     redactedNotice: 'Sebagian data dalam jawaban ini tidak ditampilkan: lihat anggota "redacted" (RFC 9537).',
     caseReferenceNotice: 'Data pribadi hanya diungkapkan kepada penegak hukum untuk suatu perkara: kirim nomor perkara dalam header X-Case-Reference.',
     limits: (l: RateLimitText) =>
-      `Permintaan per menit: ${l.anonymous} per alamat IPv4 atau /64 IPv6 tanpa kunci; ${l.member} per kunci anggota; ${l.lea} per kunci penegak hukum; ${l.admin} per kunci admin. Jika melewati batas, jawabannya 429 dengan Retry-After; tidak ada yang diblokir permanen.`,
+      `Poin per menit: ${l.anonymous} per alamat IPv4 atau /64 IPv6 tanpa kunci; ${l.member} per kunci anggota; ${l.lea} per kunci penegak hukum; ${l.admin} per kunci admin. Setiap jawaban berbiaya 1 poin, ditambah 1 untuk setiap ${ROWS_PER_POINT} baris registri yang dibaca dan setiap ${BYTES_PER_POINT / 1024} KiB yang dikirim, jadi satu pencarian alamat berbiaya 1 dan pencarian ratusan objek lebih banyak. Jika melewati batas, jawabannya 429 dengan Retry-After; tidak ada yang diblokir permanen.`,
     tooMany: (seconds: number) => `Terlalu banyak permintaan: coba lagi dalam ${seconds} detik.`,
     help: [
       'Pencarian: /ip/{alamat}, /ip/{alamat}:{port}, /ip/{prefiks}/{panjang}, /autnum/{nomor}, /entity/{handle}, /domain/{zona balik}.',
@@ -124,6 +126,7 @@ export const TEXT = {
       noObject: 'Tidak ada objek dengan kunci tersebut di registri ini.',
       nameserver: 'Pencarian nameserver tidak disediakan oleh registri ini.',
       unknownPath: 'Jalur RDAP tidak dikenal.',
+      auditUnavailable: 'Jawaban ini memuat data pribadi, dan log audit belum dapat mencatat pengungkapannya saat ini, sehingga jawaban ditahan. Silakan coba lagi sebentar lagi.',
     },
   },
 } as const;

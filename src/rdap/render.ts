@@ -12,6 +12,35 @@ import { redirectUrl } from '../referral/bootstrap.js';
 import { formatInstant } from '../query/time.js';
 import { parseRpslDate } from '../model/dates.js';
 
+/** What an answer's context is made of, as plain data (it crosses into a worker thread). */
+export interface RdapContextData {
+  readonly baseUrl: string;
+  readonly contextUrl: string;
+  readonly port43: string;
+  readonly lang: Lang;
+  readonly caller: Caller;
+  readonly servedAt: number;
+  readonly version: string;
+  readonly registry: string;
+}
+
+/** What a context needs of the query service: handles at an instant, import files. */
+export interface ContextService {
+  resolveHandle(handle: string, classes: readonly string[], at: number | null): StoredObject | null;
+  importRecord(id: number): { readonly files: readonly { readonly name: string; readonly sha256: string }[] } | null;
+}
+
+/** The context of an answer read at `at` (null: now); personal data shown goes to `disclosed`. */
+export function contextFrom(data: RdapContextData, service: ContextService, at: number | null, disclosed: Set<string>, entities?: EntityCache): RdapContext {
+  return {
+    ...data,
+    resolve: (handle, classes) => service.resolveHandle(handle, classes, at),
+    entities,
+    onDisclose: (handle) => disclosed.add(handle),
+    importFiles: (id) => service.importRecord(id)?.files ?? [],
+  };
+}
+
 export interface RdapContext {
   /** Public base URL, ending in `/`. */
   readonly baseUrl: string;

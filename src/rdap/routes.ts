@@ -12,7 +12,7 @@ import { reverseZoneRange } from '../net/reverse.js';
 import { formatRange } from '../net/prefix.js';
 import { lacakVersion } from '../version.js';
 import { TEXT, TITLE, pickLang, type Lang } from './messages.js';
-import { ResponseBuilder, renderAutnum, renderDomain, renderEntity, renderError, renderHelp, renderIpNetwork, type EntityCache, type RdapContext } from './render.js';
+import { ResponseBuilder, contextFrom, renderAutnum, renderDomain, renderEntity, renderError, renderHelp, renderIpNetwork, type EntityCache, type RdapContext, type RdapContextData } from './render.js';
 import { redirectUrl } from '../referral/bootstrap.js';
 import { publicBaseUrl } from '../http/public-url.js';
 
@@ -45,24 +45,24 @@ export function sendRdap(reply: FastifyReply, status: number, body: unknown): Fa
   return reply.code(status).header('content-type', RDAP_CONTENT_TYPE).header('access-control-allow-origin', '*').send(body);
 }
 
-export function rdapContext(deps: RdapDeps, request: FastifyRequest, at: number | null): RdapContext {
-  const lang: Lang = pickLang(request.headers['accept-language']);
-  const baseUrl = baseUrlOf(deps.config, request);
+/** The plain data of a request's answer context: base and answer URLs, language, caller. */
+export function rdapContextData(config: Config, request: FastifyRequest): RdapContextData {
+  const baseUrl = baseUrlOf(config, request);
   return {
     baseUrl,
     // The answer's own URL, under the public base (never the client's Host header).
     contextUrl: `${baseUrl}${request.url.replace(/^\/+/, '')}`,
-    port43: deps.config.port43,
-    lang,
+    port43: config.port43,
+    lang: pickLang(request.headers['accept-language']),
     caller: request.caller ?? ANONYMOUS,
     servedAt: Date.now(),
     version: lacakVersion(),
-    registry: deps.config.registry,
-    resolve: (handle, classes) => deps.service.resolveHandle(handle, classes, at),
-    entities: deps.entities,
-    onDisclose: (handle) => request.disclosed?.add(handle),
-    importFiles: (id) => deps.service.importRecord(id)?.files ?? [],
+    registry: config.registry,
   };
+}
+
+export function rdapContext(deps: RdapDeps, request: FastifyRequest, at: number | null): RdapContext {
+  return contextFrom(rdapContextData(deps.config, request), deps.service, at, request.disclosed ?? new Set(), deps.entities);
 }
 
 /** An RDAP error answer (RFC 9083 §6): the title in English, the description in the caller's language. */

@@ -1,7 +1,8 @@
 // Paragraph → RpslObject. Never throws: every defect becomes a DataIssue, and the
 // importer decides what to keep (STYLE §6 Errors 1, like irrd's RPSLParserMessages).
 import type { DataIssue, RpslAttribute, RpslObject } from '../model/types.js';
-import { RpslParagraphSplitter, splitRpslParagraphs, splitRpslParagraphsSync, type RpslParagraph } from './paragraphs.js';
+import { DEFAULT_INPUT_LIMITS, INPUT_ISSUE, lineTooLongMessage, type LineBatch } from '../io/lines.js';
+import { RpslParagraphSplitter, splitRpslParagraphs, splitRpslParagraphsSync, type ParagraphLimits, type RpslParagraph } from './paragraphs.js';
 
 /** One paragraph's outcome. `object` is null when the paragraph has no class to give it. */
 export interface ParsedRpsl {
@@ -23,13 +24,28 @@ function excerpt(line: string): string {
   return line.length > 60 ? `${line.slice(0, 57)}...` : line;
 }
 
-export function parseRpslParagraph(paragraph: RpslParagraph, file: string): ParsedRpsl {
+export function parseRpslParagraph(paragraph: RpslParagraph, file: string, maxLineBytes = DEFAULT_INPUT_LIMITS.maxLineBytes): ParsedRpsl {
   const { lines, lineNumbers } = paragraph;
   const attributes: RpslAttribute[] = [];
   const issues: DataIssue[] = [];
   const issue = (line: number, code: string, message: string): void => {
     issues.push({ file, line, code, message, severity: 'error' });
   };
+  const over = paragraph.oversize;
+  if (over) {
+    const cut = over.cutLines > 0 ? `, ${over.cutLines} of its lines also over --max-line` : '';
+    issue(
+      over.firstLine,
+      INPUT_ISSUE.OBJECT_TOO_LARGE,
+      `"${excerpt(over.head)}": object of ${over.lines} lines and ${over.bytes} bytes${cut}, over the limit of ` +
+        `${over.maxLines} lines or ${over.maxBytes} bytes (--max-object); object rejected`,
+    );
+    return { object: null, issues };
+  }
+  // A line cut short is an error of the object it is in (the object is rejected); a paragraph
+  // without lines is an overlong comment line between objects.
+  const consequence = lines.length > 0 ? 'object rejected' : 'skipped';
+  for (const c of paragraph.cut ?? []) issue(c.line, INPUT_ISSUE.LINE_TOO_LONG, `${lineTooLongMessage(c.bytes, maxLineBytes)}; ${consequence}`);
 
   // Value pieces are collected and joined once: a 10,000-line aut-num would be
   // quadratic with `+=` on an ever longer string.
@@ -89,21 +105,31 @@ export function parseRpslParagraph(paragraph: RpslParagraph, file: string): Pars
 export async function* parseRpsl(
   lines: AsyncIterable<string> | Iterable<string>,
   file: string,
+  limits?: ParagraphLimits,
 ): AsyncGenerator<ParsedRpsl> {
-  for await (const paragraph of splitRpslParagraphs(lines)) yield parseRpslParagraph(paragraph, file);
+  for await (const paragraph of splitRpslParagraphs(lines, limits)) yield parseRpslParagraph(paragraph, file);
 }
 
-/** Streams objects from batches of lines (`readLineBatches(path)`), one promise per object. */
-export async function* parseRpslBatches(batches: AsyncIterable<readonly string[]>, file: string): AsyncGenerator<ParsedRpsl> {
-  const splitter = new RpslParagraphSplitter();
+/**
+ * Streams objects from batches of lines (`readLineBatches(path)`), one promise per object;
+ * objects over the limits come out as OBJECT_TOO_LARGE defects, without their text.
+ */
+export async function* parseRpslBatches(
+  batches: AsyncIterable<LineBatch>,
+  file: string,
+  limits?: ParagraphLimits & { readonly maxLineBytes?: number },
+): AsyncGenerator<ParsedRpsl> {
+  const splitter = new RpslParagraphSplitter(limits);
+  const maxLine = limits?.maxLineBytes;
   for await (const batch of batches) {
-    for (const line of batch) {
-      const paragraph = splitter.push(line);
-      if (paragraph) yield parseRpslParagraph(paragraph, file);
+    const { lines, cut } = batch;
+    for (let i = 0; i < lines.length; i++) {
+      const paragraph = splitter.push(lines[i]!, cut?.get(i));
+      if (paragraph) yield parseRpslParagraph(paragraph, file, maxLine);
     }
   }
   const last = splitter.finish();
-  if (last) yield parseRpslParagraph(last, file);
+  if (last) yield parseRpslParagraph(last, file, maxLine);
 }
 
 /** Whole-text variant for tests and small inputs; LF or CRLF. */

@@ -68,7 +68,19 @@ export function derivedColumns(object: RegistryObject) {
   };
 }
 
+/**
+ * Rows turned into objects since the process (or worker) started: what a query read, for
+ * charging it against its client's budget (DESIGN §5 rate limits count cost). Queries run
+ * synchronously, so the difference across one is that query's alone.
+ */
+let rowsRead = 0;
+
+export function rowsReadSoFar(): number {
+  return rowsRead;
+}
+
 export function rowToObject(row: ObjectRow, references: StoredObject['references'] = []): StoredObject {
+  rowsRead++;
   const family = row.family as Family | null;
   return {
     id: row.id,

@@ -31,9 +31,22 @@ const STATE_MIGRATIONS: readonly string[] = [
     hash           BLOB NOT NULL
   );
   `,
+  // Issue 13: rows are chained with HMAC-SHA256 under a key kept outside the database (chain
+  // 1). Rows written before keep chain 0 and are verified with the old SHA-256 rule; the
+  // first keyed row after them vouches for them (see access/audit.ts).
+  `
+  ALTER TABLE audit ADD COLUMN chain INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
-export function openStateDb(path: string): Db {
+/**
+ * How long the server's connection waits for a write lock inside SQLite, which blocks the
+ * event loop: a few ms, and longer waits are retried asynchronously (AuditLog.appendWithin).
+ * The CLI keeps better-sqlite3's 5 s: it has no one else to serve.
+ */
+export const SERVER_BUSY_TIMEOUT_MS = 5;
+
+export function openStateDb(path: string, options: { busyTimeoutMs?: number } = {}): Db {
   try {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     const db = new Database(path);
@@ -45,6 +58,8 @@ export function openStateDb(path: string): Db {
         db.pragma(`user_version = ${v + 1}`);
       })();
     }
+    // After the migrations, which may wait for a CLI's write as long as they like.
+    if (options.busyTimeoutMs !== undefined) db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs))}`);
     return db;
   } catch (err) {
     throw new LacakError(LACAK_ERR.DB_UNWRITABLE, `cannot open state database ${path}: ${(err as Error).message}`);

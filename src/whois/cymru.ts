@@ -2,6 +2,7 @@
 // and one address per line, each answered by exactly one line as soon as it arrives.
 // Real clients (python3-cymruwhois) split answers on `|` and crash on any other line.
 import { firstValue, stripComment, type StoredObject } from '../model/types.js';
+import { oneLine } from '../model/one-line.js';
 import { parseAddressWithPort, unmapIpv4 } from '../net/ip.js';
 import { formatCidr, rangeToCidrs, singlePrefix, type Cidr, type IpRange } from '../net/prefix.js';
 import { parseAsn } from '../net/asn.js';
@@ -252,9 +253,13 @@ function lacakFields(answer: IpAnswer | null): string[] {
   return [holder, member, abuse, status].map(clean);
 }
 
-/** Registry text in a `|`-separated line: a `|` inside a value would split it into two fields. */
+/**
+ * Registry text as one field of a `|`-separated answer line: one line (a newline in an
+ * org-name would give the address two answer lines, issue 13), and a `|` inside a value,
+ * which would split it into two fields, written as `/`.
+ */
 function clean(value: string): string {
-  return value.replace(/\|/g, '/');
+  return oneLine(value).replace(/\|/g, '/');
 }
 
 function errorLine(lineNumber: number): string {

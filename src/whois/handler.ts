@@ -1,11 +1,13 @@
 // One WHOIS query line → the answer's lines. No sockets here (server.ts frames bytes);
 // every rule comes from the query service (DESIGN §2) and the access policy (DESIGN §5).
 import { firstValue, allValues, stripComment, type StoredObject } from '../model/types.js';
+import { oneLine } from '../model/one-line.js';
 import { looksLikeAddress, parseAddressWithPort } from '../net/ip.js';
 import { formatRange, parseRange, type IpRange } from '../net/prefix.js';
 import { parseAsn, parseAsnRange } from '../net/asn.js';
 import type { Config } from '../config.js';
 import { lacakVersion } from '../version.js';
+import { BYTES_PER_POINT, ROWS_PER_POINT } from '../access/cost.js';
 import { ANONYMOUS, BULK_LINES, mayListVersions, viewKey, viewObject, type Caller } from '../policy/access.js';
 import { parentOf, type LookupService, type When } from '../query/service.js';
 import type { AsOf, IpAnswer, Outcome, SnapshotChange } from '../query/types.js';
@@ -98,9 +100,18 @@ export class WhoisHandler {
   }
 
   /** The banner line a bulk (Team Cymru) session starts with is separate: see cymru.ts. */
+  /**
+   * Whether a line asks for many objects at once (inverse `-i`, more-specific `-m`/`-M`): up to
+   * RESULT_LIMIT objects and what they refer to, too much work for the thread that answers
+   * everyone (issue 13), so the server answers it in a worker.
+   */
+  isHeavy(raw: string): boolean {
+    const parsed = parseQuery(cleanLine(raw));
+    return parsed.ok && (parsed.query.flags.has('i') || parsed.query.flags.has('m') || parsed.query.flags.has('M'));
+  }
+
   answer(raw: string, caller: Caller = ANONYMOUS): WhoisReply {
-    // Control bytes mean nothing in a key, and quoted back they could drive the user's terminal.
-    const line = raw.replace(/\t/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+    const line = cleanLine(raw);
     const parsed = parseQuery(line);
     if (!parsed.ok) return this.reply([this.errorBlock(parsed.error)]);
     const { flags, key } = parsed.query;
@@ -109,23 +120,49 @@ export class WhoisHandler {
     if (flags.has('V') && key === '' && flags.size === 1) return { lines: [], keepAlive };
     if (flags.has('help') || (flags.size === 0 && key.toLowerCase() === 'help')) return { ...this.reply([this.helpBlock()]), keepAlive };
     const viewer: Caller = flags.has('B') ? { ...caller, showNotifications: true } : caller;
+    return { ...this.answered(parsed.query, viewer), keepAlive };
+  }
+
+  /**
+   * The web page's question in WHOIS's words (its link `/whois?q=`): `key` is a search key
+   * and nothing else. Words in it that look like flags (`-i mnt-by`, `-B`, `-k`) stay part
+   * of the key, as the page itself reads them; the time comes from the page's own fields,
+   * never out of the text. Flags are for the WHOIS port.
+   */
+  answerKey(text: string, when: { readonly at?: string; readonly tz?: string } = {}, caller: Caller = ANONYMOUS): WhoisReply {
+    // As answer() reads a line: no control bytes, words one space apart.
+    const key = text.replace(/\t/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').trim().split(/\s+/).join(' ');
+    if (key === '') return this.reply([this.errorBlock(whoisError(WHOIS_ERR.NO_SEARCH_KEY, 'No search key was given.'))]);
+    const flags = new Map<FlagName, string>();
+    if (when.at) flags.set('at', when.at);
+    if (when.at && when.tz) flags.set('tz', when.tz);
+    return this.answered({ flags, key }, caller);
+  }
+
+  private answered(query: ParsedQuery, caller: Caller): WhoisReply {
     try {
-      return { ...this.reply(this.answerQuery(parsed.query, viewer)), keepAlive };
+      return this.reply(this.answerQuery(query, caller));
     } catch (err) {
-      if (err instanceof QueryRefused) return { ...this.reply([this.errorBlock(err.error), [...err.after]]), keepAlive };
+      if (err instanceof QueryRefused) return this.reply([this.errorBlock(err.error), [...err.after]]);
       throw err;
     }
   }
 
   // ---- the answer's frame ------------------------------------------------------------
 
-  /** Banner, the blocks one blank line apart, trailer. */
+  /**
+   * Banner, the blocks one blank line apart, trailer. Every line is made one line here, the
+   * one place all of them pass: `%` lines quote registry text (holder and member names, a
+   * legal desk, an abuse mailbox), and a newline in one would start a line of the data's
+   * own, such as a `ReferralServer:` clients follow blindly (issue 13). RPSL text arrives
+   * already split into its lines (renderRpsl).
+   */
   private reply(blocks: readonly (readonly string[])[]): WhoisReply {
     const lines = [...this.banner, ''];
     for (const block of blocks) {
       if (block.length === 0) continue;
       if (lines.length > this.banner.length + 1) lines.push('');
-      for (const line of block) lines.push(line);
+      for (const line of block) lines.push(oneLine(line));
     }
     lines.push('', ...this.trailer);
     return { lines, keepAlive: 'unchanged' };
@@ -165,7 +202,9 @@ export class WhoisHandler {
       '% notruncate, noasname, lacak, "tz ZONE" for times without a zone), one address per line',
       '% (optionally followed by a time), then "end".',
       '%',
-      `% Limits: ${this.deps.limits.queriesPerMinute} queries per minute per IPv4 address or IPv6 /64;`,
+      `% Limits: ${this.deps.limits.queriesPerMinute} points per minute per IPv4 address or IPv6 /64;`,
+      `% a query costs 1 point, plus 1 for every ${ROWS_PER_POINT} registry rows it read and every`,
+      `% ${BYTES_PER_POINT / 1024} KiB it returned (a lookup costs 1, "-i" of a big maintainer hundreds);`,
       `% ${this.deps.limits.bulkLines} address lines per bulk session. Over the limit the answer is`,
       '% %ERROR:201 saying when to come back; nobody is banned.',
     ];
@@ -558,6 +597,11 @@ function wrapComment(text: string, prefix = '% '): string[] {
   }
   if (line) out.push(prefix + line);
   return out;
+}
+
+/** Control bytes mean nothing in a key, and quoted back they could drive the user's terminal. */
+function cleanLine(raw: string): string {
+  return raw.replace(/\t/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 }
 
 /** A query refused with a RIPE error; `after` are lines printed below it (a referral). */

@@ -3,6 +3,7 @@
 // what to show and has already applied the access policy (viewObject).
 import type { ObjectView } from '../policy/access.js';
 import type { AsOf } from '../query/types.js';
+import { oneLine } from '../model/one-line.js';
 import { renderRpsl } from '../rpsl/render.js';
 import { classSpec, RPSL_CLASSES } from '../rpsl/classes.js';
 import { formatInstant } from '../query/time.js';
@@ -123,7 +124,8 @@ export function objectLines(view: ObjectView, options: { brief?: boolean; keysOn
   }
   if (view.notice) lines.push(`% ${view.notice}`);
   if (options.brief) {
-    for (const [name, value] of attributes) lines.push(`*${SHORT_NAME[name] ?? name}: ${value.replace(/\n/g, ' ')}`);
+    // One line per attribute: continuation lines joined, never a line of their own.
+    for (const [name, value] of attributes) lines.push(`*${SHORT_NAME[name] ?? name}: ${oneLine(value)}`);
     return lines;
   }
   const text = renderRpsl(attributes);

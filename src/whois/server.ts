@@ -2,13 +2,16 @@
 // lines into answers: what an answer says is decided in handler.ts and cymru.ts.
 import { createServer, type Server, type Socket } from 'node:net';
 import type { WhoisLimits } from '../config.js';
-import { clientKey } from '../net/ip.js';
 import type { Logger } from '../logger.js';
+import { asBytes, type OutputGuard } from '../net/output-guard.js';
 import { ANONYMOUS } from '../policy/access.js';
 import type { LookupService } from '../query/service.js';
 import { bulkBanner, CymruSession, isBulkBegin, isBulkEnd } from './cymru.js';
 import { errorLines, WHOIS_ERR, whoisError } from './errors.js';
 import type { WhoisHandler } from './handler.js';
+import { rowsReadSoFar } from '../store/rows.js';
+import type { HeavyRunner } from '../work/runner.js';
+import { ConnectionSlots } from './slots.js';
 
 export interface WhoisServerDeps {
   readonly handler: WhoisHandler;
@@ -18,8 +21,14 @@ export interface WhoisServerDeps {
   readonly log: Logger;
   /** Rate limit: null lets the query through, a number refuses it for that many seconds. */
   readonly admit: QueryAdmission;
+  /** What an answered query cost beyond its first point (rows read, bytes returned). */
+  readonly charge?: (client: string, work: { readonly rows: number; readonly bytes: number }) => void;
+  /** Where queries of many objects are answered (a worker pool); absent: here. */
+  readonly heavy?: HeavyRunner;
   /** Bulk lines a session may send (DESIGN §5: anonymous 100). */
   readonly bulkLines: number;
+  /** Unsent output per connection and in all (issue 13): shared with the HTTP server. */
+  readonly output: OutputGuard;
   readonly now?: () => number;
 }
 
@@ -28,6 +37,8 @@ export type QueryAdmission = (client: string) => Promise<number | null> | null;
 
 /** Lines waiting while a rate-limit verdict is pending; beyond this the socket is paused. */
 const QUEUE_HIGH_WATER = 256;
+/** A queued line's memory besides its characters: the string's header and its slot in the queue. */
+const QUEUED_LINE_OVERHEAD = 32;
 const END_OF_INPUT = Symbol('end of input');
 
 type Mode = 'first' | 'persistent' | 'bulk';
@@ -51,7 +62,7 @@ const DISCARD_LIMIT_BYTES = 4 * 1024 * 1024;
  */
 function endSocket(socket: Socket, text: string): void {
   if (socket.writableEnded) return;
-  socket.end(text);
+  socket.end(asBytes(text));
   const destroy = () => socket.destroy();
   socket.setTimeout(CLOSE_GRACE_MS, destroy);
   let afterFlush: NodeJS.Timeout | undefined;
@@ -93,18 +104,30 @@ class Connection {
   private processing = false;
   /** Idle means no query line: bytes that never make a line do not keep a connection open. */
   private readonly idle: NodeJS.Timeout;
+  /**
+   * Until the first complete line: a connection that says nothing holds a slot only this
+   * long, not the whole idle window (issue 13: idle connections locked everyone out).
+   */
+  private firstLine: NodeJS.Timeout | undefined;
+  private awaitingDrain = false;
 
   constructor(
     private readonly socket: Socket,
     private readonly deps: WhoisServerDeps,
     private readonly client: string,
+    /** Tells the slot table the connection is active (a line, or reading its answer). */
+    private readonly touch: () => void,
   ) {
     this.idle = setTimeout(() => this.finish(errorLines(whoisError(WHOIS_ERR.IDLE_TIMEOUT, `Closed after ${formatDuration(deps.limits.idleMs)} without a query.`))), deps.limits.idleMs);
     this.idle.unref();
+    this.firstLine = setTimeout(() => this.finish(errorLines(whoisError(WHOIS_ERR.IDLE_TIMEOUT, `Closed after ${formatDuration(deps.limits.firstLineMs)} without a complete query line.`))), deps.limits.firstLineMs);
+    this.firstLine.unref();
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     // A client that half-closes after its query still gets the answer; one that sends
     // nothing usable gets nothing.
     socket.on('end', () => {
+      // The client has said all it will: what it sent is the query, however long it took.
+      clearTimeout(this.firstLine);
       if (this.pendingBytes > 0) {
         if (this.pendingBytes - (this.endsWithCr(Buffer.alloc(0)) ? 1 : 0) > deps.limits.maxLineBytes) {
           this.finishTooLong();
@@ -118,6 +141,7 @@ class Connection {
     socket.on('close', () => {
       this.closed = true;
       clearTimeout(this.idle);
+      clearTimeout(this.firstLine);
     });
   }
 
@@ -147,6 +171,8 @@ class Connection {
       this.pending.push(piece);
       this.pendingBytes += piece.length;
       this.idle.refresh();
+      clearTimeout(this.firstLine);
+      this.touch();
       this.enqueue(this.takePending());
       start = at + 1;
     }
@@ -180,6 +206,18 @@ class Connection {
     this.processing = true;
     try {
       while (this.queue.length > 0 && !this.closed && !this.socket.writableEnded) {
+        // A client that sends queries and does not read its answers gets no more of them
+        // until it has read (issue 13): stop reading, and let the lines already read wait.
+        const room = this.deps.output.room(this.socket);
+        if (room !== true) {
+          this.socket.pause();
+          // The lines read and waiting count in the total, as a pipelined HTTP request does.
+          const waiting = this.queue.reduce<number>((n, line) => n + (line === END_OF_INPUT ? 0 : line.length) + QUEUED_LINE_OVERHEAD, 0);
+          this.deps.output.hold(this.socket, waiting);
+          const ok = await room;
+          this.deps.output.release(this.socket, waiting);
+          if (!ok || this.closed || this.socket.writableEnded) break;
+        }
         const item = this.queue.shift()!;
         if (item === END_OF_INPUT) {
           this.finish([]);
@@ -193,7 +231,7 @@ class Connection {
             break;
           }
         }
-        this.handleLine(item);
+        await this.handleLine(item);
         if (this.queue.length <= QUEUE_HIGH_WATER && this.socket.isPaused() && !this.socket.writableNeedDrain) this.socket.resume();
       }
     } finally {
@@ -201,10 +239,11 @@ class Connection {
     }
   }
 
-  private handleLine(line: string): void {
+  private async handleLine(line: string): Promise<void> {
     if (this.closed || this.socket.writableEnded) return;
     this.lineNumber++;
     const started = performance.now();
+    const rowsBefore = rowsReadSoFar();
     if (this.mode === 'bulk') {
       if (isBulkEnd(line)) {
         this.finish([]);
@@ -219,7 +258,10 @@ class Connection {
         this.finish([]);
         return;
       }
-      if (answer !== null) this.write([answer]);
+      if (answer !== null) {
+        this.write([answer]);
+        this.charge(rowsReadSoFar() - rowsBefore, [answer]);
+      }
       return;
     }
     if (this.mode === 'first' && isBulkBegin(line)) {
@@ -231,13 +273,26 @@ class Connection {
     // RFC 3912 clients send one line; a persistent (-k) client may send blank lines between queries.
     if (line.trim() === '' && this.mode === 'persistent') return;
     let reply;
+    let rows: number;
     try {
-      reply = this.deps.handler.answer(line, ANONYMOUS);
+      // Many objects at once are answered in a worker (issue 13): no one query holds the thread
+      // that answers everyone; the rest here, where a lookup takes a fraction of a millisecond.
+      if (this.deps.heavy && this.deps.handler.isHeavy(line)) {
+        const result = await this.deps.heavy.run({ kind: 'whois', line, caller: ANONYMOUS });
+        if (result.kind !== 'whois') throw new Error('a WHOIS query answered as something else');
+        reply = result.reply;
+        rows = result.rows;
+      } else {
+        reply = this.deps.handler.answer(line, ANONYMOUS);
+        rows = rowsReadSoFar() - rowsBefore;
+      }
     } catch (err) {
       this.deps.log.error({ err, query: line.slice(0, 200) }, 'whois query failed');
       this.finish(errorLines(whoisError(WHOIS_ERR.INTERNAL, 'The server could not answer this query.')));
       return;
     }
+    if (this.closed || this.socket.writableEnded) return;
+    this.charge(rows, reply.lines);
     this.deps.log.info({ client: this.client, query: line.slice(0, 200), ms: Math.round(performance.now() - started) }, 'whois query');
     // A bare `-k` toggles: as the first line it opens a persistent
     // connection, as RIPE's does (`-k`, then queries, then `-k`); later it closes it.
@@ -250,15 +305,27 @@ class Connection {
     }
   }
 
+  /** What the query cost beyond its first point, against the client's budget (access/cost.ts). */
+  private charge(rows: number, lines: readonly string[]): void {
+    if (!this.deps.charge) return;
+    let bytes = 0;
+    for (const l of lines) bytes += l.length + 1;
+    this.deps.charge(this.client, { rows, bytes });
+  }
+
   private write(lines: readonly string[]): void {
     if (this.closed || this.socket.writableEnded) return;
-    const ok = this.socket.write(textOf(lines));
+    const ok = this.socket.write(asBytes(textOf(lines)));
+    this.deps.output.wrote(this.socket);
     // A client that reads slower than it sends (bulk): stop reading until it catches up;
-    // while it reads, it is not idle.
-    if (!ok) {
+    // while it reads, it is not idle. One listener however many writes wait.
+    if (!ok && !this.awaitingDrain) {
+      this.awaitingDrain = true;
       this.socket.pause();
       this.socket.once('drain', () => {
+        this.awaitingDrain = false;
         this.idle.refresh();
+        this.touch();
         this.socket.resume();
       });
     }
@@ -271,14 +338,17 @@ class Connection {
   private finish(lines: readonly string[]): void {
     if (this.closed || this.socket.writableEnded) return;
     clearTimeout(this.idle);
+    clearTimeout(this.firstLine);
     this.pending = [];
     this.pendingBytes = 0;
     endSocket(this.socket, textOf(lines));
+    this.deps.output.wrote(this.socket);
   }
 
   private destroy(): void {
     this.closed = true;
     clearTimeout(this.idle);
+    clearTimeout(this.firstLine);
     this.socket.destroy();
   }
 }
@@ -289,28 +359,36 @@ export interface RunningWhois {
   close(): Promise<void>;
 }
 
+/**
+ * Closes a connection that gives way to a new one at the total cap. Its slot is free at
+ * once, so the socket goes now rather than after endSocket's grace time; the line is
+ * already with the kernel by then unless the client stopped reading, and then nobody reads it.
+ */
+function evict(socket: Socket): void {
+  socket.on('error', () => undefined);
+  socket.end(textOf(errorLines(whoisError(WHOIS_ERR.IDLE_TIMEOUT, 'Closed to make room for another client: this connection was the longest idle.'))));
+  socket.destroy();
+}
+
 export async function startWhoisServer(deps: WhoisServerDeps, host: string, port: number): Promise<RunningWhois> {
-  const perClient = new Map<string, number>();
+  const slots = new ConnectionSlots(deps.limits);
   const sockets = new Set<Socket>();
+  // No server.maxConnections: at the cap Node drops new connections unanswered, which let
+  // idle ones lock everyone out (issue 13); the slot table makes the longest idle give way.
   const server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
-    const client = clientKey(socket.remoteAddress ?? 'unknown');
-    const open = (perClient.get(client) ?? 0) + 1;
-    perClient.set(client, open);
+    const { client, refusal, evicted } = slots.take(socket);
+    for (const old of evicted) evict(old);
     sockets.add(socket);
-    socket.once('close', () => {
-      sockets.delete(socket);
-      const left = (perClient.get(client) ?? 1) - 1;
-      if (left <= 0) perClient.delete(client);
-      else perClient.set(client, left);
-    });
-    if (open > deps.limits.maxPerClient) {
+    socket.once('close', () => sockets.delete(socket));
+    deps.output.watch(socket);
+    if (refusal !== null) {
       socket.on('error', () => socket.destroy());
-      endSocket(socket, textOf(errorLines(whoisError(WHOIS_ERR.TOO_MANY_CONNECTIONS, `At most ${deps.limits.maxPerClient} connections per client address at a time.`))));
+      const why = refusal === 'client' ? `At most ${deps.limits.maxPerClient} connections per client address at a time.` : `At most ${deps.limits.maxPerNetwork} connections per network (IPv4 /24, IPv6 /48) at a time.`;
+      endSocket(socket, textOf(errorLines(whoisError(WHOIS_ERR.TOO_MANY_CONNECTIONS, why))));
       return;
     }
-    new Connection(socket, deps, client);
+    new Connection(socket, deps, client, () => slots.touch(socket));
   });
-  server.maxConnections = deps.limits.maxConnections;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen({ host, port }, () => {

@@ -65,7 +65,7 @@ describe('bulk and a client that hangs up', () => {
     expect(health.status).toBe(200);
     await new Promise((r) => setTimeout(r, 500));
     const state = openStateDb(join(tmp.dir, 'registry.state.sqlite'));
-    const row = new AuditLog(state).list().find((r) => r.query.startsWith('POST /bulk/ip'));
+    const row = new AuditLog(state, null).list().find((r) => r.query.startsWith('POST /bulk/ip'));
     state.close();
     expect(row?.query).toMatch(/^POST \/bulk\/ip \(\d+ line\(s\); client went away before the end\)$/);
     const answered = Number(/\((\d+) line\(s\)/.exec(row?.query ?? '')?.[1]);

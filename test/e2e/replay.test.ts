@@ -1,6 +1,7 @@
 // `lacak replay`: a bulk answer saved today, asked again after a new snapshot was imported,
 // reports exactly the lines whose answer changed, and says it was a later snapshot.
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -30,7 +31,7 @@ async function savedAnswer(db: string, lines: readonly string[], query = ''): Pr
   const config = testConfig(db);
   // The bootstrap files the server and `lacak replay` both read.
   const service = new LookupService(registry, config, quietLog, { bootstrap: loadBootstrap(config.bootstrapDir) });
-  const app = buildApp({ config, service, logger: quietLog, keys: new KeyStore(state), audit: new AuditLog(state) });
+  const app = buildApp({ config, service, logger: quietLog, keys: new KeyStore(state), audit: new AuditLog(state, randomBytes(32)) });
   const saved = await app.inject({ method: 'POST', url: `/bulk/ip${query}`, payload: lines.join('\n'), headers: { 'content-type': 'text/plain' } });
   expect(saved.statusCode).toBe(200);
   await app.close();

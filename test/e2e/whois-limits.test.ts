@@ -35,7 +35,7 @@ function ask(payload: string): Promise<string> {
 describe('WHOIS rate limit', () => {
   it('answers up to the limit, then refuses with %ERROR:201 and when to come back; the help says the limit', async () => {
     const help = await ask('help\n');
-    expect(help).toContain(`% Limits: ${LIMIT} queries per minute per IPv4 address or IPv6 /64;`);
+    expect(help).toContain(`% Limits: ${LIMIT} points per minute per IPv4 address or IPv6 /64;`);
     const answers: string[] = [];
     for (let i = 0; i < LIMIT + 1; i++) answers.push(await ask('-r 198.51.100.41\n'));
     // The help was query 1 of the minute.

@@ -1,5 +1,6 @@
 // The sample registry built once per test file: the query service over it, and an HTTP app
 // over that for inject().
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/http/app.js';
@@ -62,7 +63,7 @@ export async function sampleApp(env: Record<string, string | undefined> = {}): P
   const { service, db, dbPath, config } = sample;
   const state = openStateDb(':memory:');
   const keys = new KeyStore(state);
-  const audit = new AuditLog(state);
+  const audit = new AuditLog(state, randomBytes(32));
   const app = buildApp({ config, service, logger: quietLog, keys, audit });
   await app.ready();
   return {

@@ -7,6 +7,7 @@
 // "managed by IDNIC". A delegated account id is an account, never an `org:` (DESIGN §2).
 // The sample registry's 192.0.2.200 (another APNIC account's record) shows the one case that
 // *is* redirected now, and that a past-time answer is not.
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -175,7 +176,7 @@ describe('authority unknown: bad input is answered with what lacak knows, labell
     const config = testConfig(reg.path, { LACAK_BOOTSTRAP_DIR: bootstrapDir, LACAK_PORT43: 'whois.lacak.example', ...env });
     const service = new LookupService(reg.db, config, quietLog, { bootstrap: loadBootstrap(config.bootstrapDir) });
     const state = openStateDb(':memory:');
-    const app = buildApp({ config, service, logger: quietLog, keys: new KeyStore(state), audit: new AuditLog(state) });
+    const app = buildApp({ config, service, logger: quietLog, keys: new KeyStore(state), audit: new AuditLog(state, randomBytes(32)) });
     await app.ready();
     return {
       app,

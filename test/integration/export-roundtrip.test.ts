@@ -1,4 +1,5 @@
-// RPSL → store → `lacak export` → identical objects (attributes, order and repeats kept).
+// RPSL → store → `lacak export --full` → identical objects (attributes, order and repeats kept);
+// `lacak export` without --full: what anyone may see (DESIGN §5), never `auth:`.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,7 +32,8 @@ describe('export round trip', () => {
   afterAll(() => reg.cleanup());
 
   it('exports every object exactly as it was imported', () => {
-    const exported = execFileSync(process.execPath, [CLI, 'export', '--db', reg.path, '--format', 'rpsl', '--at', '2026-01-01T00:00:00Z'], {
+    // --full: every attribute as stored (the default export withholds personal data and auth:).
+    const exported = execFileSync(process.execPath, [CLI, 'export', '--db', reg.path, '--format', 'rpsl', '--full', '--at', '2026-01-01T00:00:00Z'], {
       encoding: 'utf8',
     });
     // A key in both files is imported once (the first seen, TEST.db's); the rest one for one.
@@ -45,6 +47,33 @@ describe('export round trip', () => {
     const back = objectsOf(exported);
     expect(back.length).toBeGreaterThan(200);
     expect(back.sort()).toEqual([...firstSeen.values()].sort());
+  });
+
+  it('exports only what anyone may see unless --full: no auth:, no personal data, no notification e-mails', () => {
+    const run = (...extra: string[]) => execFileSync(process.execPath, [CLI, 'export', '--db', reg.path, '--at', '2026-01-01T00:00:00Z', ...extra], { encoding: 'utf8' });
+    const full = run('--full');
+    const open = run();
+    // The data holds them (else the rest proves nothing).
+    expect(full).toMatch(/^auth:\s+MD5-PW \$1\$/m);
+    expect(full).toMatch(/^notify:/m);
+    expect(full).toMatch(/^person:\s+(?!\[personal)/m);
+    expect(full.split('\n')[1]).toMatch(/^% Full export: .*Do not publish it\.$/);
+
+    expect(open.split('\n')[1]).toMatch(/^% Public export: personal data withheld/);
+    expect(open).not.toMatch(/^auth:/m);
+    expect(open).not.toMatch(/^(?:notify|upd-to|mnt-nfy|ref-nfy|irt-nfy):/m);
+    expect(open).not.toMatch(/^changed:.*@/m);
+    expect(open).not.toContain('$1$N2zhyJ3g$');
+    // Every object is still there, a person by its class line and handle, without its personal data.
+    const objects = (text: string) => text.split(/\n\n+/).filter((o) => /^[a-z0-9-]+:/.test(o));
+    expect(objects(open)).toHaveLength(objects(full).length);
+    const persons = objects(open).filter((o) => o.startsWith('person:'));
+    expect(persons.length).toBeGreaterThan(0);
+    for (const person of persons) {
+      expect(person).toMatch(/^person:\s+\[personal data withheld\]\n/);
+      expect(person).toMatch(/^nic-hdl:/m);
+      expect(person).not.toMatch(/^(?:address|phone|fax-no|e-mail):/m);
+    }
   });
 
   it('exports nothing for a time before the first snapshot', () => {

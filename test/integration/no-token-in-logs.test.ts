@@ -1,4 +1,5 @@
 // No token reaches a log line or the audit log, wherever the client put it.
+import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -27,7 +28,7 @@ describe('tokens in logs', () => {
     db = openRegistryDb(path);
     state = openStateDb(':memory:');
     keys = new KeyStore(state);
-    audit = new AuditLog(state);
+    audit = new AuditLog(state, randomBytes(32));
     const sink = new Writable({
       write(chunk: Buffer, _enc, done) {
         lines.push(chunk.toString('utf8'));
