@@ -17,6 +17,7 @@ import type { ImportChildResult } from './bench-import.js';
 import { benchRdap, type AddressKind, type LoadFigures, type ProbeAddress, type RdapBenchOptions, type RdapBenchResult } from './bench-rdap.js';
 import type { ReadyChildResult } from './bench-ready.js';
 import { benchWhois, type WhoisLoadFigures } from './bench-whois.js';
+import { benchNeighbour } from './bench-neighbour.js';
 import {
   DATASET_FILES,
   GENERATOR_VERSION,
@@ -410,19 +411,29 @@ async function main(): Promise<void> {
       'bulk-lines': { type: 'string' },
       'no-web': { type: 'boolean' },
       'web-only': { type: 'boolean' },
+      'no-neighbour': { type: 'boolean' },
+      'neighbour-only': { type: 'boolean' },
+      'neighbour-seconds': { type: 'string' },
     },
   });
   const params = datasetParamsFromArgs(values);
   const runs = count('runs', values.runs, 3);
   // A full-size import takes minutes; repeating it would make the bench a coffee break.
   const importRuns = count('import-runs', values['import-runs'], params.inetnum + params.inet6num > 400_000 ? 1 : runs);
-  const onlyFlags = (['rdap', 'whois', 'bulk', 'web'] as const).filter((s) => values[`${s}-only`] === true);
+  const onlyFlags = (['rdap', 'whois', 'bulk', 'web', 'neighbour'] as const).filter((s) => values[`${s}-only`] === true);
   if (onlyFlags.length > 1) throw new Error(`${onlyFlags.map((s) => `--${s}-only`).join(' and ')} exclude each other: leave them out to run every section`);
   // One protocol section alone, on a registry built by an earlier full run or given with --db.
   const only = onlyFlags[0] ?? null;
   if (only !== null && values[`no-${only}`]) throw new Error(`--${only}-only and --no-${only} leave nothing to run`);
   if (values.db !== undefined && only === null) throw new Error('--db needs --rdap-only, --whois-only, --bulk-only or --web-only: the full bench measures the registry it builds itself');
-  const runsSection = (section: 'rdap' | 'whois' | 'bulk' | 'web') => (only === null ? values[`no-${section}`] !== true : only === section);
+  const runsSection = (section: 'rdap' | 'whois' | 'bulk' | 'web' | 'neighbour') => (only === null ? values[`no-${section}`] !== true : only === section);
+  // Section k builds its own registry: nothing else is needed for it alone.
+  if (only === 'neighbour') {
+    console.log(`lacak bench, NEIGHBOUR only; node ${process.version}`);
+    await neighbourSection(count('neighbour-seconds', values['neighbour-seconds'], 10));
+    printSummary();
+    return;
+  }
   const rdap: RdapSettings = {
     seconds: count('rdap-seconds', values['rdap-seconds'], 10),
     rounds: count('rdap-rounds', values['rdap-rounds'], 2),
@@ -467,10 +478,31 @@ async function main(): Promise<void> {
   if (runsSection('whois')) await whoisSection(dbPath, ranges, params.seed, whois);
   if (runsSection('bulk')) await bulkSection(dbPath, ranges, params.seed, bulkLines);
   if (runsSection('web')) await webSection(dbPath, ranges, params.seed, rdap);
+  if (runsSection('neighbour')) await neighbourSection(count('neighbour-seconds', values['neighbour-seconds'], 10));
 
   info('bench', `total ${ms(performance.now() - benchStarted)}; bench process peak RSS ${bytes(process.resourceUsage().maxRSS * 1024)}`);
+  printSummary();
+}
+
+function printSummary(): void {
   console.log('\nsummary (ratios against baselines measured in this run)');
   for (const v of verdicts) console.log(`  ${v.pass ? 'PASS' : 'FAIL'}  ${v.name.padEnd(38)} ${v.value.padStart(10)}   target ${v.target}`);
+}
+
+/**
+ * Section k (issue 13): an ordinary client's `/ip` while another asks the heaviest questions,
+ * against the same client on the idle server. Target: median within 10× idle (or 20 ms,
+ * whichever is larger), and never a second.
+ */
+async function neighbourSection(seconds: number): Promise<void> {
+  const f = await benchNeighbour(join(ROOT, 'dist', 'src', 'cli.js'), { networks: 3000, seconds });
+  const allowed = Math.max(10 * f.idle.median, 20);
+  const ratio = f.loaded.median / f.idle.median;
+  figure('k. /ip median beside heavy', msFine(f.loaded.median), `idle ${msFine(f.idle.median)} (${f.idle.count} asked)`, `${ratio.toFixed(1)}×`, `≤ ${msFine(allowed)} (10× idle or 20 ms)`);
+  figure('k. /ip p99 / max beside heavy', `${msFine(f.loaded.p99)} / ${ms(f.loaded.max)}`, `idle ${msFine(f.idle.p99)} / ${ms(f.idle.max)}`, '-', '< 1 s');
+  info('   heavy client', `${f.heavyAnswers} answers of ~2 MB (reverse searches of 500 networks, WHOIS -i of 1,000 objects) during ${seconds} s; ${f.loaded.count} lookups asked beside them`);
+  verdicts.push({ name: 'k. /ip median beside heavy questions', value: msFine(f.loaded.median), target: `≤ ${msFine(allowed)}`, pass: f.loaded.median <= allowed });
+  verdicts.push({ name: 'k. /ip never waits a second', value: ms(f.loaded.max), target: '< 1 s', pass: f.loaded.max < 1000 });
 }
 
 /** Sections a to f: import, start-up, index memory, lookups in process. */
