@@ -14,7 +14,9 @@ import { parseRpslDate } from '../model/dates.js';
 
 /** What an answer's context is made of, as plain data (it crosses into a worker thread). */
 export interface RdapContextData {
+  /** Public base URL, ending in `/`. */
   readonly baseUrl: string;
+  /** The URL of this answer (the request's, under the base URL): every link's `value` (RFC 9083 §4.2). */
   readonly contextUrl: string;
   readonly port43: string;
   readonly lang: Lang;
@@ -41,17 +43,7 @@ export function contextFrom(data: RdapContextData, service: ContextService, at: 
   };
 }
 
-export interface RdapContext {
-  /** Public base URL, ending in `/`. */
-  readonly baseUrl: string;
-  /** The URL of this answer (the request's, under the base URL): every link's `value` (RFC 9083 §4.2). */
-  readonly contextUrl: string;
-  readonly port43: string;
-  readonly lang: Lang;
-  readonly caller: Caller;
-  readonly servedAt: number;
-  readonly version: string;
-  readonly registry: string;
+export interface RdapContext extends RdapContextData {
   /** Resolves a handle (contact, organisation, irt, mntner) at the answer's instant. */
   readonly resolve: (handle: string, classes: readonly string[]) => StoredObject | null;
   readonly entities?: EntityCache;
