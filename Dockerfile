@@ -1,6 +1,10 @@
-# lacak: RDAP, WHOIS and the web page of the registry.
+# lacak: RDAP, WHOIS and the web page of the registry. Import into the volume first, then serve
+# it (README "Docker"): with LACAK_DB set, `serve` refuses to start while that file is missing, so
+# that a typo or an empty volume never serves the fictional sample instead (DESIGN §3).
 #   docker build -t lacak .
-#   docker run -d -p 8080:8080 -p 43:4343 -v lacak-data:/data -e LACAK_DB=/data/lacak.sqlite lacak
+#   docker volume create lacak-data
+#   docker run --rm -v lacak-data:/data -v "$PWD:/in:ro" -e LACAK_DB=/data/lacak.sqlite lacak import --format delegated /in/delegated-apnic-extended-20250601.gz
+#   docker run -d --name lacak -p 8080:8080 -p 43:4343 -v lacak-data:/data -e LACAK_DB=/data/lacak.sqlite lacak
 # WHOIS listens on 4343 inside the container (no root needed); publish it as port 43 with -p 43:4343.
 # Without LACAK_DB the image serves the fictional sample registry, built into /app/data on first start.
 

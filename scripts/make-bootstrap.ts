@@ -1,10 +1,18 @@
-// Writes the product's default RDAP bootstrap files (data/bootstrap/) from IANA's RFC 9224
-// files. They are registry facts that change when IANA allocates to an RIR, so they are
-// refreshed from https://data.iana.org/rdap/ rather than edited by hand:
+// Writes RDAP bootstrap files (the product's data/bootstrap/, or a deployment's own copy) from
+// IANA's RFC 9224 files. They are registry facts that change when IANA allocates to an RIR, so
+// they are refreshed from https://data.iana.org/rdap/ rather than edited by hand:
 //
 //   curl -fsSO https://data.iana.org/rdap/ipv4.json -O https://data.iana.org/rdap/ipv6.json \
 //        -O https://data.iana.org/rdap/asn.json
 //   npm run build && node dist/scripts/make-bootstrap.js --out data/bootstrap ipv4.json ipv6.json asn.json
+//
+// A deployment writes them outside the checkout or image (`--out /srv/lacak/bootstrap`, or a
+// Docker volume), points LACAK_BOOTSTRAP_DIR there and restarts the server, which reads them at
+// start; an upgrade then cannot bring the old files back. /healthz and the start-up log warn
+// while the newest `publication` of the three is older than LACAK_BOOTSTRAP_MAX_AGE (issue 14):
+// files that old miss what IANA allocated since (the 2016 asn.json ends at AS397212, so AS400000
+// is answered "Authority unknown" instead of referred). `publication` is when IANA last changed
+// a file, not when it was fetched.
 //
 // Each input is validated by the same code the server loads with, so a file the server
 // would refuse is never written. Normalising (canonical entry text, entries in address

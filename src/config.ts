@@ -53,6 +53,35 @@ function defaultHosts(): string {
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
+const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/**
+ * An age setting: `8d`, `36h`, `90m`, `45s`, `2w`, `1500ms`, or a bare number of milliseconds
+ * like every `*_MS` setting; null when it is none of these or not more than zero.
+ */
+export function parseDuration(text: string): number | null {
+  const m = /^\s*(\d+)\s*(ms|s|m|h|d|w)?\s*$/i.exec(text);
+  if (!m) return null;
+  const ms = Number(m[1]) * DURATION_UNITS[(m[2] ?? 'ms').toLowerCase()]!;
+  return Number.isSafeInteger(ms) && ms > 0 ? ms : null;
+}
+
+/** A duration the way an operator writes it (`8d`, `36h`): the largest unit that divides it. */
+export function formatDuration(ms: number): string {
+  for (const unit of ['w', 'd', 'h', 'm', 's'] as const) {
+    const size = DURATION_UNITS[unit]!;
+    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
+}
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .refine((s) => parseDuration(s) !== null, { message: 'must be a duration such as 8d, 36h, 90m or a number of milliseconds, more than 0' })
+    .transform((s) => parseDuration(s)!);
+
 const EnvSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   HTTP_PORT: port(8080),
@@ -75,6 +104,10 @@ const EnvSchema = z.object({
   LACAK_PLACEHOLDER_STATUSES: list('ALLOCATED UNSPECIFIED,AVAILABLE,RESERVED'),
   /** RFC 9224 bootstrap files (ipv4.json, ipv6.json, asn.json) for referrals to other registries. */
   LACAK_BOOTSTRAP_DIR: z.string().min(1).optional(),
+  /** /healthz says `stale` when a source's newest snapshot is older than this (issue 14). */
+  LACAK_STALE_AFTER: duration('8d'),
+  /** /healthz and the start-up log warn when the RFC 9224 bootstrap files were published longer ago than this. */
+  LACAK_BOOTSTRAP_MAX_AGE: duration('90d'),
   /** How often the server checks the registry database for a finished import. */
   LACAK_POLL_MS: z.coerce.number().int().min(50).default(2000),
   /** WHOIS: a connection silent this long is closed (RIPE's 305). */
@@ -134,6 +167,10 @@ export interface Config {
   readonly pollMs: number;
   readonly sampleDir: string;
   readonly bootstrapDir: string;
+  /** LACAK_STALE_AFTER in ms: a source whose newest snapshot is older makes /healthz say `stale`. */
+  readonly staleAfterMs: number;
+  /** LACAK_BOOTSTRAP_MAX_AGE in ms: bootstrap files published longer ago are warned about. */
+  readonly bootstrapMaxAgeMs: number;
   readonly whois: WhoisLimits;
   readonly output: OutputLimits;
   readonly rates: RateLimits;
@@ -204,6 +241,8 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: {
     pollMs: e.LACAK_POLL_MS,
     sampleDir: join(root, 'data', 'sample'),
     bootstrapDir: resolve(e.LACAK_BOOTSTRAP_DIR ?? join(root, 'data', 'bootstrap')),
+    staleAfterMs: e.LACAK_STALE_AFTER,
+    bootstrapMaxAgeMs: e.LACAK_BOOTSTRAP_MAX_AGE,
     whois: Object.freeze({
       idleMs: e.LACAK_WHOIS_IDLE_MS,
       maxLineBytes: e.LACAK_WHOIS_MAX_LINE,

@@ -7,6 +7,8 @@ import { workerIndexBuilder } from './index/build-from-db.js';
 import { indexSettings } from './query/placeholders.js';
 import { LookupService } from './query/service.js';
 import { loadBootstrap } from './referral/bootstrap.js';
+import { freshness } from './query/freshness.js';
+import type { MigrationListener } from './store/migrations.js';
 import { buildSampleRegistry } from './sample.js';
 import { openRegistryDb } from './store/db.js';
 import { openStateDb, SERVER_BUSY_TIMEOUT_MS } from './store/state-db.js';
@@ -32,8 +34,11 @@ export async function serve(config: Config, log: Logger): Promise<RunningServer>
   }
   // Read (or made) first: a key file others may read stops the start before anything is open.
   const auditKey = loadAuditKey(config.auditKeyPath, { create: true });
-  const db = openRegistryDb(config.dbPath);
-  const state = openStateDb(config.stateDbPath, { busyTimeoutMs: SERVER_BUSY_TIMEOUT_MS });
+  // An upgrade changes the files on first start: the log says which step ran and what it did.
+  const storeLog = log.child({ component: 'store' });
+  const onMigrate: MigrationListener = ({ path, version, summary, ms }) => storeLog.info({ db: path, version, migration: summary, ms }, 'database migrated');
+  const db = openRegistryDb(config.dbPath, { onMigrate });
+  const state = openStateDb(config.stateDbPath, { busyTimeoutMs: SERVER_BUSY_TIMEOUT_MS, onMigrate });
   const bootstrap = loadBootstrap(config.bootstrapDir);
   const service = new LookupService(db, config, log.child({ component: 'query' }), {
     indexBuilder: workerIndexBuilder(config.dbPath, indexSettings(config)),
@@ -83,6 +88,20 @@ export async function serve(config: Config, log: Logger): Promise<RunningServer>
   const address = app.server.address();
   const httpPort = typeof address === 'object' && address ? address.port : config.httpPort;
   log.info({ http: httpPort, whois: whois.port, db: config.dbPath, importId: service.importId, networks: service.rangeIndex.networks }, 'lacak serving');
+  // What /healthz reports, said once where an operator watching a start looks (issue 14).
+  const report = freshness({
+    snapshots: service.latestSnapshots(),
+    bootstrapPublication: bootstrap.publication,
+    staleAfterMs: config.staleAfterMs,
+    bootstrapMaxAgeMs: config.bootstrapMaxAgeMs,
+    now: Date.now(),
+  });
+  for (const s of report.sources) {
+    if (s.warning) log.warn({ source: s.source, snapshotAt: s.snapshotAt, importId: s.importId, staleAfter: report.staleAfter, detail: s.warning }, 'registry data stale');
+  }
+  if (report.bootstrap?.warning) {
+    log.warn({ bootstrapDir: config.bootstrapDir, publication: report.bootstrap.publication, maxAge: report.bootstrapMaxAge, detail: report.bootstrap.warning }, 'RDAP bootstrap files old');
+  }
 
   let closing: Promise<void> | null = null;
   return {

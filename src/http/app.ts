@@ -23,6 +23,16 @@ import { inThreadRunner, type HeavyRunner } from '../work/runner.js';
 import { registerCostMeter } from './cost-hooks.js';
 import { OutputGuard } from '../net/output-guard.js';
 import { registerOutputBackpressure } from './backpressure.js';
+import { freshness } from '../query/freshness.js';
+import { formatIp, parseIp, unmapIpv4 } from '../net/ip.js';
+
+/** A client address as WHOIS logs it: an IPv4 client on a dual-stack socket as dotted IPv4. */
+function logAddress(ip: string): string {
+  const address = parseIp(ip);
+  if (!address) return ip;
+  const unmapped = unmapIpv4(address);
+  return formatIp(unmapped.family, unmapped.value);
+}
 
 export interface AppDeps {
   readonly config: Config;
@@ -61,8 +71,10 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerPrivateAnswers(app);
 
   app.addHook('onResponse', async (request, reply) => {
+    // `client` as the WHOIS log has it (issue 14): an abuse report or a rate-limit complaint is
+    // traced by address. Behind a trusted proxy request.ip is the forwarded client, not the proxy.
     request.log.info(
-      { method: request.method, url: safeUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime), key: request.apiKey?.id },
+      { client: logAddress(request.ip), method: request.method, url: safeUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime), key: request.apiKey?.id },
       'http request',
     );
   });
@@ -93,7 +105,19 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerCostMeter(app);
 
   app.register(async (routes) => {
-    routes.get('/healthz', async () => ({ status: 'ok', version: lacakVersion() }));
+    // Liveness: 200 whatever the data's age, since restarting a server makes its data no newer
+    // (and the image's HEALTHCHECK would only kill the one copy still answering). `status` says
+    // `stale` past LACAK_STALE_AFTER and `warnings` says why, for monitoring to alert on.
+    routes.get('/healthz', async () => {
+      const { status, ...report } = freshness({
+        snapshots: service.latestSnapshots(),
+        bootstrapPublication: service.bootstrapPublication,
+        staleAfterMs: config.staleAfterMs,
+        bootstrapMaxAgeMs: config.bootstrapMaxAgeMs,
+        now: (now ?? Date.now)(),
+      });
+      return { status, version: lacakVersion(), ...report };
+    });
     routes.get('/readyz', async (_request, reply) => {
       const importId = service.importId;
       if (importId === 0) {
@@ -105,7 +129,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     registerRdapSearchRoutes(routes, rdap);
     registerHistoryRoutes(routes, rdap);
     const refuse = (request: FastifyRequest, reply: FastifyReply, status: number, message: string) => sendRdapError(rdap, request, reply, status, [message]);
-    registerMemberRoutes(routes, { service, refuse });
+    registerMemberRoutes(routes, { heavy, refuse });
     // Its own scope: it reads text bodies as streams, which no other route wants.
     routes.register(async (bulk) => registerBulkRoutes(bulk, { service, registry: config.registry, refuse, now }));
     // Its own scope: security headers for a page, not for RDAP's cross-origin clients.

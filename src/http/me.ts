@@ -1,34 +1,21 @@
-// GET /me: a member key's self-service view (its organisation, what it holds, what looks
-// wrong). The report is computed by the query service; this only shapes it as JSON.
+// GET /me: a member key's self-service view (its organisation and members-list row, what it
+// holds, its customers as the registry nests them, used and free space, routes, reverse zones,
+// what looks wrong), as JSON or `?format=csv`, now or `?at=`. member-answer.ts makes the
+// answer; here only who may ask, and the heavy runner that answers off the event loop.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { StoredObject } from '../model/types.js';
-import { formatRange } from '../net/prefix.js';
-import { viewObject, type Caller } from '../policy/access.js';
-import { memberReport } from '../query/member-report.js';
+import { preferredLanguage } from '../i18n/accept-language.js';
+import type { HeavyRunner } from '../work/runner.js';
 import { bearerChallenge } from './access-hooks.js';
-import type { LookupService } from '../query/service.js';
 
 export interface MemberRouteDeps {
-  readonly service: LookupService;
+  readonly heavy: HeavyRunner;
   readonly refuse: (request: FastifyRequest, reply: FastifyReply, status: number, message: string) => FastifyReply;
 }
 
-function summary(o: StoredObject): Record<string, unknown> {
-  const first = (name: string) => o.attributes.find(([n]) => n === name)?.[1] ?? null;
-  return {
-    handle: o.key,
-    class: o.className,
-    source: o.source,
-    ...(o.range ? { range: formatRange(o.range) } : {}),
-    ...(o.asns ? { asns: [o.asns.first, o.asns.last] } : {}),
-    name: first('netname') ?? first('as-name'),
-    status: first('status'),
-    org: first('org'),
-  };
-}
-
-function attributes(caller: Caller, o: StoredObject): [string, string][] {
-  return viewObject(caller, o).attributes.map(([n, v]) => [n, v]);
+function firstString(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v) && typeof v[0] === 'string') return v[0];
+  return undefined;
 }
 
 export function registerMemberRoutes(app: FastifyInstance, deps: MemberRouteDeps): void {
@@ -38,13 +25,21 @@ export function registerMemberRoutes(app: FastifyInstance, deps: MemberRouteDeps
       if (caller.role === 'anonymous') reply.header('www-authenticate', bearerChallenge());
       return deps.refuse(request, reply, caller.role === 'anonymous' ? 401 : 403, 'GET /me answers member keys that name their organisation (lacak keys add --role member --org ORG-...)');
     }
-    const report = memberReport(deps.service, caller.org);
-    return reply.header('content-type', 'application/json; charset=utf-8').send({
-      organisation: report.organisation ? { handle: report.organisation.key, attributes: attributes(caller, report.organisation) } : null,
-      maintainers: report.maintainers,
-      resources: report.resources.map((r) => ({ ...summary(r.object), customers: r.inside.map(summary) })),
-      findings: report.findings,
-      truncated: report.truncated,
+    const q = request.query as Record<string, unknown>;
+    const result = await deps.heavy.run({
+      kind: 'member-report',
+      question: {
+        caller: { ...caller, org: caller.org },
+        query: { at: firstString(q.at), tz: firstString(q.tz), format: firstString(q.format) },
+        lang: preferredLanguage(request.headers['accept-language'], 'en'),
+      },
     });
+    if (result.kind !== 'member-report') throw new Error('a member report answered as something else');
+    request.rowsRead += result.rows;
+    const answer = result.answer;
+    if (answer.status !== 200) return deps.refuse(request, reply, answer.status, answer.message);
+    reply.header('content-type', answer.contentType);
+    if (answer.filename) reply.header('content-disposition', `attachment; filename="${answer.filename}"`);
+    return reply.send(answer.body);
   });
 }

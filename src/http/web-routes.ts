@@ -16,6 +16,7 @@ import { resolveZone } from '../query/time.js';
 import { viewObject, type Caller } from '../policy/access.js';
 import type { StoredObject } from '../model/types.js';
 import { SCRIPT, STYLESHEET } from '../web/assets.js';
+import { FAVICON } from '../web/favicon.js';
 import { pickWebLang } from '../web/messages.js';
 import { renderPage, type PageAnswer, type PageLinks, type PageQuery } from '../web/page.js';
 
@@ -68,6 +69,9 @@ export async function registerWebRoutes(app: FastifyInstance, deps: WebDeps): Pr
 
   app.get('/static/lacak.css', async (_request, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(STYLESHEET));
   app.get('/static/lacak.js', async (_request, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(SCRIPT));
+  // Browsers ask for it unprompted; an answer (same origin, as the CSP's img-src allows)
+  // instead of a 404 in the console, kept a week so that it is asked for once (issue 14).
+  app.get('/favicon.ico', async (_request, reply) => reply.type('image/x-icon').header('cache-control', 'public, max-age=604800').send(FAVICON));
 
   app.get('/', async (request, reply) => {
     const lang = pickWebLang(request.headers['accept-language'], (request.query as Record<string, unknown>).lang);

@@ -20,7 +20,9 @@ export function memberStanding(objects: ObjectStore, orgHandle: string, registry
   const org = orgHandle.trim().toUpperCase();
   const organisations = objects.byKey(org, null, 'organisation');
   const organisation = organisations.find((o) => o.source === registry) ?? organisations[0] ?? null;
-  const listed = objects.ofClass('member', null).some((m) => upper(firstValue(m, 'org')) === org);
+  // The members row refers to its organisation (`org`): one indexed read, not a scan of every
+  // object (GET /me asks this on every request, issue 14).
+  const listed = objects.inverse('org', org, null, 1, 'member').length > 0;
   if (listed) return { member: true, organisation, via: 'members-list' };
   if (!organisation) return { member: false, reason: `no organisation ${org} in the registry` };
   const type = upper(firstValue(organisation, 'org-type')) || 'none';

@@ -33,21 +33,56 @@ export interface RoutedQuery {
  * service lists in source order, so front ends that hold no Config still rank alike.
  */
 export function originRoute(service: Pick<LookupService, 'ranges'>, answer: RoutedQuery, sources?: readonly string[]): OriginRoute | null {
+  for (const route of rankedRoutes(service, answer, sources)) {
+    const asn = parseAsn(stripComment(firstValue(route, 'origin') ?? ''));
+    const prefix = singlePrefix(route.range!);
+    if (asn !== null && prefix !== null) return { asn, prefix, route };
+  }
+  return null;
+}
+
+/**
+ * The route objects WHOIS shows beside the network that answers a query, as RIPE's and
+ * APNIC's servers do: every route of the most specific prefix covering the queried range
+ * (one per origin AS: a prefix announced by two ASes has two route objects), each key once,
+ * from the earliest source that has it. A route is stored only with an origin that parses, so
+ * the first is the one originRoute picks: WHOIS and the Cymru `AS` column name the same origin.
+ * `keep` narrows the candidates before the most specific is chosen (`-s`: a source's own
+ * routes, not the routes of another filtered away).
+ */
+export function mostSpecificRoutes(
+  service: Pick<LookupService, 'ranges'>,
+  answer: RoutedQuery,
+  keep: (route: StoredObject) => boolean = () => true,
+  sources?: readonly string[],
+): StoredObject[] {
+  const candidates = rankedRoutes(service, answer, sources).filter(keep);
+  const first = candidates[0];
+  if (!first) return [];
+  const shown = new Map<string, StoredObject>();
+  for (const route of candidates) {
+    if (route.range!.start !== first.range!.start || route.range!.end !== first.range!.end) break;
+    if (!shown.has(route.key)) shown.set(route.key, route);
+  }
+  return [...shown.values()];
+}
+
+/**
+ * Every route object covering the queried range at the answer's instant, most specific first;
+ * equal prefixes: the earlier source, then the older object (a fixed order, so the same
+ * question always gets the same routes in the same order).
+ */
+export function rankedRoutes(service: Pick<LookupService, 'ranges'>, answer: RoutedQuery, sources?: readonly string[]): StoredObject[] {
   const { range } = answer.query;
   // "Now" reads current versions; a requested instant the versions valid then, as the answer did.
   const at = answer.asOf.requested ? answer.asOf.instant : null;
   const routes = service.ranges.covering(range.family, range.start, range.end, at, 'routes');
-  if (routes.length === 0) return null;
+  if (routes.length === 0) return [];
   const rank = sourceRank(sources ?? answer.asOf.sources.map((s) => s.source));
   const ranked = routes.map((route) => ({
     route,
     key: { id: route.id, family: route.range!.family, start: route.range!.start, end: route.range!.end, rank: rank(route.source) },
   }));
   ranked.sort((a, b) => compareSpecificity(a.key, b.key));
-  for (const { route } of ranked) {
-    const asn = parseAsn(stripComment(firstValue(route, 'origin') ?? ''));
-    const prefix = singlePrefix(route.range!);
-    if (asn !== null && prefix !== null) return { asn, prefix, route };
-  }
-  return null;
+  return ranked.map((r) => r.route);
 }

@@ -173,6 +173,23 @@ export class LookupService {
     return this.snapshotCache.bySource;
   }
 
+  /**
+   * Each source's newest snapshot (whatever its classes), sources in source order: how old
+   * the data behind current answers is, for /healthz and the start-up log (issue 14).
+   */
+  latestSnapshots(): { readonly source: string; readonly at: number; readonly importId: number }[] {
+    return [...this.snapshotsBySource()].map(([source, list]) => {
+      // Oldest first: the last row is the newest.
+      const newest = list[list.length - 1]!;
+      return { source, at: newest.at, importId: newest.importId };
+    });
+  }
+
+  /** The newest `publication` of the RFC 9224 bootstrap files in use; null without them. */
+  get bootstrapPublication(): string | null {
+    return this.bootstrap?.publication ?? null;
+  }
+
   /** Resolves "as of" into an instant and its snapshots, or the user error of DESIGN §2. */
   resolveWhen<T>(when: When = {}): Resolved<T> {
     let instant: number;
@@ -236,6 +253,19 @@ export class LookupService {
       .filter((o) => !(o.range!.start === range.start && o.range!.end === range.end))
       .sort(cmpStart);
     return options.oneLevel ? outermost(inside) : inside;
+  }
+
+  /**
+   * The spans of the registrations inside `range` at `at`, by start and widest first, streamed
+   * (GET /me's used space, issue 14): not the range itself, nor another source's record of it,
+   * nor placeholders or delegated-statistics records, which mark space rather than hand it out.
+   */
+  *registrationSpansInside(range: IpRange, at: StoreAsOf): Generator<{ readonly start: bigint; readonly end: bigint }> {
+    for (const s of this.ranges.insideSpans(range.family, range.start, range.end, at)) {
+      if (s.start === range.start && s.end === range.end) continue;
+      if (isDelegatedSource(s.source) || this.rule.isPlaceholder(s.netname, s.status, s.source, s.owner)) continue;
+      yield s;
+    }
   }
 
   isPlaceholder(o: StoredObject): boolean {

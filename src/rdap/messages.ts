@@ -1,6 +1,7 @@
 // Every user-facing RDAP text, in English and Bahasa Indonesia (chosen by Accept-Language).
 import { preferredLanguage } from '../i18n/accept-language.js';
 import { BYTES_PER_POINT, ROWS_PER_POINT } from '../access/cost.js';
+import { PAGE_SIZE } from './search-params.js';
 
 export type Lang = 'en' | 'id';
 
@@ -38,6 +39,11 @@ export const TITLE = {
   caseReference: 'Case reference needed',
   limits: 'Rate limits',
   help: 'Help',
+  // Link titles of RFC 8977 §2.2.2 and §2.3.1, and RFC 8982 §2.2.
+  pagingLink: 'Result Pagination Link',
+  sortAscendingLink: 'Result Ascending Sort Link',
+  sortDescendingLink: 'Result Descending Sort Link',
+  subsetLink: 'Result Subset Link',
   errors: {
     400: 'Bad Request',
     401: 'Unauthorized',
@@ -83,7 +89,30 @@ export const TEXT = {
       'Lookups: /ip/{address}, /ip/{address}:{port}, /ip/{prefix}/{length}, /autnum/{number}, /entity/{handle}, /domain/{reverse zone}.',
       'Every lookup accepts ?at=<RFC 3339 time with zone> to answer as the registry stood then; a time without a zone needs &tz=<IANA zone>, e.g. Asia/Jakarta, or WIB, WITA, WIT.',
       'Space this registry does not manage is labelled with the registry that is authoritative for it (remark "Authority"); a time between snapshots that answer differently carries a notice "Change between snapshots" with a verdict.',
+      'Searches: /entities?fn= or ?handle=, /domains?name=, /ips?name= or ?handle=, /autnums?name= or ?handle= (a trailing * matches any ending), /ips/reverse_search/entity?handle=[&role=] (RFC 9536), and the RFC 9910 relations /ips/rirSearch1/{rdap-up|rdap-down|rdap-top|rdap-bottom}/{address or prefix} and /autnums/rirSearch1/{relation}/{number}.',
+      `Search answers come in pages of ${PAGE_SIZE} results, the server's page size (RFC 8977); the next page is the "next" link in paging_metadata. count=true adds the number of all results (paging_metadata.totalCount). sort=property, or property:d for descending, several separated by commas, orders the results; sorting_metadata lists each search's properties (handle, fn or name, registrationDate, lastChangedDate, country, startAddress, startAutnum).`,
+      'Sorting entities by fn is offered on fn searches, and on a handle search unless it finds persons whose names are withheld from the caller (then sort=fn is refused).',
+      'fieldSet=id, brief or full (RFC 8982) sets how much of each result is returned: id the handle and the link to the object, brief adds names, address range or AS numbers, status, country and dates, full (the default) the whole object.',
     ],
+    searchParams: {
+      count: (value: string) =>
+        `count: "${value}" is neither true nor false. count=true asks for the number of all results (RFC 8977 §2.1: true, yes or 1; false, no or 0); it does not set the page size, which is the server's: ${PAGE_SIZE} results a page.`,
+      sortSyntax: (value: string) =>
+        `sort: "${value}" is not a sort item: give a property, optionally followed by :a (ascending) or :d (descending), several separated by commas (RFC 8977 §2.2), e.g. sort=registrationDate:d.`,
+      sortUnknown: (property: string, available: readonly string[]) => `sort: this search cannot be sorted by "${property}"; its properties are ${available.join(', ')}.`,
+      sortWithheld: (property: string, available: readonly string[]) =>
+        `sort: this search finds persons whose names are withheld from you (UU PDP No. 27/2022), and sorting it by "${property}" would order them by those names. Search by fn instead, or narrow the handle; law enforcement sends X-Case-Reference. Available here: ${available.join(', ')}.`,
+      sortRepeated: (property: string) => `sort: "${property}" is given more than once.`,
+      sortNotOffered: 'sort: relation searches (rirSearch1) are not sorted: their results follow the tree of addresses or AS numbers.',
+      fieldSet: (value: string, names: readonly string[]) => `fieldSet: "${value}" is not a field set of this server; they are ${names.join(', ')} (RFC 8982).`,
+      cursor:
+        'cursor: this is not a cursor this server issued for this search (the same path, search term and sort); follow the "next" link of the previous page, or start again without a cursor.',
+    },
+    fieldSets: {
+      id: 'Only what identifies each result: objectClassName, handle (ldhName for domains) and the link to the object itself.',
+      brief: 'A short form of each result: what id gives, plus names (fn, name), address range or AS numbers, type, status, country, registration and last-changed dates; no contacts, remarks or other links.',
+      full: 'Each result in full, as a lookup of the object answers it (the default).',
+    },
     errors: {
       noObject: 'No object with that key exists in this registry.',
       nameserver: 'Nameserver lookups are not provided by this registry.',
@@ -121,7 +150,30 @@ export const TEXT = {
       'Pencarian: /ip/{alamat}, /ip/{alamat}:{port}, /ip/{prefiks}/{panjang}, /autnum/{nomor}, /entity/{handle}, /domain/{zona balik}.',
       'Setiap pencarian menerima ?at=<waktu RFC 3339 dengan zona> untuk menjawab sesuai keadaan registri saat itu; waktu tanpa zona memerlukan &tz=<zona IANA>, mis. Asia/Jakarta, atau WIB, WITA, WIT.',
       'Ruang yang tidak dikelola registri ini diberi label registri yang berwenang atasnya (remark "Authority"); waktu di antara snapshot yang menjawab berbeda disertai notice "Change between snapshots" dengan kesimpulannya.',
+      'Pencarian: /entities?fn= atau ?handle=, /domains?name=, /ips?name= atau ?handle=, /autnums?name= atau ?handle= (tanda * di akhir cocok dengan akhiran apa pun), /ips/reverse_search/entity?handle=[&role=] (RFC 9536), serta relasi RFC 9910 /ips/rirSearch1/{rdap-up|rdap-down|rdap-top|rdap-bottom}/{alamat atau prefiks} dan /autnums/rirSearch1/{relasi}/{nomor}.',
+      `Hasil pencarian dibagi per halaman berisi ${PAGE_SIZE} hasil, ukuran halaman server (RFC 8977); halaman berikutnya ada pada tautan "next" di paging_metadata. count=true menambahkan jumlah seluruh hasil (paging_metadata.totalCount). sort=properti, atau properti:d untuk urutan menurun, beberapa dipisahkan koma, mengurutkan hasil; sorting_metadata mencantumkan properti setiap pencarian (handle, fn atau name, registrationDate, lastChangedDate, country, startAddress, startAutnum).`,
+      'Pengurutan entitas menurut fn tersedia pada pencarian fn, dan pada pencarian handle kecuali pencarian itu menemukan orang (person) yang namanya tidak diungkapkan kepada pemanggil (maka sort=fn ditolak).',
+      'fieldSet=id, brief atau full (RFC 8982) menentukan seberapa banyak isi setiap hasil: id memberi handle dan tautan ke objeknya, brief menambahkan nama, rentang alamat atau nomor AS, status, negara dan tanggal, full (bawaan) objek lengkap.',
     ],
+    searchParams: {
+      count: (value: string) =>
+        `count: "${value}" bukan true maupun false. count=true meminta jumlah seluruh hasil (RFC 8977 §2.1: true, yes atau 1; false, no atau 0); count tidak mengatur ukuran halaman, yang ditentukan server: ${PAGE_SIZE} hasil per halaman.`,
+      sortSyntax: (value: string) =>
+        `sort: "${value}" bukan butir pengurutan: berikan nama properti, boleh diikuti :a (menaik) atau :d (menurun), beberapa dipisahkan koma (RFC 8977 §2.2), mis. sort=registrationDate:d.`,
+      sortUnknown: (property: string, available: readonly string[]) => `sort: pencarian ini tidak dapat diurutkan menurut "${property}"; propertinya: ${available.join(', ')}.`,
+      sortWithheld: (property: string, available: readonly string[]) =>
+        `sort: pencarian ini menemukan orang (person) yang namanya tidak diungkapkan kepada Anda (UU PDP No. 27/2022), dan pengurutan menurut "${property}" akan mengurutkan mereka menurut nama tersebut. Cari menurut fn, atau persempit handle; penegak hukum mengirim X-Case-Reference. Yang tersedia di sini: ${available.join(', ')}.`,
+      sortRepeated: (property: string) => `sort: "${property}" diberikan lebih dari sekali.`,
+      sortNotOffered: 'sort: pencarian relasi (rirSearch1) tidak diurutkan: hasilnya mengikuti pohon alamat atau nomor AS.',
+      fieldSet: (value: string, names: readonly string[]) => `fieldSet: "${value}" bukan kumpulan field server ini; yang tersedia: ${names.join(', ')} (RFC 8982).`,
+      cursor:
+        'cursor: ini bukan cursor yang diterbitkan server ini untuk pencarian ini (jalur, kata pencarian, dan pengurutan yang sama); ikuti tautan "next" dari halaman sebelumnya, atau mulai lagi tanpa cursor.',
+    },
+    fieldSets: {
+      id: 'Hanya yang mengidentifikasi setiap hasil: objectClassName, handle (ldhName untuk domain) dan tautan ke objek itu sendiri.',
+      brief: 'Bentuk singkat setiap hasil: isi id, ditambah nama (fn, name), rentang alamat atau nomor AS, jenis, status, negara, tanggal registrasi dan perubahan terakhir; tanpa kontak, keterangan, atau tautan lain.',
+      full: 'Setiap hasil secara lengkap, seperti jawaban pencarian objek itu (bawaan).',
+    },
     errors: {
       noObject: 'Tidak ada objek dengan kunci tersebut di registri ini.',
       nameserver: 'Pencarian nameserver tidak disediakan oleh registri ini.',

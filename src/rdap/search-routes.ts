@@ -1,5 +1,6 @@
 // RDAP search routes: the question as plain data, answered by the heavy runner (a worker
-// thread in the server: a page of 500 results must not hold the event loop), then sent.
+// thread in the server: a search sorted over thousands of objects must not hold the event
+// loop), then sent.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { HeavyRunner } from '../work/runner.js';
 import { rdapContextData, sendRdap, type RdapDeps } from './routes.js';

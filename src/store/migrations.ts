@@ -1,7 +1,21 @@
 // Schema of the registry database, one entry per version; applied in order and
-// recorded in PRAGMA user_version so an old file is upgraded in place.
-export const REGISTRY_MIGRATIONS: readonly string[] = [
-  `
+// recorded in PRAGMA user_version so an old file is upgraded in place. The state database
+// (state-db.ts) keeps its own list and is upgraded by the same applyMigrations.
+import type Database from 'better-sqlite3';
+
+/** One schema step. `summary` is what the server's log says it did when it ran (issue 14). */
+export interface Migration {
+  readonly summary: string;
+  readonly sql: string;
+}
+
+/** Told after each migration commits: the server logs it, so an upgrade says what it changed. */
+export type MigrationListener = (applied: { readonly path: string; readonly version: number; readonly summary: string; readonly ms: number }) => void;
+
+export const REGISTRY_MIGRATIONS: readonly Migration[] = [
+  {
+    summary: 'registry schema: imports, snapshots, object versions and their references',
+    sql: `
   CREATE TABLE imports (
     id            INTEGER PRIMARY KEY,
     snapshot_at   INTEGER NOT NULL,          -- epoch ms: the instant this snapshot describes
@@ -68,10 +82,13 @@ export const REGISTRY_MIGRATIONS: readonly string[] = [
   CREATE INDEX refs_target ON refs (target, attribute);
   CREATE INDEX refs_object ON refs (object_id);
   `,
+  },
   // 2: a delegated record's account id was stored as `org:`, which answers then showed as an
   // organisation handle pointing nowhere (DESIGN §2): it becomes `opaque-id:`, in place and in
   // its reference rows, so a re-import of the same file finds every record unchanged.
-  `
+  {
+    summary: "delegated records' account ids move from org: to opaque-id:, in objects and their references",
+    sql: `
   UPDATE objects SET attributes = (
     SELECT json_group_array(
              CASE WHEN json_extract(e.value, '$[0]') = 'org' THEN json_array('opaque-id', json_extract(e.value, '$[1]')) ELSE json(e.value) END
@@ -81,4 +98,18 @@ export const REGISTRY_MIGRATIONS: readonly string[] = [
   UPDATE refs SET attribute = 'opaque-id'
    WHERE attribute = 'org' AND object_id IN (SELECT id FROM objects WHERE source LIKE 'DELEGATED-%');
   `,
+  },
 ];
+
+/** Applies the migrations a database has not had yet, each in its own transaction. */
+export function applyMigrations(db: Database.Database, migrations: readonly Migration[], path: string, onMigrate?: MigrationListener): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  for (let v = version; v < migrations.length; v++) {
+    const started = Date.now();
+    db.transaction(() => {
+      db.exec(migrations[v]!.sql);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+    onMigrate?.({ path, version: v + 1, summary: migrations[v]!.summary, ms: Date.now() - started });
+  }
+}

@@ -148,6 +148,24 @@ export class ObjectStore {
   }
 
   /**
+   * Networks `maintainer` maintains (`mnt-by`) at `at` that lie outside every one of `ranges`,
+   * at most `limit`, by id. The store drops the networks inside: a member's maintainer keeps tens
+   * of thousands of customer assignments, and GET /me looks for the few stray ones among them.
+   */
+  networksMaintainedOutside(maintainer: string, ranges: readonly { readonly family: number; readonly start: bigint; readonly end: bigint }[], at: AsOf, limit: number): StoredObject[] {
+    const inside = ranges.map(() => '(o.family = ? AND o.first >= ? AND o.last <= ?)').join(' OR ');
+    const sql = `SELECT DISTINCT ${COLUMNS} FROM refs r JOIN objects o ON o.id = r.object_id
+        WHERE r.target = @target AND r.attribute = 'mnt-by' AND o.class IN ('inetnum', 'inet6num')
+          AND ${VALID_AT}${inside ? ` AND NOT (${inside})` : ''} ORDER BY o.id LIMIT @limit`;
+    const params: unknown[] = [];
+    for (const r of ranges) params.push(r.family, ipKey(r.start), ipKey(r.end));
+    return this.database
+      .prepare<unknown[], ObjectRow>(sql)
+      .all({ target: maintainer.toUpperCase(), at, limit }, ...params)
+      .map((r) => rowToObject(r));
+  }
+
+  /**
    * Does `maintainer` maintain (`mnt-by` or `mnt-lower`) a current network that names an
    * organisation other than `org` and lies outside every one of `ranges`? One query that
    * stops at the first such network: a member's maintainer can maintain tens of thousands

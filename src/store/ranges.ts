@@ -2,11 +2,11 @@
 // over the whole table (SQLite can use only one range bound of an index): every
 // seek is confined to one size bucket, where a covering range must start within
 // 2^(bucket+1) addresses below the query, so each seek reads a handful of rows.
-import { FAMILY_BITS, ipKey, type Family } from '../net/ip.js';
+import { FAMILY_BITS, ipFromKey, ipKey, type Family } from '../net/ip.js';
 import type { StoredObject } from '../model/types.js';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
-import { rowToObject, type ObjectRow } from './rows.js';
+import { noteRowsRead, rowToObject, type ObjectRow } from './rows.js';
 
 export const NETWORK_CLASSES = ['inetnum', 'inet6num'] as const;
 
@@ -19,18 +19,40 @@ const COLUMNS = `id, source, class, key, valid_from, valid_to, import_id, attrib
 /** inetnum/inet6num, or route/route6 (both carry an address range). */
 export type CoveringKind = 'networks' | 'routes';
 
+/** A network's address span and what tells a placeholder (the derived columns), without its attributes. */
+export interface NetworkSpan {
+  readonly source: string;
+  readonly netname: string | null;
+  readonly status: string | null;
+  /** The `org` column: organisation handle, or a delegated record's account. */
+  readonly owner: string | null;
+  readonly start: bigint;
+  readonly end: bigint;
+}
+
+interface SpanRow {
+  source: string;
+  netname: string | null;
+  status: string | null;
+  org: string | null;
+  first: Buffer;
+  last: Buffer;
+}
+
 export class RangeStore {
-  private readonly insideStmt;
+  private readonly insideStmts: Record<CoveringKind, Statement<Record<string, unknown>, ObjectRow>>;
   private readonly bucketProbe;
   private buckets: Map<Family, number[]> | null = null;
   private readonly coveringCache = new Map<string, { stmt: Statement<unknown[], ObjectRow>; buckets: number[] }>();
 
   constructor(private readonly db: Db) {
-    this.insideStmt = db.prepare<Record<string, unknown>, ObjectRow>(
-      `SELECT ${COLUMNS} FROM objects
-        WHERE family = @family AND bucket = @bucket AND first >= @first AND first <= @last AND last <= @last
-          AND class IN ('inetnum', 'inet6num') AND ${VALID_AT}`,
-    );
+    const insideOf = (classes: string) =>
+      db.prepare<Record<string, unknown>, ObjectRow>(
+        `SELECT ${COLUMNS} FROM objects
+          WHERE family = @family AND bucket = @bucket AND first >= @first AND first <= @last AND last <= @last
+            AND class IN (${classes}) AND ${VALID_AT}`,
+      );
+    this.insideStmts = { networks: insideOf("'inetnum', 'inet6num'"), routes: insideOf("'route', 'route6'") };
     this.bucketProbe = db.prepare<[number, number], { one: number }>(
       'SELECT 1 AS one FROM objects WHERE family = ? AND bucket = ? LIMIT 1',
     );
@@ -104,18 +126,65 @@ export class RangeStore {
     return stmt.all(...params);
   }
 
-  /** Networks lying inside [first, last] (the range itself included), at most `limit`. */
-  inside(family: Family, first: bigint, last: bigint, at: AsOf, limit: number): StoredObject[] {
+  /**
+   * Networks lying inside [first, last] (the range itself included), at most `limit` of those
+   * `keep` keeps; with `routes`, the route objects inside it instead. Read narrowest first
+   * unless `widestFirst`: a list cut at `limit` then keeps the networks nearest the range and
+   * drops the most specific ones, so what is kept still nests under its parents (GET /me,
+   * issue 14).
+   */
+  inside(
+    family: Family,
+    first: bigint,
+    last: bigint,
+    at: AsOf,
+    limit: number,
+    options: { kind?: CoveringKind; widestFirst?: boolean; keep?: (o: StoredObject) => boolean } = {},
+  ): StoredObject[] {
     const out: StoredObject[] = [];
     const span = last - first + 1n;
-    for (const bucket of this.occupiedBuckets(family)) {
-      if (1n << BigInt(bucket) > span) continue;
-      for (const row of this.insideStmt.iterate({ family, bucket, first: ipKey(first), last: ipKey(last), at })) {
-        out.push(rowToObject(row));
+    const stmt = this.insideStmts[options.kind ?? 'networks'];
+    const buckets = this.occupiedBuckets(family).filter((bucket) => 1n << BigInt(bucket) <= span);
+    if (options.widestFirst) buckets.reverse();
+    for (const bucket of buckets) {
+      for (const row of stmt.iterate({ family, bucket, first: ipKey(first), last: ipKey(last), at })) {
+        const o = rowToObject(row);
+        // `keep` filters before the limit counts, so `limit` means that many kept.
+        if (options.keep && !options.keep(o)) continue;
+        out.push(o);
         if (out.length >= limit) return out;
       }
     }
     return out;
+  }
+
+  /**
+   * The spans of the networks inside [first, last] (the range itself included) at `at`, by
+   * start and widest first, streamed from the derived columns without reading attributes:
+   * the used space of a member with a hundred thousand customer networks is summed in one
+   * pass, in constant memory. Each seek stays in one size bucket, as everywhere here.
+   */
+  *insideSpans(family: Family, first: bigint, last: bigint, at: AsOf): Generator<NetworkSpan> {
+    const span = last - first + 1n;
+    const buckets = this.occupiedBuckets(family).filter((bucket) => 1n << BigInt(bucket) <= span);
+    if (buckets.length === 0) return;
+    // The bucket numbers are this store's own integers, written into the SQL as such.
+    const stmt = this.db.prepare<Record<string, unknown>, SpanRow>(
+      `SELECT source, netname, status, org, first, last FROM objects
+        WHERE family = @family AND bucket IN (${buckets.join(', ')}) AND first >= @first AND first <= @last AND last <= @last
+          AND class IN ('inetnum', 'inet6num') AND ${VALID_AT}
+        ORDER BY first, last DESC`,
+    );
+    let read = 0;
+    try {
+      for (const row of stmt.iterate({ family, first: ipKey(first), last: ipKey(last), at })) {
+        read++;
+        yield { source: row.source, netname: row.netname, status: row.status, owner: row.org, start: ipFromKey(row.first), end: ipFromKey(row.last) };
+      }
+    } finally {
+      // Charged like any other row read (DESIGN §5: rate limits count cost).
+      noteRowsRead(read);
+    }
   }
 }
 

@@ -79,6 +79,11 @@ export function rowsReadSoFar(): number {
   return rowsRead;
 }
 
+/** Rows read without being turned into objects (a stream of spans): counted all the same. */
+export function noteRowsRead(count: number): void {
+  rowsRead += count;
+}
+
 export function rowToObject(row: ObjectRow, references: StoredObject['references'] = []): StoredObject {
   rowsRead++;
   const family = row.family as Family | null;

@@ -5,9 +5,12 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { LACAK_ERR, LacakError } from '../errors.js';
 import type { Db } from './db.js';
+import { applyMigrations, type Migration, type MigrationListener } from './migrations.js';
 
-const STATE_MIGRATIONS: readonly string[] = [
-  `
+const STATE_MIGRATIONS: readonly Migration[] = [
+  {
+    summary: 'state schema: API keys and the audit log',
+    sql: `
   CREATE TABLE keys (
     id          INTEGER PRIMARY KEY,
     role        TEXT NOT NULL CHECK (role IN ('member', 'lea', 'admin')),
@@ -31,12 +34,16 @@ const STATE_MIGRATIONS: readonly string[] = [
     hash           BLOB NOT NULL
   );
   `,
+  },
   // Issue 13: rows are chained with HMAC-SHA256 under a key kept outside the database (chain
   // 1). Rows written before keep chain 0 and are verified with the old SHA-256 rule; the
   // first keyed row after them vouches for them (see access/audit.ts).
-  `
+  {
+    summary: 'audit rows record their chain: 0 for rows written before the chain was keyed, 1 for HMAC-SHA256 rows',
+    sql: `
   ALTER TABLE audit ADD COLUMN chain INTEGER NOT NULL DEFAULT 0;
   `,
+  },
 ];
 
 /**
@@ -46,18 +53,12 @@ const STATE_MIGRATIONS: readonly string[] = [
  */
 export const SERVER_BUSY_TIMEOUT_MS = 5;
 
-export function openStateDb(path: string, options: { busyTimeoutMs?: number } = {}): Db {
+export function openStateDb(path: string, options: { busyTimeoutMs?: number; onMigrate?: MigrationListener } = {}): Db {
   try {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     const db = new Database(path);
     db.pragma('journal_mode = WAL');
-    const version = db.pragma('user_version', { simple: true }) as number;
-    for (let v = version; v < STATE_MIGRATIONS.length; v++) {
-      db.transaction(() => {
-        db.exec(STATE_MIGRATIONS[v]!);
-        db.pragma(`user_version = ${v + 1}`);
-      })();
-    }
+    applyMigrations(db, STATE_MIGRATIONS, path, options.onMigrate);
     // After the migrations, which may wait for a CLI's write as long as they like.
     if (options.busyTimeoutMs !== undefined) db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs))}`);
     return db;

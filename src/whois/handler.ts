@@ -10,6 +10,7 @@ import { lacakVersion } from '../version.js';
 import { BYTES_PER_POINT, ROWS_PER_POINT } from '../access/cost.js';
 import { ANONYMOUS, BULK_LINES, mayListVersions, viewKey, viewObject, type Caller } from '../policy/access.js';
 import { parentOf, type LookupService, type When } from '../query/service.js';
+import { mostSpecificRoutes } from '../query/routing.js';
 import type { AsOf, IpAnswer, Outcome, SnapshotChange } from '../query/types.js';
 import { ANSWER_TEXT, changeLines, portText, type Found as AnswerFound } from '../i18n/answer-texts.js';
 import { RPSL_CLASSES } from '../rpsl/classes.js';
@@ -31,7 +32,8 @@ export interface WhoisReply {
   readonly lines: readonly string[];
   /**
    * `-k` with a query: keep the connection open after this answer; `-k` alone: toggle
-   * (opens a persistent connection as the first line, closes one that is open).
+   * (opens a persistent connection as the first line, closes one that is open). The lines
+   * of a toggle greet a connection it opens; one it closes ends without them.
    */
   readonly keepAlive: 'start' | 'toggle' | 'unchanged';
 }
@@ -116,7 +118,10 @@ export class WhoisHandler {
     if (!parsed.ok) return this.reply([this.errorBlock(parsed.error)]);
     const { flags, key } = parsed.query;
     const keepAlive = flags.has('k') ? 'start' : 'unchanged';
-    if (flags.has('k') && key === '' && flags.size === 1) return { lines: [], keepAlive: 'toggle' };
+    // A lone -k is answered as RIPE's server answers it: its banner (RIPE writes its terms after
+    // every answer on a persistent connection), so the client sees the server is there and
+    // waiting; the connection then stays open for the next query. Closing, it says nothing.
+    if (flags.has('k') && key === '' && flags.size === 1) return { lines: [...this.banner, ''], keepAlive: 'toggle' };
     if (flags.has('V') && key === '' && flags.size === 1) return { lines: [], keepAlive };
     if (flags.has('help') || (flags.size === 0 && key.toLowerCase() === 'help')) return { ...this.reply([this.helpBlock()]), keepAlive };
     const viewer: Caller = flags.has('B') ? { ...caller, showNotifications: true } : caller;
@@ -232,7 +237,7 @@ export class WhoisHandler {
       const range = address ? null : parseRange(key);
       if (address || range?.ok) {
         const r: IpRange = address ? { family: address.address.family, start: address.address.value, end: address.address.value } : (range as { range: IpRange }).range;
-        found = this.network(key, r, flags, when, sources);
+        found = this.network(key, r, flags, when, sources, types);
       } else if (looksLikeAddress(key)) {
         // A mistyped address (`1.2.3.4.5`, an address and port with a space) is no name to search.
         throw refuse(WHOIS_ERR.INVALID_SEARCH_KEY, `not an IP address: "${key}"`);
@@ -289,24 +294,37 @@ export class WhoisHandler {
     return lines;
   }
 
-  /** Addresses, ranges and prefixes, with RIPE's IP flags. */
-  private network(key: string, range: IpRange, flags: ReadonlyMap<FlagName, string>, when: When, sources: ReadonlySet<string> | null): Found {
+  /**
+   * Addresses, ranges and prefixes, with RIPE's IP flags. The plain lookup and `-x` answer
+   * with the network and then the routing view (routeGroups); the flags that walk the network
+   * hierarchy (`-l`, `-L`, `-m`, `-M`, `-c`) answer with networks only.
+   */
+  private network(key: string, range: IpRange, flags: ReadonlyMap<FlagName, string>, when: When, sources: ReadonlySet<string> | null, types: ReadonlySet<string> | null): Found {
     const service = this.deps.service;
     if (flags.has('m') || flags.has('M')) return this.moreSpecific(key, range, flags.has('m'), when);
     if (flags.has('x')) {
       const exact = service.lookupKey(formatRange(range), when);
-      const objects = check(exact, key).objects.filter((o) => o.className === 'inetnum' || o.className === 'inet6num');
-      if (objects.length === 0) throw refuse(WHOIS_ERR.NO_ENTRIES, `No network is registered as exactly ${formatRange(range)}.`);
-      const resolved = exact.kind === 'ok' ? exact.value.asOf : null;
-      return { asOf: resolved!, at: atOf(resolved!), groups: objects.map((o) => ({ object: o, comments: this.networkComments(o, when) })) };
+      if (exact.kind === 'userError') throw refuse(WHOIS_ERR.INVALID_SEARCH_KEY, exact.message);
+      const asOf = exact.kind === 'ok' ? exact.value.asOf : exact.asOf;
+      const objects = exact.kind === 'ok' ? exact.value.objects.filter((o) => o.className === 'inetnum' || o.className === 'inet6num') : [];
+      // RIPE's exact match covers route objects too: `-x 198.51.100.128/26` finds the route of that prefix.
+      const routes = this.routeGroups(range, asOf, flags, sources, types, true);
+      if (objects.length === 0 && routes.length === 0) throw refuse(WHOIS_ERR.NO_ENTRIES, `No network or route is registered as exactly ${key}.`);
+      return { asOf, at: atOf(asOf), groups: [...objects.map((o) => ({ object: o, comments: this.networkComments(o, when) })), ...routes] };
     }
     const outcome = key.includes('/') || key.includes(' - ') || range.start !== range.end ? service.lookupRange(key, when) : service.lookupAddress(key, when);
     const answer = this.checkIp(outcome, key, range);
     const at = atOf(answer.asOf);
     // -s: the same question asked of those sources only, down the same chain.
     const chain = sources ? answer.chain.filter((o) => sources.has(o.source.toUpperCase())) : answer.chain;
+    const hierarchy = flags.has('l') || flags.has('L') || flags.has('c');
+    const routes = hierarchy ? [] : this.routeGroups(range, answer.asOf, flags, sources, types, false);
     const holder = chain[0];
-    if (!holder) throw refuse(WHOIS_ERR.NO_ENTRIES, `No network of ${[...sources!].join(', ')} covers ${key}.`);
+    if (!holder) {
+      // -s named sources without a network here: their routes still answer the query.
+      if (routes.length > 0) return { asOf: answer.asOf, at, groups: routes };
+      throw refuse(WHOIS_ERR.NO_ENTRIES, `No network of ${[...sources!].join(', ')} covers ${key}.`);
+    }
     let networks: StoredObject[];
     if (flags.has('l')) {
       const parent = parentOf(holder, chain);
@@ -324,8 +342,24 @@ export class WhoisHandler {
     return {
       asOf: answer.asOf,
       at,
-      groups: networks.map((o) => ({ object: o, comments: o.id === answer.holder.id ? this.holderComments(answer) : this.networkComments(o, when, answer.chain) })),
+      groups: [...networks.map((o) => ({ object: o, comments: o.id === answer.holder.id ? this.holderComments(answer) : this.networkComments(o, when, answer.chain) })), ...routes],
     };
+  }
+
+  /**
+   * The routing view RIPE's and APNIC's servers give after the network (issue 14): the
+   * route/route6 objects of the most specific prefix covering the question (with `exact`, of
+   * the question's own prefix), each its own `% Information related to '<prefix><origin>'`
+   * group after the network and the objects it refers to. A route is an answer to the query,
+   * not an object the network refers to, so `-r` keeps it (as RIPE's `-r` does); `-T` keeps
+   * its meaning (`-T inetnum` shows none, `-T route` only routes); `-s` picks among that
+   * source's routes. `-b` asks for the network's abuse contact only, which a route is not.
+   */
+  private routeGroups(range: IpRange, asOf: AsOf, flags: ReadonlyMap<FlagName, string>, sources: ReadonlySet<string> | null, types: ReadonlySet<string> | null, exact: boolean): Group[] {
+    if (flags.has('b') || (types && !types.has(range.family === 4 ? 'route' : 'route6'))) return [];
+    const keep = (route: StoredObject) =>
+      (!sources || sources.has(route.source.toUpperCase())) && (!exact || (route.range!.start === range.start && route.range!.end === range.end));
+    return mostSpecificRoutes(this.deps.service, { query: { range }, asOf }, keep).map((object) => ({ object, comments: [] }));
   }
 
   private moreSpecific(key: string, range: IpRange, oneLevel: boolean, when: When): Found {
@@ -360,6 +394,10 @@ export class WhoisHandler {
     if (!asRange && /^as\d+$/i.test(key)) {
       if (parseAsn(key) === null) throw refuse(WHOIS_ERR.INVALID_SEARCH_KEY, `"${key}" is not an AS number (AS0 to AS4294967295).`);
       const outcome = service.lookupAutnum(key, when);
+      // An AS number nothing here covers gets what the RDAP answer says, not a bare 101: a
+      // referral to the registry the bootstrap names, or "Authority unknown" and where to look
+      // when no bootstrap entry covers it (AS400000 with IANA's 2016 files; issue 14).
+      if (outcome.kind === 'notFound' && outcome.notFound.kind !== 'no-object') this.fromOutcome(outcome, key);
       const answer = check(outcome, key);
       const at = atOf(answer.asOf);
       // The same rule as for networks: the aut-num's own contact, else the block above it.
@@ -571,7 +609,7 @@ export class WhoisHandler {
     const registry = this.deps.server.registry;
     const { notFound } = outcome;
     const detail =
-      notFound.kind === 'no-object' ? `No entries found for "${key}".` : notFound.kind === 'foreign' && !range ? `${key} is not registered with ${registry}.` : `${key}: ${ANSWER_TEXT.en.notFound(notFound, registry)}`;
+      notFound.kind === 'no-object' ? `No entries found for "${key}".` : notFound.kind === 'foreign' && !range && notFound.authority.kind !== 'unknown' ? `${key} is not registered with ${registry}.` : `${key}: ${ANSWER_TEXT.en.notFound(notFound, registry)}`;
     const after = [
       ...(outcome.change ? changeComments(outcome.change, { kind: 'notFound', notFound }, outcome.asOf.instant, registry) : []),
       ...(notFound.kind === 'foreign' && notFound.authority.kind === 'other-registry' ? [`ReferralServer: whois://${notFound.authority.registry.whois}`] : []),

@@ -294,10 +294,14 @@ class Connection {
     if (this.closed || this.socket.writableEnded) return;
     this.charge(rows, reply.lines);
     this.deps.log.info({ client: this.client, query: line.slice(0, 200), ms: Math.round(performance.now() - started) }, 'whois query');
-    // A bare `-k` toggles: as the first line it opens a persistent
-    // connection, as RIPE's does (`-k`, then queries, then `-k`); later it closes it.
-    const persistent = this.mode === 'persistent' ? reply.keepAlive !== 'toggle' : reply.keepAlive !== 'unchanged';
-    if (persistent) {
+    // A bare `-k` toggles: as the first line it opens a persistent connection and is answered
+    // with the banner, as RIPE's does (`-k`, then queries, then `-k`); later it closes the
+    // connection without a word, as RIPE's closes its channel.
+    if (this.mode === 'persistent' && reply.keepAlive === 'toggle') {
+      this.finish([]);
+      return;
+    }
+    if (this.mode === 'persistent' || reply.keepAlive !== 'unchanged') {
       this.mode = 'persistent';
       if (reply.lines.length > 0) this.write(reply.lines);
     } else {

@@ -6,7 +6,12 @@ import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { CLI, SAMPLE_DIR, SHARED_DATA, tempDir } from '../helpers/registry.js';
+import { CLI, FIXTURES, SAMPLE_DIR, tempDir } from '../helpers/registry.js';
+
+// Real files the repository carries (test/fixtures/README.md): RIPE's whois test dumps and APNIC's
+// 2013 delegated statistics.
+const RIPE_TEST = join(FIXTURES, 'rpsl', 'ripe-test');
+const APNIC_2013 = join(FIXTURES, 'delegated-stats', 'apnic-2013', 'delegated-apnic-extended-latest.gz');
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
@@ -32,14 +37,14 @@ describe('lacak CLI', () => {
   const db = join(tmp.dir, 'cli.sqlite');
 
   it('imports a dump and prints one summary line', () => {
-    const r = lacak(['import', '--db', db, '--at', '2026-01-01T00:00:00Z', join(SHARED_DATA, 'rpsl', 'TEST.db')]);
+    const r = lacak(['import', '--db', db, '--at', '2026-01-01T00:00:00Z', join(RIPE_TEST, 'TEST.db')]);
     expect(r.status).toBe(0);
     expect(r.stdout.trim().split('\n')).toHaveLength(1);
     expect(r.stdout).toMatch(/^import 1: snapshot 2026-01-01T00:00:00.000Z; created \d+, changed 0, deleted 0, unchanged 0, rejected 0/);
   });
 
   it('dates a delegated file by its header when --at is absent', () => {
-    const r = lacak(['import', '--db', db, '--format', 'delegated', join(SHARED_DATA, 'delegated-stats', 'apnic-2013', 'delegated-apnic-extended-latest.gz')]);
+    const r = lacak(['import', '--db', db, '--format', 'delegated', APNIC_2013]);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('snapshot 2013-04-16T00:00:00.000Z; created 29630');
   });
@@ -58,7 +63,7 @@ describe('lacak CLI', () => {
 
   it('check reports every defect with file:line and writes nothing', () => {
     const before = statSync(db).mtimeMs;
-    const file = join(SHARED_DATA, 'rpsl', 'TEST_ADDITIONAL_LOAD_DUMP_WITH_ERROR.db');
+    const file = join(RIPE_TEST, 'TEST_ADDITIONAL_LOAD_DUMP_WITH_ERROR.db');
     const r = lacak(['check', '--db', db, file]);
     // The person (line 11) claims AA2-TEST on its nic-hdl line, a handle TEST.db's role already has.
     expect(r.stderr).toContain(`${file}:17: error NIC_HDL_TAKEN`);
@@ -76,7 +81,7 @@ describe('lacak CLI', () => {
     expectOneLineError(lacak(['import', '--db', db, join(tmp.dir, 'missing.db')]).stderr, /cannot open .*missing\.db: ENOENT/);
     expectOneLineError(lacak(['import', '--db', db, '--at', '2026-13-01T00:00:00Z', 'x']).stderr, /not a valid time/);
     expectOneLineError(lacak(['import', '--db', db, '--at', '2026-01-01T00:00:00', 'x']).stderr, /has no zone/);
-    const older = lacak(['import', '--db', db, '--at', '2025-01-01T00:00:00Z', join(SHARED_DATA, 'rpsl', 'TEST.db')]);
+    const older = lacak(['import', '--db', db, '--at', '2025-01-01T00:00:00Z', join(RIPE_TEST, 'TEST.db')]);
     expect(older.status).not.toBe(0);
     expectOneLineError(older.stderr, /already has a snapshot at 2026-01-01/);
 
@@ -96,7 +101,7 @@ describe('lacak CLI', () => {
     const locked = join(tmp.dir, 'locked');
     mkdirSync(locked);
     chmodSync(locked, 0o500);
-    const r = lacak(['import', '--db', join(locked, 'sub', 'x.sqlite'), join(SHARED_DATA, 'rpsl', 'TEST.db')]);
+    const r = lacak(['import', '--db', join(locked, 'sub', 'x.sqlite'), join(RIPE_TEST, 'TEST.db')]);
     chmodSync(locked, 0o700);
     // root may write anywhere; then the import simply succeeds.
     if (r.status !== 0) expectOneLineError(r.stderr, /cannot (create|open) registry database/);
@@ -111,7 +116,7 @@ describe('lacak CLI', () => {
 
   it('an import killed with SIGKILL mid-way leaves the data exactly as it was', async () => {
     const killDb = join(tmp.dir, 'kill.sqlite');
-    expect(lacak(['import', '--db', killDb, '--at', '2026-01-01T00:00:00Z', join(SHARED_DATA, 'rpsl', 'TEST.db')]).status).toBe(0);
+    expect(lacak(['import', '--db', killDb, '--at', '2026-01-01T00:00:00Z', join(RIPE_TEST, 'TEST.db')]).status).toBe(0);
     const state = () => {
       const d = new Database(killDb, { readonly: true });
       try {

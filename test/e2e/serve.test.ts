@@ -24,7 +24,10 @@ describe('lacak serve', () => {
   it('answers /healthz and /readyz', async () => {
     const health = await fetch(`${server.baseUrl}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toMatchObject({ status: 'ok' });
+    // Liveness stays 200; `status` says whether the sample's newest snapshot (IDNIC, 2026-01-01)
+    // is older than LACAK_STALE_AFTER's default 8 days (issue 14).
+    const stale = Date.now() - Date.parse('2026-01-01T00:00:00Z') > 8 * 86_400_000;
+    expect(await health.json()).toMatchObject({ status: stale ? 'stale' : 'ok', sources: expect.arrayContaining([expect.objectContaining({ source: 'IDNIC', snapshotAt: '2026-01-01T00:00:00Z' })]) });
     const ready = await fetch(`${server.baseUrl}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ status: 'ready', importId: 4 });

@@ -1,5 +1,6 @@
 // Issue 13, finding 2: clients that send queries and never read. The WHOIS server and the
-// HTTP app run in this process over a registry whose answers are about 2 MB each, so what the
+// HTTP app run in this process over a registry whose answers are big (WHOIS about 2 MB, an RDAP
+// page of 50 networks about 200 KB), so what the
 // server holds for each connection can be read off its sockets: a connection is answered no
 // further while more than LACAK_WRITE_BUFFER_BYTES of its output wait, and one that stays
 // stuck for LACAK_WRITE_STALL_MS is closed.
@@ -139,7 +140,7 @@ describe('clients that never read', () => {
   it('pipelined HTTP requests on connections that read nothing: the next answer waits until the one before has left, then the connection is closed', async () => {
     httpAnswers.length = 0;
     httpSockets.length = 0;
-    const request = `GET /ips/reverse_search/entity?handle=${BIG_ORGANISATION}&count=500 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`;
+    const request = `GET /ips/reverse_search/entity?handle=${BIG_ORGANISATION} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`;
     const port = (app.server.address() as { port: number }).port;
 
     const CLIENTS = 2;
@@ -158,7 +159,7 @@ describe('clients that never read', () => {
     expect(stillOpen).toBe(0);
     expect(output.unsent()).toBe(0);
     // The server still answers a client that reads.
-    const res = await fetch(`http://127.0.0.1:${port}/ips/reverse_search/entity?handle=${BIG_ORGANISATION}&count=500`);
+    const res = await fetch(`http://127.0.0.1:${port}/ips/reverse_search/entity?handle=${BIG_ORGANISATION}`);
     expect(res.status).toBe(200);
     expect((await res.json()) as { ipSearchResults: unknown[] }).toMatchObject({ ipSearchResults: expect.any(Array) });
   });

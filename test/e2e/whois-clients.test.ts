@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSampleRegistry } from '../../src/sample.js';
 import { CLI, SAMPLE_DIR, quietLog, tempDir } from '../helpers/registry.js';
 import { startServer, type ServerProcess } from '../helpers/server.js';
+import { reportSkip } from '../helpers/skip.js';
 
 const WHOIS = '/usr/bin/whois';
 const PYTHON = '/usr/bin/python3';
@@ -19,6 +20,18 @@ const run = promisify(execFile);
 const hasWhois = existsSync(WHOIS);
 const hasCymru = existsSync(PYTHON) && (await run(PYTHON, ['-c', 'import cymruwhois']).then(() => true, () => false));
 const required = Boolean(process.env.CI);
+// Without CI a missing client skips its tests, and the run says which Debian package brings them back.
+const absent = [
+  ...(hasWhois ? [] : [{ client: "Debian's whois client", why: `no ${WHOIS}`, pkg: 'whois' }]),
+  ...(hasCymru ? [] : [{ client: "Team Cymru's bulk client", why: `no Python module cymruwhois for ${PYTHON}`, pkg: 'python3-cymruwhois' }]),
+];
+if (absent.length > 0 && !required) {
+  reportSkip(
+    `the tests with ${absent.map((a) => a.client).join(' and ')} in this file`,
+    absent.map((a) => a.why).join(', '),
+    `apt-get install ${absent.map((a) => a.pkg).join(' ')} (Debian)`,
+  );
+}
 
 // ---- the sample registry as files: the oracle for what may and may not be shown -------------
 
@@ -128,16 +141,29 @@ describe.skipIf(!hasWhois && !required)('WHOIS with the Debian whois client', ()
     expect(secretValues).toEqual(expect.arrayContaining(['Arif Wicaksono Pranoto', '+62 21 55502110', 'arif.pranoto@contohnet.example.id', 'noc-notify@contohnet.example.id']));
   });
 
-  it('answers an address with the holder, its contacts and the abuse line', async () => {
+  it('answers an address with the holder, its contacts, the abuse line and the route', async () => {
     const answer = await whois('198.51.100.41');
-    const { objects } = readAnswer(answer);
+    const { objects, groupHeads } = readAnswer(answer);
     expect(objects[0]!.attrs[0]).toEqual(['inetnum', '198.51.100.40 - 198.51.100.43']);
     expect(value(objects[0]!, 'netname')).toBe('KSP-CONTOHMAKMUR-ID');
     expect(answer).toContain("% Abuse contact for '198.51.100.40 - 198.51.100.43' is 'abuse@solusiweb.example.com'");
     // The contacts the network names, the person one withheld.
-    expect(objects.map(keyOf).slice(1).sort()).toEqual(['CAP1-IDNIC', 'SW1-IDNIC']);
+    expect(objects.filter((o) => o.className === 'person' || o.className === 'role').map(keyOf).sort()).toEqual(['CAP1-IDNIC', 'SW1-IDNIC']);
     expect(objects.find((o) => o.className === 'person')!.attrs[0]).toEqual(['person', '[personal data withheld]']);
+    // Then the routing view, as RIPE's and APNIC's servers give it: the most specific covering
+    // route with its origin, in a group of its own (issue 14).
+    expect(groupHeads.map((o) => o.attrs[0])).toEqual([
+      ['inetnum', '198.51.100.40 - 198.51.100.43'],
+      ['route', '198.51.100.0/26'],
+    ]);
+    expect(value(groupHeads[1]!, 'origin')).toBe('AS64497');
+    expect(answer).toContain("% Information related to '198.51.100.0/26AS64497'");
     expectNoPersonalData(answer);
+  });
+
+  it('-T route finds the route of a prefix', async () => {
+    const { objects } = readAnswer(await whois('-T', 'route', '198.51.100.0/26'));
+    expect(objects.map((o) => [o.attrs[0], value(o, 'origin')])).toEqual([[['route', '198.51.100.0/26'], 'AS64497']]);
   });
 
   it('-r -T inetnum gives the inetnum alone', async () => {
@@ -293,7 +319,31 @@ class RawClient {
 const TRAILER = /^% This query was served by /gm;
 const answersIn = (text: string) => text.match(TRAILER)?.length ?? 0;
 
+/** The last line of lacak's banner, which starts every answer and greets a bare -k. */
+const BANNER_END = '% Send "help" for the query flags.\n';
+
 describe('WHOIS -k (persistent connection) over a raw socket', () => {
+  it('greets a bare -k with the banner and waits for the query, as RIPE\'s server does', async () => {
+    const client = new RawClient(server.whoisPort);
+    try {
+      client.send('-k\r\n');
+      // Not silence: the banner, a blank line, and the connection still open.
+      await client.until(() => client.text.endsWith(`${BANNER_END}\n`), 'the banner');
+      expect(client.text).toMatch(/^% \[[^\]]+\] lacak /);
+      expect(answersIn(client.text)).toBe(0);
+      expect(client.ended).toBe(false);
+      client.send('-r -T inetnum 198.51.100.41\r\n');
+      await client.until(() => answersIn(client.text) === 1, 'the answer');
+      const answered = client.text.length;
+      // The closing -k says nothing more.
+      client.send('-k\r\n');
+      await client.until(() => client.ended, 'the server to close');
+      expect(client.text.length).toBe(answered);
+    } finally {
+      client.close();
+    }
+  });
+
   it('answers two queries on one connection opened by a bare -k, and -k closes it', async () => {
     const client = new RawClient(server.whoisPort);
     try {
@@ -325,7 +375,8 @@ describe('WHOIS -k (persistent connection) over a raw socket', () => {
       expect(client.ended).toBe(false);
       client.send('-k\n');
       await client.until(() => client.ended, 'the server to close');
-      expect(readAnswer(client.text).objects.map((o) => o.attrs[0]![1])).toEqual(['198.51.100.40 - 198.51.100.43', 'ORG-CJN1-IDNIC']);
+      // The address's answer ends with its route (issue 14), which -r keeps.
+      expect(readAnswer(client.text).objects.map((o) => o.attrs[0]![1])).toEqual(['198.51.100.40 - 198.51.100.43', '198.51.100.0/26', 'ORG-CJN1-IDNIC']);
     } finally {
       client.close();
     }

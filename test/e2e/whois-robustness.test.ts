@@ -6,7 +6,7 @@ import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSampleRegistry } from '../../src/sample.js';
-import { CLI, SAMPLE_DIR, SHARED_DATA, quietLog, tempDir } from '../helpers/registry.js';
+import { CLI, FIXTURES, SAMPLE_DIR, quietLog, tempDir } from '../helpers/registry.js';
 import { startServer, type ServerProcess } from '../helpers/server.js';
 
 const IDLE_MS = 1_000;
@@ -104,7 +104,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('WHOIS robustness', () => {
   it('answers every line of the RIPE comparison queries within 1 s, with objects or an error line', async () => {
-    const lines = readFileSync(join(SHARED_DATA, 'queries', 'comparison_queries'), 'utf8')
+    // RIPE's hand-written query lines, every flag (test/fixtures/README.md).
+    const lines = readFileSync(join(FIXTURES, 'whois-queries', 'comparison_queries'), 'utf8')
       .split('\n')
       .map((l) => l.trim())
       .filter((l) => l !== '' && !l.startsWith('#'));

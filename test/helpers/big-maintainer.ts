@@ -1,7 +1,7 @@
 // A crafted registry whose answers are large (issue 13): one maintainer and one organisation
 // of `networks` IPv6 networks in documentation space, each padded with remarks, so that
-// `-i mnt-by MAINT-BIG` (WHOIS, at most 1,000 objects) and a reverse search of ORG-BIG1-IDNIC
-// with count=500 (RDAP) are each about 2 MB.
+// `-i mnt-by MAINT-BIG` (WHOIS, at most 1,000 objects) is about 2 MB, and a page of the reverse
+// search of ORG-BIG1-IDNIC (RDAP, the server's 50 results: RFC 8977) about 200 KB.
 import { importText, tempRegistry } from './registry.js';
 
 export const BIG_MAINTAINER = 'MAINT-BIG';

@@ -1,4 +1,4 @@
-// Shared test scaffolding: temporary registries, quiet loggers, paths to shared data.
+// Shared test scaffolding: temporary registries, quiet loggers, paths to test data.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +10,10 @@ import type { Logger } from '../../src/logger.js';
 import { openRegistryDb, type Db } from '../../src/store/db.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const SHARED_DATA = join(ROOT, '..', 'shared', 'data');
+// Third-party data the repository may not carry: undefined unless LACAK_TEST_SHARED_DATA names it.
+export { SHARED_DATA, sharedDataPath, withoutSharedData } from './shared-data.js';
+/** What the tests need and the repository carries (test/fixtures/README.md). */
+export const FIXTURES = join(ROOT, 'test', 'fixtures');
 export const SAMPLE_DIR = join(ROOT, 'data', 'sample');
 export const CLI = join(ROOT, 'dist', 'src', 'cli.js');
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFiles } from '../../src/importers/run-import.js';
 import { parseRpslText } from '../../src/rpsl/parse.js';
 import { toRegistryObject } from '../../src/rpsl/to-model.js';
-import { CLI, SHARED_DATA, quietLog, tempRegistry } from '../helpers/registry.js';
+import { CLI, FIXTURES, quietLog, tempRegistry } from '../helpers/registry.js';
 
 /** Objects in file order, as comparable strings; only those the importer accepts. */
 function objectsOf(text: string): string[] {
@@ -24,7 +24,8 @@ function objectsOf(text: string): string[] {
 
 describe('export round trip', () => {
   const reg = tempRegistry();
-  const files = ['TEST.db', 'TEST_BOOTSTRAP_LOAD_DUMP.db'].map((f) => join(SHARED_DATA, 'rpsl', f));
+  // RIPE's whois test dumps (test/fixtures/README.md): hundreds of objects, auth:, notify:, persons.
+  const files = ['TEST.db', 'TEST_BOOTSTRAP_LOAD_DUMP.db'].map((f) => join(FIXTURES, 'rpsl', 'ripe-test', f));
   beforeAll(async () => {
     await importFiles(reg.db, { files, format: 'rpsl', at: Date.parse('2026-01-01T00:00:00Z') }, quietLog);
     reg.db.close();

@@ -187,8 +187,10 @@ describe('GET /me', () => {
     const inside = inetnumsInside(allocation);
     expect(inside.length).toBeGreaterThan(0);
 
-    const resource = (r.body.resources as Json[]).find((x) => x.handle === allocation);
-    expect(resource).toMatchObject({ class: 'inetnum', range: allocation, org: OWN_ORG });
-    expect((resource!.customers as Json[]).map((c) => c.handle).sort()).toEqual([...inside].sort());
+    // The customer networks come as a tree under the allocation (issue 14): every one of them, once.
+    const resource = (r.body.networks as Json[]).find((x) => x.network === allocation);
+    expect(resource).toMatchObject({ class: 'inetnum', network: allocation, org: OWN_ORG });
+    const everyInside = (n: Json): string[] => (n.children as Json[]).flatMap((c) => [c.network as string, ...everyInside(c)]);
+    expect(everyInside(resource!).sort()).toEqual([...inside].sort());
   });
 });

@@ -1,5 +1,6 @@
-// Every kind of body lacak's RDAP can emit, validated against ICANN's RDAP JSON schemas
-// (../shared/data/rdap-schemas): lookups, searches, relations, errors and help.
+// Every kind of body lacak's RDAP can emit, validated against the project's RDAP schema
+// (test/fixtures/rdap-schema, from RFC 9083) and, when LACAK_TEST_SHARED_DATA is set, ICANN's RDAP
+// JSON schemas too: lookups, searches, relations, errors and help.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateRdap } from '../../helpers/rdap-schema.js';
 import { sampleApp, type SampleApp } from '../../helpers/sample-app.js';
@@ -37,7 +38,9 @@ const URLS: readonly [string, number][] = [
   ['/domain/100.51.198.in-addr.arpa', 200],
   ['/help', 200],
   ['/entities?fn=PT*', 200],
-  ['/entities?handle=ORG-*&count=2', 200],
+  ['/entities?handle=ORG-*&count=true&sort=registrationDate:d&fieldSet=brief', 200],
+  ['/ips?name=CONTOHNET*&fieldSet=id', 200],
+  ['/entities?handle=ORG-*&count=2', 400],
   ['/domains?name=100.51.198.in-addr.arpa', 200],
   ['/ips?name=CONTOHNET*', 200],
   ['/autnums?handle=AS6449*', 200],

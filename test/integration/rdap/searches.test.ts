@@ -1,5 +1,7 @@
-// RDAP searches on the sample registry: RFC 9082 §3.2, RFC 9910, RFC 9536, RFC 8977 paging.
+// RDAP searches on the sample registry: RFC 9082 §3.2, RFC 9910, RFC 9536, RFC 8977 paging
+// (paging through many pages, sorting and RFC 8982 field sets: search-paging.test.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectValidRdap } from '../../helpers/rdap-schema.js';
 import { sampleApp, type SampleApp } from '../../helpers/sample-app.js';
 
 type Json = Record<string, any>;
@@ -22,7 +24,10 @@ describe('entity search', () => {
     const r = await get('/entities?fn=PT%20Contoh*');
     expect(r.status).toBe(200);
     expect(handles(r.body.entitySearchResults)).toEqual(['ORG-CJN1-IDNIC']);
-    expect(r.body.rdapConformance).toContain('paging');
+    expectValidRdap(r.body, 'entities');
+    // One page: nothing for paging_metadata to say (RFC 8977 §2); sorting and field sets apply.
+    expect(r.body.rdapConformance).toEqual(expect.arrayContaining(['sorting', 'subsetting']));
+    expect(r.body.rdapConformance).not.toContain('paging');
   });
 
   it('never matches person names for anonymous callers, but finds persons by handle', async () => {
@@ -32,31 +37,21 @@ describe('entity search', () => {
     expect(JSON.stringify(byHandle.body)).not.toContain('Ratna');
   });
 
-  it('pages with count and an opaque cursor until the last page', async () => {
-    const seen: string[] = [];
-    let url: string | null = '/entities?handle=ORG-*&count=3';
-    let pages = 0;
-    while (url && pages < 20) {
-      const r = await get(url);
-      expect(r.status).toBe(200);
-      expect(r.body.entitySearchResults.length).toBeLessThanOrEqual(3);
-      expect(r.body.paging_metadata).toMatchObject({ pageSize: 3, pageNumber: pages + 1 });
-      seen.push(...handles(r.body.entitySearchResults));
-      const next = (r.body.paging_metadata.links as Json[]).find((l) => l.rel === 'next');
-      url = next ? new URL(next.href).pathname + new URL(next.href).search : null;
-      pages++;
-    }
-    const all = await get('/entities?handle=ORG-*&count=500');
-    expect(seen).toEqual(handles(all.body.entitySearchResults));
-    expect(pages).toBe(Math.ceil(seen.length / 3));
-    expect(new Set(seen).size).toBe(seen.length);
+  it('counts with count=true (RFC 8977 §2.1): the total, on one page of the server page size', async () => {
+    const r = await get('/entities?handle=ORG-*&count=true');
+    expect(r.status).toBe(200);
+    expectValidRdap(r.body, 'entities');
+    expect(r.body.paging_metadata).toEqual({ totalCount: r.body.entitySearchResults.length });
+    expect(r.body.entitySearchResults.length).toBeGreaterThan(3);
+    expect(r.body.rdapConformance).toContain('paging');
   });
 
   it('refuses bad patterns, cursors and counts with 400', async () => {
-    for (const url of ['/entities', '/entities?fn=*', '/entities?fn=P*T', '/entities?fn=a&handle=b', '/entities?handle=X*&cursor=garbage', '/entities?handle=X*&count=0', '/entities?handle=X*&count=-5']) {
+    for (const url of ['/entities', '/entities?fn=*', '/entities?fn=P*T', '/entities?fn=a&handle=b', '/entities?handle=X*&cursor=garbage', '/entities?handle=ORG-*&count=3', '/entities?handle=X*&count=-5']) {
       const r = await get(url);
       expect(r.status, url).toBe(400);
       expect(r.body.errorCode).toBe(400);
+      expectValidRdap(r.body, 'error');
     }
   });
 });
@@ -99,5 +94,15 @@ describe('network and autnum searches (RFC 9910)', () => {
 
   it('finds reverse domains by name', async () => {
     expect(handles((await get('/domains?name=100.51.198.in-addr.arpa')).body.domainSearchResults)).toEqual(['100.51.198.in-addr.arpa']);
+  });
+
+  it('answers a domain search in the id field set with the domain name as its key (RFC 8982 §4)', async () => {
+    const r = await get('/domains?name=100.51.198.in-addr.arpa&fieldSet=id');
+    expect(r.status).toBe(200);
+    expectValidRdap(r.body, 'domains');
+    expect(r.body.domainSearchResults).toEqual([
+      { objectClassName: 'domain', ldhName: '100.51.198.in-addr.arpa', links: [expect.objectContaining({ rel: 'self', href: 'https://rdap.lacak.example/domain/100.51.198.in-addr.arpa' })] },
+    ]);
+    expect(r.body.sorting_metadata.availableSorts.map((x: Json) => x.property)).toEqual(['name', 'registrationDate', 'lastChangedDate']);
   });
 });

@@ -15,9 +15,10 @@ import {
 import type { DelegatedHeader } from '../../../src/delegated/parse.js';
 import type { DataIssue, RegistryObject } from '../../../src/model/types.js';
 
-const STATS = fileURLToPath(new URL('../../../../shared/data/delegated-stats/', import.meta.url));
+// APNIC's real 2013 file, carried in the repository (test/fixtures/README.md); samples/ holds
+// lines written for lacak with each registry's quirks.
+const STATS = fileURLToPath(new URL('../../fixtures/delegated-stats/', import.meta.url));
 const APNIC_GZ = `${STATS}apnic-2013/delegated-apnic-extended-latest.gz`;
-const DERIVED = `${STATS}derived/delegated-apnic-extended-2013-ID-only.txt`;
 
 const tmp = mkdtempSync(join(tmpdir(), 'lacak-delegated-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -27,6 +28,16 @@ function tempFile(content: string | Buffer): string {
   writeFileSync(path, content);
   return path;
 }
+
+/** The file's Indonesian lines alone (`grep '^apnic|ID|'`): records with no header of their own. */
+const DERIVED = tempFile(
+  gunzipSync(readFileSync(APNIC_GZ))
+    .toString('utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('apnic|ID|'))
+    .map((l) => `${l}\n`)
+    .join(''),
+);
 
 interface Collected {
   header?: DelegatedHeader;
@@ -161,7 +172,7 @@ describe('delegatedSnapshotTime', () => {
   });
 });
 
-describe('readDelegatedObjects: the derived Indonesian file', () => {
+describe('readDelegatedObjects: the Indonesian lines alone', () => {
   const raw = readFileSync(DERIVED, 'utf8');
   const rawLines = raw.split('\n').filter((l) => l !== '');
   const idnic = rawLines.filter((l) => l.split('|')[7] === 'A9186214').length;
@@ -192,21 +203,21 @@ describe('readDelegatedObjects: the derived Indonesian file', () => {
 describe('readDelegatedObjects: edge cases', () => {
   const HEADER = '2|apnic|20130417|%N%||20130416|+1000';
 
-  it('reads the 20c-rdap APNIC sample: trailing spaces, empty cc/date, a 2-AS block', async () => {
-    const body = readFileSync(`${STATS}20c-rdap/delegated-apnic-extended-latest`, 'utf8');
+  it('reads the APNIC sample: trailing spaces, empty cc/date, a 2-AS block', async () => {
+    const body = readFileSync(`${STATS}samples/delegated-apnic-sample`, 'utf8');
     const count = body.split('\n').filter((l) => l !== '').length;
     const result = await collect(readDelegatedObjects(tempFile(`${HEADER.replace('%N%', String(count))}\n${body}`)));
     expect(result.issues).toEqual([]);
     expect(result.stats).toMatchObject({ records: count, skipped: 2, skippedByStatus: { available: 2 } });
-    expect(result.objects.map((o) => o.key)).toContain('AS1768 - AS1769');
-    expect(result.objects.find((o) => o.key === 'AS173')?.references).toEqual([{ attribute: 'opaque-id', target: 'A91E66F2' }]);
+    expect(result.objects.map((o) => o.key)).toContain('AS64510 - AS64511');
+    expect(result.objects.find((o) => o.key === 'AS64497')?.references).toEqual([{ attribute: 'opaque-id', target: 'A91E66F2' }]);
   });
 
   it('upper-cases RIPE NCC opaque-ids (UUIDs)', async () => {
-    const body = readFileSync(`${STATS}20c-rdap/delegated-ripencc-extended-latest`, 'utf8');
-    const result = await collect(readDelegatedObjects(tempFile(`2|ripencc|20141201|9||20141130|+0100\n${body}`)));
-    expect(result.objects[0]).toMatchObject({ source: 'DELEGATED-RIPENCC', key: 'AS7' });
-    expect(result.objects[0]?.attributes).toContainEqual(['opaque-id', 'FBF93C3E-7884-422F-860E-75EA4EB3A038']);
+    const body = readFileSync(`${STATS}samples/delegated-ripencc-sample`, 'utf8');
+    const result = await collect(readDelegatedObjects(tempFile(`2|ripencc|20141201|6||20141130|+0100\n${body}`)));
+    expect(result.objects[0]).toMatchObject({ source: 'DELEGATED-RIPENCC', key: 'AS64496' });
+    expect(result.objects[0]?.attributes).toContainEqual(['opaque-id', '0B6F0D4E-5C2A-4E7E-9A55-3F1D2C8B7A60']);
   });
 
   it('gives exact, non-CIDR ranges for counts that are not powers of two', async () => {

@@ -4,7 +4,9 @@ import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { delegatedRecordExtent, parseDelegatedLine, type DelegatedRecord } from '../../../src/delegated/parse.js';
 
-const STATS = fileURLToPath(new URL('../../../../shared/data/delegated-stats/', import.meta.url));
+// Real files the repository carries (test/fixtures/README.md): APNIC's 2013 statistics and RIPE's
+// 'test' registry file; samples/ holds lines written for lacak with each registry's quirks.
+const STATS = fileURLToPath(new URL('../../fixtures/delegated-stats/', import.meta.url));
 const lines = (text: string) => text.split('\n').filter((l) => l !== '');
 
 function record(line: string): DelegatedRecord {
@@ -73,7 +75,7 @@ describe('parseDelegatedLine: records', () => {
     });
   });
 
-  it('tolerates trailing spaces after the opaque-id and empty cc/date (20c-rdap APNIC sample)', () => {
+  it('tolerates trailing spaces after the opaque-id and empty cc/date (as in APNIC\'s files)', () => {
     expect(record('apnic|JP|asn|173|1|20020801|allocated|A91E66F2       ')).toMatchObject({ opaqueId: 'A91E66F2' });
     expect(record('apnic||ipv6|240f:d000::|20||available|                  ')).toMatchObject({
       cc: '',
@@ -144,9 +146,9 @@ describe('parseDelegatedLine: records', () => {
   });
 });
 
-describe('parseDelegatedLine over the real files', () => {
-  it.each(readdirSync(`${STATS}20c-rdap`))('20c-rdap/%s: every line is a record, none an issue', (name) => {
-    const raw = lines(readFileSync(`${STATS}20c-rdap/${name}`, 'utf8'));
+describe('parseDelegatedLine over real and sample files', () => {
+  it.each(readdirSync(`${STATS}samples`))('samples/%s: every line is a record, none an issue', (name) => {
+    const raw = lines(readFileSync(`${STATS}samples/${name}`, 'utf8'));
     const parsed = raw.map(parseDelegatedLine);
     expect(parsed.filter((p) => p.kind === 'issue')).toEqual([]);
     expect(parsed.every((p) => p.kind === 'record')).toBe(true);
@@ -155,8 +157,11 @@ describe('parseDelegatedLine over the real files', () => {
     expect(parsed.filter((p) => p.kind === 'record' && ['allocated', 'assigned'].includes(p.status))).toHaveLength(held);
   });
 
-  it('derived Indonesian file: 1,411 records, 242 of them the IDNIC account A9186214', () => {
-    const raw = lines(readFileSync(`${STATS}derived/delegated-apnic-extended-2013-ID-only.txt`, 'utf8'));
+  it('the Indonesian lines of the 2013 file: 1,411 records, 242 of them the IDNIC account A9186214', () => {
+    const raw = gunzipSync(readFileSync(`${STATS}apnic-2013/delegated-apnic-extended-latest.gz`))
+      .toString('utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('apnic|ID|'));
     const expectedIdnic = raw.filter((l) => l.split('|')[7] === 'A9186214').length;
     const parsed = raw.map(parseDelegatedLine);
     const records = parsed.filter((p): p is DelegatedRecord => p.kind === 'record');

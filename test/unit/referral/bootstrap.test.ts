@@ -15,7 +15,8 @@ import { cidrToRange, parsePrefix } from '../../../src/net/prefix.js';
 import { loadBootstrap, redirectUrl, type Bootstrap } from '../../../src/referral/bootstrap.js';
 
 const PRODUCT_DIR = fileURLToPath(new URL('../../../data/bootstrap/', import.meta.url));
-const IANA_DIR = fileURLToPath(new URL('../../../../shared/data/rdap-responses/openrdap/bootstrap/', import.meta.url));
+// IANA's own RFC 9224 files of 2015-2016, which data/bootstrap was made from (test/fixtures/README.md).
+const IANA_DIR = fileURLToPath(new URL('../../fixtures/iana-bootstrap/', import.meta.url));
 const KINDS = ['ipv4', 'ipv6', 'asn'] as const;
 
 const RIR = {
