@@ -16,7 +16,7 @@ import { AuditLog } from './access/audit.js';
 import { loadAuditKey } from './access/audit-key.js';
 import { KeyStore } from './access/keys.js';
 import { clientBudget } from './access/rate-limits.js';
-import { workerPoolRunner } from './work/runner.js';
+import { workerPoolRunner } from './offload/runner.js';
 import { BULK_LINES } from './policy/access.js';
 import { whoisHandlerFor } from './whois/handler.js';
 import { startWhoisServer } from './whois/server.js';

@@ -4,7 +4,7 @@
 // answer; here only who may ask, and the heavy runner that answers off the event loop.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { preferredLanguage } from '../i18n/accept-language.js';
-import type { HeavyRunner } from '../work/runner.js';
+import type { HeavyRunner } from '../offload/runner.js';
 import { bearerChallenge } from './access-hooks.js';
 
 export interface MemberRouteDeps {

@@ -2,7 +2,7 @@
 // thread in the server: a search sorted over thousands of objects must not hold the event
 // loop), then sent.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { HeavyRunner } from '../work/runner.js';
+import type { HeavyRunner } from '../offload/runner.js';
 import { rdapContextData, sendRdap, type RdapDeps } from './routes.js';
 import type { SearchRoute } from './searches.js';
 

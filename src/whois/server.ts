@@ -10,7 +10,7 @@ import { bulkBanner, CymruSession, isBulkBegin, isBulkEnd } from './cymru.js';
 import { errorLines, WHOIS_ERR, whoisError } from './errors.js';
 import type { WhoisHandler } from './handler.js';
 import { rowsReadSoFar } from '../store/rows.js';
-import type { HeavyRunner } from '../work/runner.js';
+import type { HeavyRunner } from '../offload/runner.js';
 import { ConnectionSlots } from './slots.js';
 
 export interface WhoisServerDeps {

@@ -10,12 +10,12 @@ import { buildApp } from '../../src/http/app.js';
 import { LookupService } from '../../src/query/service.js';
 import { openRegistryDb, type Db } from '../../src/store/db.js';
 import { openStateDb } from '../../src/store/state-db.js';
-import { workerPoolRunner, type HeavyRunner } from '../../src/work/runner.js';
+import { workerPoolRunner, type HeavyRunner } from '../../src/offload/runner.js';
 import { BIG_ORGANISATION, bigMaintainerRegistry } from '../helpers/big-maintainer.js';
 import { quietLog, testConfig } from '../helpers/registry.js';
 
 /** The built worker: the pool runs compiled JavaScript (the global setup builds dist/). */
-const WORKER = new URL('../../dist/src/work/heavy-worker.js', import.meta.url);
+const WORKER = new URL('../../dist/src/offload/heavy-worker.js', import.meta.url);
 // The heaviest search a client may ask since RFC 8977 paging (the server's pages of 50; `count`
 // asks for the total, not a size): every network of the organisation counted and sorted by a
 // date read from its attributes, for a page of some 200 KB.

@@ -10,7 +10,7 @@ import { KeyStore } from '../../src/access/keys.js';
 import { buildApp } from '../../src/http/app.js';
 import { LookupService } from '../../src/query/service.js';
 import { openStateDb } from '../../src/store/state-db.js';
-import { workerPoolRunner } from '../../src/work/runner.js';
+import { workerPoolRunner } from '../../src/offload/runner.js';
 import { expectValidRdap } from '../helpers/rdap-schema.js';
 import { sampleApp, type SampleApp } from '../helpers/sample-app.js';
 import { importText, quietLog, tempRegistry, testConfig } from '../helpers/registry.js';
@@ -244,7 +244,7 @@ describe('GET /me for a member with more customer networks than a report lists',
   });
 
   it('is answered in a worker thread: the same answer, and the event loop keeps turning', async () => {
-    const pool = workerPoolRunner(testConfig(reg.path), 1, new URL('../../dist/src/work/heavy-worker.js', import.meta.url));
+    const pool = workerPoolRunner(testConfig(reg.path), 1, new URL('../../dist/src/offload/heavy-worker.js', import.meta.url));
     const config = testConfig(reg.path, { LACAK_RATE_EXEMPT: '127.0.0.0/8' });
     const pooled = buildApp({ config, service: new LookupService(reg.db, config, quietLog), logger: quietLog, keys, audit: new AuditLog(state, randomBytes(32)), heavy: pool });
     await pooled.ready();

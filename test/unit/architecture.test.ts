@@ -35,9 +35,9 @@ describe('architecture', () => {
   });
 
   it('only the composition roots reach into the front ends (rdap/, whois/)', () => {
-    // http/app.ts and main.ts assemble the server; work/answerer.ts the same answer code for
+    // http/app.ts and main.ts assemble the server; offload/answerer.ts the same answer code for
     // a worker thread.
-    const roots = ['http/app.ts', 'main.ts', 'work/answerer.ts'];
+    const roots = ['http/app.ts', 'main.ts', 'offload/answerer.ts'];
     const bad = edges.filter((e) => (inside(e.to, 'rdap') || inside(e.to, 'whois')) && !inside(e.from, 'rdap') && !inside(e.from, 'whois') && !roots.includes(e.from));
     expect(bad).toEqual([]);
   });
