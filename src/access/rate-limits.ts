@@ -1,7 +1,5 @@
 // Rate limits outside Fastify (the WHOIS port), and the exempt ranges both front ends share.
 // Counting is rate-limiter-flexible's; the policy (who, how many) is DESIGN §5's.
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import type { RateLimits } from '../config.js';
 import { CostLimiter, queryCost } from './cost.js';
 import { parseIp, unmapIpv4 } from '../net/ip.js';
 import { parseRange, type IpRange } from '../net/prefix.js';
@@ -18,29 +16,11 @@ export function exemptMatcher(ranges: readonly string[]): (ip: string) => boolea
 }
 
 /**
- * A per-minute budget per client key (an IPv4 address or an IPv6 /64, see clientKey): null
- * for exempt clients; otherwise a verdict, null to go ahead or the seconds to wait. Used
- * for WHOIS queries (anonymous) and for refused credentials over HTTP.
- */
-export function clientLimiter(perMinute: number, exempt: readonly string[]): (client: string) => Promise<number | null> | null {
-  const limiter = new RateLimiterMemory({ points: perMinute, duration: 60 });
-  const isExempt = exemptMatcher(exempt);
-  return (client) => {
-    if (isExempt(client.replace(/\/64$/, ''))) return null;
-    return limiter.consume(client).then(
-      () => null,
-      (rejection: unknown) => {
-        if (rejection instanceof RateLimiterRes) return Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-        throw rejection;
-      },
-    );
-  };
-}
-
-/**
- * The WHOIS port's budgets, counted in cost (access/cost.ts): `admit` takes a query's first
- * point before any work (null: exempt, go ahead; else a verdict, null or the seconds to
- * wait); `charge` takes what the answered query cost beyond it.
+ * Per-minute budgets per client key (an IPv4 address or an IPv6 /64, see clientKey), counted
+ * in cost (access/cost.ts): `admit` takes a query's first point before any work (null:
+ * exempt, go ahead; else a verdict, null or the seconds to wait); `charge` takes what the
+ * answered query cost beyond it. Used for WHOIS queries (anonymous) and, admit alone, for
+ * refused credentials over HTTP.
  */
 export function clientBudget(perMinute: number, exempt: readonly string[]): {
   admit: (client: string) => Promise<number | null> | null;

@@ -8,7 +8,7 @@ import { identify } from '../access/identify.js';
 import type { ApiKey, KeyStore } from '../access/keys.js';
 import type { RateLimits } from '../config.js';
 import { clientKey } from '../net/ip.js';
-import { clientLimiter, exemptMatcher } from '../access/rate-limits.js';
+import { clientBudget, exemptMatcher } from '../access/rate-limits.js';
 import { CostLimiter, queryCost } from '../access/cost.js';
 import { ANONYMOUS, type Caller } from '../policy/access.js';
 
@@ -100,7 +100,7 @@ export async function registerAccessHooks(app: FastifyInstance, deps: AccessDeps
 
   // Refused credentials spend the anonymous budget of the address they came from, so
   // guessing tokens is as slow as any anonymous use (and cannot flood the audit log).
-  const refusals = clientLimiter(deps.rates.anonymous, deps.rates.exempt);
+  const refusals = clientBudget(deps.rates.anonymous, deps.rates.exempt).admit;
 
   app.addHook('onRequest', async (request, reply) => {
     request.disclosed = new Set();
