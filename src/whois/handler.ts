@@ -16,7 +16,7 @@ import { ANSWER_TEXT, changeLines, portText, type Found as AnswerFound } from '.
 import { RPSL_CLASSES } from '../rpsl/classes.js';
 import { NameSearch } from '../query/names.js';
 import { errorLines, WHOIS_ERR, whoisError, type WhoisError } from './errors.js';
-import { flagHelp, parseQuery, type FlagName, type ParsedQuery } from './flags.js';
+import { flagHelp, parseQuery, type FlagName, type ParsedQuery, type ParseResult } from './flags.js';
 import { bannerLines, informationLine, objectLines, sourceLines, templateLines, trailerLines, typeLines, verboseTemplateLines, type ServerInfo } from './render.js';
 import { formatInstant } from '../query/time.js';
 
@@ -101,20 +101,27 @@ export class WhoisHandler {
     this.trailer = trailerLines(deps.server);
   }
 
-  /** The banner line a bulk (Team Cymru) session starts with is separate: see cymru.ts. */
+  /** A query line as the handler reads it: control bytes made `?`, then its flags and key. */
+  read(raw: string): ParseResult {
+    return parseQuery(cleanLine(raw));
+  }
+
   /**
    * Whether a line asks for many objects at once (inverse `-i`, more-specific `-m`/`-M`): up to
    * RESULT_LIMIT objects and what they refer to, too much work for the thread that answers
    * everyone (issue 13), so the server answers it in a worker.
    */
-  isHeavy(raw: string): boolean {
-    const parsed = parseQuery(cleanLine(raw));
-    return parsed.ok && (parsed.query.flags.has('i') || parsed.query.flags.has('m') || parsed.query.flags.has('M'));
+  isHeavy(read: ParseResult): boolean {
+    return read.ok && (read.query.flags.has('i') || read.query.flags.has('m') || read.query.flags.has('M'));
   }
 
+  /** The banner line a bulk (Team Cymru) session starts with is separate: see cymru.ts. */
   answer(raw: string, caller: Caller = ANONYMOUS): WhoisReply {
-    const line = cleanLine(raw);
-    const parsed = parseQuery(line);
+    return this.answerRead(this.read(raw), caller);
+  }
+
+  /** answer() of a line already read, for the server, which reads it once to route it. */
+  answerRead(parsed: ParseResult, caller: Caller = ANONYMOUS): WhoisReply {
     if (!parsed.ok) return this.reply([this.errorBlock(parsed.error)]);
     const { flags, key } = parsed.query;
     const keepAlive = flags.has('k') ? 'start' : 'unchanged';

@@ -277,13 +277,14 @@ class Connection {
     try {
       // Many objects at once are answered in a worker (issue 13): no one query holds the thread
       // that answers everyone; the rest here, where a lookup takes a fraction of a millisecond.
-      if (this.deps.heavy && this.deps.handler.isHeavy(line)) {
+      const read = this.deps.handler.read(line);
+      if (this.deps.heavy && this.deps.handler.isHeavy(read)) {
         const result = await this.deps.heavy.run({ kind: 'whois', line, caller: ANONYMOUS });
         if (result.kind !== 'whois') throw new Error('a WHOIS query answered as something else');
         reply = result.reply;
         rows = result.rows;
       } else {
-        reply = this.deps.handler.answer(line, ANONYMOUS);
+        reply = this.deps.handler.answerRead(read, ANONYMOUS);
         rows = rowsReadSoFar() - rowsBefore;
       }
     } catch (err) {
