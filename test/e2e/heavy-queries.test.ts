@@ -2,11 +2,11 @@
 // maintainer of thousands of objects is answered (in a worker thread) and charged what it
 // read and returned, so a client asking such queries runs out of its budget after a few of
 // them, while a lookup from another address is answered as usual.
-import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIG_MAINTAINER, bigMaintainerRegistry } from '../helpers/big-maintainer.js';
 import { CLI } from '../helpers/registry.js';
 import { startServer, type ServerProcess } from '../helpers/server.js';
+import { whoisExchange } from '../helpers/whois-client.js';
 
 const BUDGET = 300;
 let registry: { path: string; cleanup: () => void };
@@ -21,16 +21,7 @@ afterAll(async () => {
   registry?.cleanup();
 });
 
-function ask(line: string, localAddress = '127.0.0.1'): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ port: server.whoisPort, host: '127.0.0.1', localAddress });
-    const chunks: Buffer[] = [];
-    socket.on('data', (d: Buffer) => chunks.push(d));
-    socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    socket.on('error', reject);
-    socket.write(`${line}\r\n`);
-  });
-}
+const ask = (line: string, localAddress = '127.0.0.1') => whoisExchange(server.whoisPort, `${line}\r\n`, localAddress);
 
 describe('heavy WHOIS queries', () => {
   it('answers an inverse query of a big maintainer, and charges it so that a few spend the budget', async () => {

@@ -5,11 +5,11 @@
 // same questions cost when read (today it grows by gigabytes), and every one of those
 // connections must be closed once stuck for LACAK_WRITE_STALL_MS.
 import { existsSync, readFileSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIG_MAINTAINER, BIG_ORGANISATION, bigMaintainerRegistry } from '../helpers/big-maintainer.js';
 import { CLI } from '../helpers/registry.js';
 import { startServer, type ServerProcess } from '../helpers/server.js';
+import { nonReader, whoisExchange } from '../helpers/whois-client.js';
 
 const STALL_MS = 1_500;
 const MIB = 1024 * 1024;
@@ -37,27 +37,11 @@ function rss(pid: number): number {
 }
 
 const httpPort = () => Number(new URL(server.baseUrl).port);
-const reverseSearch = `/ips/reverse_search/entity?handle=${BIG_ORGANISATION}`;
 
 /** One WHOIS query, read in full. */
-function ask(query: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ port: server.whoisPort, host: '127.0.0.1' });
-    const chunks: Buffer[] = [];
-    socket.on('data', (d: Buffer) => chunks.push(d));
-    socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    socket.on('error', reject);
-    socket.write(query);
-  });
-}
+const ask = (query: string) => whoisExchange(server.whoisPort, query);
 
-function nonReader(port: number, payload: string): Socket {
-  const socket = connect({ port, host: '127.0.0.1' });
-  socket.pause();
-  socket.on('error', () => undefined);
-  socket.write(payload);
-  return socket;
-}
+const reverseSearch = `/ips/reverse_search/entity?handle=${BIG_ORGANISATION}`;
 
 /** Connections the server's log says it closed because their output was not read. */
 const closedUnread = () =>

@@ -20,6 +20,7 @@ import { whoisHandlerFor, type WhoisHandler } from '../../src/whois/handler.js';
 import { startWhoisServer, type RunningWhois } from '../../src/whois/server.js';
 import { BIG_MAINTAINER, BIG_ORGANISATION, bigMaintainerRegistry } from '../helpers/big-maintainer.js';
 import { quietLog, testConfig } from '../helpers/registry.js';
+import { nonReader, whoisExchange } from '../helpers/whois-client.js';
 
 const STALL_MS = 1_500;
 /** How long a test waits for the server to close its stuck connections before it gives up. */
@@ -77,14 +78,6 @@ afterAll(async () => {
   registry?.cleanup();
 });
 
-/** A client that writes `payload` and then never reads (its socket paused). */
-function nonReader(port: number, payload: string): Socket {
-  const socket = connect({ port, host: '127.0.0.1' });
-  socket.pause();
-  socket.on('error', () => undefined);
-  socket.write(payload);
-  return socket;
-}
 
 /**
  * Waits until the server has accepted `expected` connections and closed them all, or `ms`
@@ -97,21 +90,9 @@ async function openAfter(sockets: Socket[], expected: number, ms: number): Promi
   return open();
 }
 
-/** One query, read in full. */
-function ask(port: number, query: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ port, host: '127.0.0.1' });
-    const chunks: Buffer[] = [];
-    socket.on('data', (d: Buffer) => chunks.push(d));
-    socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    socket.on('error', reject);
-    socket.write(query);
-  });
-}
-
 describe('clients that never read', () => {
   it('a WHOIS -k client that sends many big queries and reads nothing: answered no further past the bound, then closed', async () => {
-    const answer = await ask(whois.port, `-i mnt-by ${BIG_MAINTAINER}\n`);
+    const answer = await whoisExchange(whois.port, `-i mnt-by ${BIG_MAINTAINER}\n`);
     const answerBytes = Buffer.byteLength(answer);
     // Each answer is big enough that a few fill the kernel's buffers and the rest would pile up.
     expect(answerBytes).toBeGreaterThan(1_500_000);
@@ -134,7 +115,7 @@ describe('clients that never read', () => {
     expect(stillOpen).toBe(0);
     expect(output.unsent()).toBe(0);
     // Everyone else is still served.
-    expect(Buffer.byteLength(await ask(whois.port, `-i mnt-by ${BIG_MAINTAINER}\n`))).toBe(answerBytes);
+    expect(Buffer.byteLength(await whoisExchange(whois.port, `-i mnt-by ${BIG_MAINTAINER}\n`))).toBe(answerBytes);
   });
 
   it('pipelined HTTP requests on connections that read nothing: the next answer waits until the one before has left, then the connection is closed', async () => {

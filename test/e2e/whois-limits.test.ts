@@ -1,11 +1,11 @@
 // The WHOIS rate limit (DESIGN §5) on the real server: over the limit a query gets
 // %ERROR:201 saying when to come back, and the connection closes; bulk sessions are capped.
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSampleRegistry } from '../../src/sample.js';
 import { CLI, SAMPLE_DIR, quietLog, tempDir } from '../helpers/registry.js';
 import { startServer, type ServerProcess } from '../helpers/server.js';
+import { whoisExchange } from '../helpers/whois-client.js';
 
 const LIMIT = 5;
 const tmp = tempDir();
@@ -21,16 +21,7 @@ afterAll(async () => {
   tmp.cleanup();
 });
 
-function ask(payload: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ port: server.whoisPort, host: '127.0.0.1' });
-    let text = '';
-    socket.on('data', (d: Buffer) => (text += d.toString('utf8')));
-    socket.on('close', () => resolve(text));
-    socket.on('error', reject);
-    socket.write(payload);
-  });
-}
+const ask = (payload: string) => whoisExchange(server.whoisPort, payload);
 
 describe('WHOIS rate limit', () => {
   it('answers up to the limit, then refuses with %ERROR:201 and when to come back; the help says the limit', async () => {
