@@ -110,6 +110,11 @@ const EnvSchema = z.object({
   LACAK_BOOTSTRAP_MAX_AGE: duration('90d'),
   /** How often the server checks the registry database for a finished import. */
   LACAK_POLL_MS: z.coerce.number().int().min(50).default(2000),
+  /**
+   * Memory for current answers kept pre-encoded (issue 15), in MiB, for all front ends: RDAP
+   * half of it, WHOIS and the web page a quarter each. 0 renders every answer afresh.
+   */
+  LACAK_ANSWER_CACHE_MB: z.coerce.number().int().min(0).max(65_536).default(512),
   /** WHOIS: a connection silent this long is closed (RIPE's 305). */
   LACAK_WHOIS_IDLE_MS: z.coerce.number().int().min(100).default(60_000),
   /** WHOIS: longest query line in bytes (RIPE's 107 beyond it). */
@@ -175,6 +180,8 @@ export interface Config {
   readonly output: OutputLimits;
   readonly rates: RateLimits;
   readonly heavyWorkers: number;
+  /** LACAK_ANSWER_CACHE_MB in bytes. */
+  readonly answerCacheBytes: number;
   readonly trustedProxies: readonly string[];
   readonly auditKeyPath: string;
   readonly auditWaitMs: number;
@@ -264,6 +271,7 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: {
       exempt: Object.freeze(e.LACAK_RATE_EXEMPT),
     }),
     heavyWorkers: e.LACAK_HEAVY_WORKERS,
+    answerCacheBytes: e.LACAK_ANSWER_CACHE_MB * 1024 * 1024,
     trustedProxies: Object.freeze(e.LACAK_TRUSTED_PROXIES),
     // Next to the state database by default (`lacak.state.sqlite` → `lacak.state.audit-key`),
     // never inside it: what can write the database must not also hand out the key.

@@ -12,6 +12,7 @@ import { EntityCache, ResponseBuilder, renderError } from '../rdap/render.js';
 import { RDAP_CONTENT_TYPE, rdapContext, registerRdapRoutes, sendRdapError } from '../rdap/routes.js';
 import { registerRdapSearchRoutes } from '../rdap/search-routes.js';
 import { registerHistoryRoutes } from '../rdap/history-routes.js';
+import { CurrentIpAnswers } from '../rdap/current-ip.js';
 import { registerAccessHooks, safeUrl } from './access-hooks.js';
 import { registerMemberRoutes } from './me.js';
 import { registerBulkRoutes } from './bulk-routes.js';
@@ -63,7 +64,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   if (!deps.output) app.addHook('onClose', async () => output.close());
   registerOutputBackpressure(app, output);
   const heavy = deps.heavy ?? inThreadRunner(heavyAnswerer(config, service));
-  const rdap = { config, service, entities: new EntityCache(), heavy };
+  const entities = new EntityCache();
+  const rdap = { config, service, entities, heavy, currentIp: config.answerCacheBytes > 0 ? new CurrentIpAnswers(config, service, entities, config.answerCacheBytes / 2) : undefined };
   // The page links to the WHOIS text of its answer: the same handler the WHOIS port uses.
   const whois = whoisHandlerFor(config, service);
 
@@ -116,7 +118,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
         bootstrapMaxAgeMs: config.bootstrapMaxAgeMs,
         now: (now ?? Date.now)(),
       });
-      return { status, version: lacakVersion(), ...report };
+      // What the pre-encoded current answers hold (issue 15): memory to watch against its budget.
+      const kept = rdap.currentIp ? { answersKept: { rdap: rdap.currentIp.stats } } : {};
+      return { status, version: lacakVersion(), ...report, ...kept };
     });
     routes.get('/readyz', async (_request, reply) => {
       const importId = service.importId;

@@ -15,6 +15,12 @@ export interface RangeIndex {
   lookupText(text: string): number;
   /** Version ids of every network covering the address, most specific (the holder) first. */
   chain(address: IpAddress): number[];
+  /**
+   * The chain node of a string address: equal nodes mean the same chain of covering
+   * networks, so an answer made for one address serves every address of the node.
+   * -1 if no network covers it, -2 if it is not an address.
+   */
+  chainNodeOfText(text: string): number;
   /** Ranges added, both families. */
   readonly networks: number;
   /** Segments, both families, holes included. */
@@ -429,6 +435,13 @@ class SegmentIndex implements RangeIndex {
     if (v4 >= 0) return this.lookupIpv4(v4);
     const address = parseIp(text);
     return address === null ? NOT_AN_ADDRESS : this.lookup(address);
+  }
+
+  chainNodeOfText(text: string): number {
+    const v4 = parseIpv4Fast(text);
+    if (v4 >= 0) return this.ipv4Node(v4);
+    const address = parseIp(text);
+    return address === null ? NOT_AN_ADDRESS : this.nodeOf(address);
   }
 
   chain(address: IpAddress): number[] {

@@ -62,6 +62,12 @@ const FUTURE_SKEW_MS = 5 * 60_000;
 const HANDLE_CLASSES = ['organisation', 'role', 'person', 'irt', 'mntner', 'member'];
 const CONTACT_CLASSES = ['role', 'person'];
 
+/**
+ * How long a current answer may be served from the in-memory index before the newest import
+ * id is read again: an import that commits is answered within this, or the index swap.
+ */
+const IMPORT_RECHECK_MS = 50;
+
 /** Members lists kept for past instants: one per members snapshot, a few hundred rows each. */
 const MEMBER_LISTS_KEPT = 256;
 
@@ -75,6 +81,9 @@ export class LookupService {
   /** The in-memory index and what it reflects, swapped as one value. */
   private built: BuiltIndex;
   private refreshing: Promise<boolean> | null = null;
+  /** The newest finished import as last read, and when (performance.now()): see currentNode. */
+  private newestImport = -1;
+  private importCheckedAt = -Infinity;
   private readonly handleCache = new Map<string, StoredObject | null>();
   /** Current network versions by id, for chains read from the index. */
   private readonly networkCache = new Map<number, StoredObject>();
@@ -136,6 +145,25 @@ export class LookupService {
     return this.refreshing;
   }
 
+  /**
+   * The chain node answering a current lookup of `text` (a plain address, no port), for
+   * answers pre-encoded per chain (issue 15): ≥ 0 a chain of networks, -1 none covers it,
+   * -2 not a plain address; null when the index may be behind the newest import (the
+   * caller asks lookupAddress). Reads no SQL but for a look at the newest import id at
+   * most every IMPORT_RECHECK_MS.
+   */
+  currentNode(text: string): number | null {
+    // IPv4-mapped IPv6 is answered as its IPv4 address: lookupAddress unmaps it.
+    if (text.includes(':') && text.includes('.')) return -2;
+    const now = performance.now();
+    if (now - this.importCheckedAt > IMPORT_RECHECK_MS) {
+      this.newestImport = this.objects.lastImportId();
+      this.importCheckedAt = now;
+    }
+    if (this.newestImport !== this.built.importId) return null;
+    return this.built.index.chainNodeOfText(text);
+  }
+
   /** Hot path: holder version id for a string address, -1 none, -2 not an address (current data). */
   holderId(address: string): number {
     return this.built.index.lookupText(address);
@@ -154,6 +182,8 @@ export class LookupService {
    */
   private snapshotsBySource(): ReadonlyMap<string, SnapshotRow[]> {
     const id = this.objects.lastImportId();
+    this.newestImport = id;
+    this.importCheckedAt = performance.now();
     if (!this.snapshotCache || this.snapshotCache.importId !== id) {
       this.ranges.invalidate();
       this.handleCache.clear();

@@ -7,7 +7,7 @@ import type { StoredObject } from '../model/types.js';
 import { mayListVersions } from '../policy/access.js';
 import type { HistoryRecord } from '../query/service.js';
 import type { AsOf, IpAnswer } from '../query/types.js';
-import { ResponseBuilder, renderAutnum, renderEntity, renderIpNetwork } from './render.js';
+import { ResponseBuilder, renderAutnum, renderEntity, renderIpAnswer } from './render.js';
 import { rdapContext, sendRdap, sendRdapError, type RdapDeps } from './routes.js';
 import { formatInstant } from '../query/time.js';
 import { ANSWER_TEXT } from '../i18n/answer-texts.js';
@@ -39,7 +39,7 @@ export function registerHistoryRoutes(app: FastifyInstance, deps: RdapDeps): voi
     if (outcome.kind === 'userError') return sendRdapError(deps, request, reply, 400, [ANSWER_TEXT[pickLang(request.headers['accept-language'])].problem(outcome.problem)]);
     if (outcome.kind === 'notFound') return sendRdapError(deps, request, reply, 404, ['Nobody in this registry has held this address.']);
     const b = new ResponseBuilder(rdapContext(deps, request, null));
-    const render = (then: ResponseBuilder, value: IpAnswer) => renderIpNetwork(then, value, service.memberAbuse(value));
+    const render = (then: ResponseBuilder, value: IpAnswer) => renderIpAnswer(then, value, service);
     return sendRdap(reply, 200, answer(b, records(deps, request, b, outcome.value.records, render), outcome.value.asOf));
   });
 

@@ -508,6 +508,16 @@ export function renderIpNetwork(b: ResponseBuilder, answer: IpAnswer, memberAbus
   return renderNetwork(b, net, parentOf(net, answer.chain), answer.abuse?.contact ?? null, { remarks, links, sponsor: member ? { member, abuse: memberAbuse } : null });
 }
 
+/** What a context needs of the query service to render an address answer. */
+export interface IpAnswerService {
+  memberAbuse(answer: IpAnswer): AbuseContact | null;
+}
+
+/** An address answer as every RDAP path gives it: the holder network with its sponsor's abuse contact. */
+export function renderIpAnswer(b: ResponseBuilder, answer: IpAnswer, service: IpAnswerService): Json {
+  return renderIpNetwork(b, answer, service.memberAbuse(answer));
+}
+
 // ---- autnum (§5.5) and domain (§5.3) -----------------------------------------------------
 
 /** An aut-num or as-block (§5.5); `abuse` is the contact the abuse rule gives, where the caller worked it out. */

@@ -12,7 +12,8 @@ import { reverseZoneRange } from '../net/reverse.js';
 import { formatRange } from '../net/prefix.js';
 import { lacakVersion } from '../version.js';
 import { TEXT, TITLE, pickLang, type Lang } from './messages.js';
-import { ResponseBuilder, contextFrom, renderAutnum, renderDomain, renderEntity, renderError, renderHelp, renderIpNetwork, type EntityCache, type RdapContext, type RdapContextData } from './render.js';
+import { ResponseBuilder, contextFrom, renderAutnum, renderDomain, renderEntity, renderError, renderHelp, renderIpAnswer, type EntityCache, type RdapContext, type RdapContextData } from './render.js';
+import type { CurrentIpAnswers } from './current-ip.js';
 import { redirectUrl } from '../referral/bootstrap.js';
 import { publicBaseUrl } from '../http/public-url.js';
 
@@ -22,6 +23,8 @@ export interface RdapDeps {
   readonly config: Config;
   readonly service: LookupService;
   readonly entities?: EntityCache;
+  /** Current address answers, pre-encoded; absent: every answer is rendered afresh. */
+  readonly currentIp?: CurrentIpAnswers;
 }
 
 type Query = Record<string, unknown>;
@@ -42,7 +45,9 @@ function baseUrlOf(config: Config, request: FastifyRequest): string {
 }
 
 export function sendRdap(reply: FastifyReply, status: number, body: unknown): FastifyReply {
-  return reply.code(status).header('content-type', RDAP_CONTENT_TYPE).header('access-control-allow-origin', '*').send(body);
+  // Fastify adds the charset to JSON it serialises; bytes already encoded are sent as given.
+  const type = Buffer.isBuffer(body) ? `${RDAP_CONTENT_TYPE}; charset=utf-8` : RDAP_CONTENT_TYPE;
+  return reply.code(status).header('content-type', type).header('access-control-allow-origin', '*').send(body);
 }
 
 /** The plain data of a request's answer context: base and answer URLs, language, caller. */
@@ -124,6 +129,11 @@ export function registerRdapRoutes(app: FastifyInstance, deps: RdapDeps): void {
   app.get('/ip/*', async (request, reply) => {
     const raw = (request.params as { '*': string })['*'];
     const when = whenOf(request);
+    // Now, for a plain address: the answer pre-encoded for its chain of networks (issue 15).
+    if (!when.at && deps.currentIp) {
+      const body = deps.currentIp.body(request, raw);
+      if (body) return sendRdap(reply, 200, body);
+    }
     const isPrefix = /^[^[\]]+\/\d{1,3}$/.test(raw);
     const outcome = isPrefix ? service.lookupRange(raw, when) : service.lookupAddress(raw, when);
     const key = isPrefix ? raw : raw.replace(/^\[([^\]]+)\](:\d+)?$/, '$1').replace(/^(\d+\.\d+\.\d+\.\d+):\d+$/, '$1');
@@ -133,7 +143,7 @@ export function registerRdapRoutes(app: FastifyInstance, deps: RdapDeps): void {
       const location = authorityRedirect(deps, request, outcome.value.authority, `ip/${key}`);
       if (location) return redirect(reply, location);
     }
-    return answer(request, reply, outcome, (b, value) => renderIpNetwork(b, value, service.memberAbuse(value)), `ip/${key}`);
+    return answer(request, reply, outcome, (b, value) => renderIpAnswer(b, value, service), `ip/${key}`);
   });
 
   app.get('/autnum/:asn', async (request, reply) => {

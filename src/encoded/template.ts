@@ -1,0 +1,73 @@
+// A pre-encoded answer (issue 15): the bytes of an answer rendered once, with holes where
+// each request's own parts go (its URL, the instant answered, the time served). Filling the
+// holes is a copy into one buffer: no rendering, no JSON.stringify, no string joins.
+import { randomBytes } from 'node:crypto';
+import { formatInstant } from '../query/time.js';
+
+export interface Template {
+  /** The answer with the holes cut out, UTF-8. */
+  readonly bytes: Buffer;
+  /** Pairs (byte offset into `bytes`, hole number), in offset order. */
+  readonly holes: Int32Array;
+  /** Handles whose personal data the answer carries: told to the audit log on every use. */
+  readonly disclosed: readonly string[];
+}
+
+/**
+ * Marks that stand in for a request's own parts while an answer is rendered once. Random
+ * per process, so registry data cannot contain one by accident or on purpose.
+ */
+export function newMarks(count: number): string[] {
+  const nonce = randomBytes(9).toString('hex');
+  return Array.from({ length: count }, (_, i) => `lacak-hole-${i}-${nonce}`);
+}
+
+/** Cuts every occurrence of `marks[k]` out of `text`, remembering where hole k goes. */
+export function encodeTemplate(text: string, marks: readonly string[], disclosed: readonly string[] = []): Template {
+  const pattern = new RegExp(marks.map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
+  const pieces: string[] = [];
+  const holes: number[] = [];
+  let offset = 0;
+  let last = 0;
+  for (const match of text.matchAll(pattern)) {
+    const piece = text.slice(last, match.index);
+    pieces.push(piece);
+    offset += Buffer.byteLength(piece);
+    holes.push(offset, marks.indexOf(match[0]));
+    last = match.index + match[0].length;
+  }
+  pieces.push(text.slice(last));
+  return { bytes: Buffer.from(pieces.join('')), holes: Int32Array.from(holes), disclosed: Object.freeze([...disclosed]) };
+}
+
+/** The answer with hole k filled by `values[k]`, in one buffer. */
+export function fillTemplate(template: Template, values: readonly Buffer[]): Buffer {
+  const { bytes, holes } = template;
+  let size = bytes.length;
+  for (let i = 1; i < holes.length; i += 2) size += values[holes[i]!]!.length;
+  const out = Buffer.allocUnsafe(size);
+  let from = 0;
+  let to = 0;
+  for (let i = 0; i < holes.length; i += 2) {
+    const at = holes[i]!;
+    to += bytes.copy(out, to, from, at);
+    to += values[holes[i + 1]!]!.copy(out, to);
+    from = at;
+  }
+  bytes.copy(out, to, from);
+  return out;
+}
+
+/** Bytes a template keeps in memory, for the cache's budget (buffer, holes, bookkeeping). */
+export function templateBytes(template: Template): number {
+  return template.bytes.length + template.holes.byteLength + 64 * (1 + template.disclosed.length);
+}
+
+/**
+ * An instant standing in for a request's own time while an answer is rendered once: random
+ * per process, with milliseconds, so its text (formatInstant) is found nowhere else.
+ */
+export function instantMark(): { readonly ms: number; readonly text: string } {
+  const ms = 1_000_000_000_000 + randomBytes(4).readUInt32BE(0) * 10 + 1;
+  return { ms, text: formatInstant(ms) };
+}

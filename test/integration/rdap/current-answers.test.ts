@@ -1,0 +1,101 @@
+// Issue 15: a current address answer served pre-encoded is the answer rendered afresh, for
+// every network of the sample registry, in every view of DESIGN §5 and both languages, and
+// it tells the audit log the same disclosures, from the first ask (made) and the second (kept).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatIp, type Family } from '../../../src/net/ip.js';
+import { sampleApp, type SampleApp } from '../../helpers/sample-app.js';
+
+const VIEWS = ['anonymous', 'member', 'other-member', 'lea-case', 'lea-no-case', 'admin'] as const;
+type View = (typeof VIEWS)[number];
+const CASE_REFERENCE = 'LP/77/XII/2026/Bareskrim';
+
+let fresh: SampleApp;
+let encoded: SampleApp;
+const headersOf = new Map<SampleApp, Record<View, Record<string, string>>>();
+
+async function withKeys(app: SampleApp): Promise<void> {
+  const now = Date.now();
+  const token = (role: 'member' | 'lea' | 'admin', org: string | null) => app.keys.add({ role, label: `current answers ${role}`, org, expiresAt: now + 3_600_000, now }).token;
+  const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
+  const lea = token('lea', null);
+  headersOf.set(app, {
+    anonymous: {},
+    member: bearer(token('member', 'ORG-CJN1-IDNIC')),
+    'other-member': bearer(token('member', 'ORG-AKM1-IDNIC')),
+    'lea-case': { ...bearer(lea), 'x-case-reference': CASE_REFERENCE },
+    'lea-no-case': bearer(lea),
+    admin: bearer(token('admin', null)),
+  });
+}
+
+beforeAll(async () => {
+  // Thousands of questions from one address: the rate limit is not what is tested here.
+  fresh = await sampleApp({ LACAK_ANSWER_CACHE_MB: '0', LACAK_RATE_EXEMPT: '127.0.0.0/8' });
+  encoded = await sampleApp({ LACAK_RATE_EXEMPT: '127.0.0.0/8' });
+  await withKeys(fresh);
+  await withKeys(encoded);
+});
+afterAll(async () => {
+  await fresh?.close();
+  await encoded?.close();
+});
+
+/** The first and last address of every current network of the sample. */
+function addresses(app: SampleApp): string[] {
+  const rows = app.db
+    .prepare<[], { family: Family; first: Buffer; last: Buffer }>(`SELECT family, first, last FROM objects WHERE valid_to IS NULL AND class IN ('inetnum', 'inet6num') ORDER BY id`)
+    .all();
+  const value = (b: Buffer) => BigInt(`0x${b.toString('hex')}`);
+  return [...new Set(rows.flatMap((r) => [formatIp(r.family, value(r.first)), formatIp(r.family, value(r.last))]))];
+}
+
+/** The body with the two instants that differ from request to request (answered at, served at) made equal. */
+function comparable(body: string): string {
+  return body.replace(/stands at [0-9T:.\-]+Z/g, 'stands at T').replace(/pada [0-9T:.\-]+Z \(UTC\)/g, 'pada T (UTC)').replace(/(Served at|Dilayani pada) [0-9T:.\-]+Z/g, '$1 T');
+}
+
+async function ask(app: SampleApp, view: View, lang: string, address: string) {
+  const before = app.audit.list().length;
+  const response = await app.app.inject({ method: 'GET', url: `/ip/${address}`, headers: { ...headersOf.get(app)![view], 'accept-language': lang } });
+  const rows = app.audit.list().slice(before);
+  return { status: response.statusCode, type: response.headers['content-type'], body: comparable(response.body), disclosed: rows.map((r) => r.disclosed) };
+}
+
+describe('current /ip answers, pre-encoded', () => {
+  it('covers the sample: networks of both families answering 200', () => {
+    const list = addresses(encoded);
+    expect(list.some((a) => a.includes(':'))).toBe(true);
+    expect(list.length).toBeGreaterThan(20);
+  });
+
+  for (const view of VIEWS) {
+    for (const lang of ['en', 'id']) {
+      it(`${view}, ${lang}: every network's first and last address answer as rendered afresh`, async () => {
+        let served = 0;
+        for (const address of addresses(encoded)) {
+          const expected = await ask(fresh, view, lang, address);
+          const made = await ask(encoded, view, lang, address);
+          const kept = await ask(encoded, view, lang, address);
+          expect(made, address).toEqual(expected);
+          expect(kept, address).toEqual(expected);
+          if (expected.status === 200) served++;
+        }
+        expect(served).toBeGreaterThan(20);
+      });
+    }
+  }
+
+  it('keeps answers: the second ask of a chain is served from memory, within the budget /healthz shows', async () => {
+    const kept = async () => (await encoded.app.inject({ method: 'GET', url: '/healthz' })).json().answersKept.rdap as { hits: number; misses: number; entries: number; bytes: number };
+    const held: string[] = [];
+    for (const x of addresses(encoded)) if ((await ask(fresh, 'anonymous', 'en', x)).status === 200) held.push(x);
+    const [a, b] = held;
+    const before = await kept();
+    for (const address of [a!, a!, b!]) expect((await ask(encoded, 'anonymous', 'en', address)).status).toBe(200);
+    const after = await kept();
+    expect(after.hits - before.hits).toBeGreaterThanOrEqual(1);
+    expect(after.entries).toBeGreaterThan(0);
+    expect(after.bytes).toBeGreaterThan(1000);
+    expect((await fresh.app.inject({ method: 'GET', url: '/healthz' })).json().answersKept).toBeUndefined();
+  });
+});
