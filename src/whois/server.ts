@@ -117,6 +117,8 @@ class Connection {
     private readonly client: string,
     /** Tells the slot table the connection is active (a line, or reading its answer). */
     private readonly touch: () => void,
+    /** Tells the slot table the server has ended the connection: its client may open another. */
+    private readonly answered: () => void,
   ) {
     this.idle = setTimeout(() => this.finish(errorLines(whoisError(WHOIS_ERR.IDLE_TIMEOUT, `Closed after ${formatDuration(deps.limits.idleMs)} without a query.`))), deps.limits.idleMs);
     this.idle.unref();
@@ -346,6 +348,7 @@ class Connection {
     clearTimeout(this.firstLine);
     this.pending = [];
     this.pendingBytes = 0;
+    this.answered();
     endSocket(this.socket, textOf(lines));
     this.deps.output.wrote(this.socket);
   }
@@ -392,7 +395,13 @@ export async function startWhoisServer(deps: WhoisServerDeps, host: string, port
       endSocket(socket, textOf(errorLines(whoisError(WHOIS_ERR.TOO_MANY_CONNECTIONS, why))));
       return;
     }
-    new Connection(socket, deps, client, () => slots.touch(socket));
+    new Connection(
+      socket,
+      deps,
+      client,
+      () => slots.touch(socket),
+      () => slots.answered(socket),
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -57,6 +57,22 @@ describe('ConnectionSlots', () => {
     expect(slots.take(fakeSocket('192.0.2.1')).refusal).toBeNull();
   });
 
+  it('stops counting a connection against its client once answered, and only once', () => {
+    const slots = new ConnectionSlots(limits);
+    const a = fakeSocket('192.0.2.1');
+    slots.take(a);
+    slots.take(fakeSocket('192.0.2.1'));
+    slots.answered(a);
+    // Still open (reading its answer), in the total, but the client may open another now.
+    expect(slots.size).toBe(2);
+    const c = fakeSocket('192.0.2.1');
+    expect(slots.take(c).refusal).toBeNull();
+    // Its close later frees nothing twice: the client still has two counted.
+    a.close();
+    expect(slots.size).toBe(2);
+    expect(slots.take(fakeSocket('192.0.2.1')).refusal).toBe('client');
+  });
+
   it('at the total cap makes the longest-idle connection give way, not the new one', () => {
     const slots = new ConnectionSlots({ ...limits, maxConnections: 3 });
     const [a, b, c] = ['192.0.2.1', '198.51.100.1', '203.0.113.1'].map(fakeSocket) as [ReturnType<typeof fakeSocket>, ReturnType<typeof fakeSocket>, ReturnType<typeof fakeSocket>];
