@@ -1,6 +1,7 @@
 // The one query service every front end uses (DESIGN §2, §6): holder, chain, responsible
 // member, sub-allocation, abuse contact, managed and special-purpose space, objects by key,
 // inverse lookups, all "as of" any instant with the snapshots they were read from.
+import { LRUCache } from 'lru-cache';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { allValues, delegatedAccount, delegatedRegistry, firstValue, isDelegatedSource, stripComment, type StoredObject } from '../model/types.js';
@@ -84,10 +85,12 @@ export class LookupService {
   /** The newest finished import as last read, and when (performance.now()): see currentNode. */
   private newestImport = -1;
   private importCheckedAt = -Infinity;
-  private readonly handleCache = new Map<string, StoredObject | null>();
+  // Bounded, least recently used out first (issue 15: caches that started over whole when
+  // full made every answer after that a miss at once, the p99 of the bench).
+  private readonly handleCache = new LRUCache<string, { readonly object: StoredObject | null }>({ max: 100_000 });
   /** Current network versions by id, for chains read from the index. */
-  private readonly networkCache = new Map<number, StoredObject>();
-  private readonly maintainerCache = new Map<string, readonly string[]>();
+  private readonly networkCache = new LRUCache<number, StoredObject>({ max: 200_000 });
+  private readonly maintainerCache = new LRUCache<string, readonly string[]>({ max: 10_000 });
   private importCache: ReadonlyMap<number, ImportRecord> | null = null;
   /** The members list by the members snapshot it was read for (null: current). */
   private readonly memberCache = new Map<number | null, ReadonlyMap<string, StoredObject>>();
@@ -381,7 +384,6 @@ export class LookupService {
       if (network === undefined) {
         const found = this.objects.byId(id);
         if (!found) return null;
-        if (this.networkCache.size >= 200_000) this.networkCache.clear();
         this.networkCache.set(id, found);
         network = found;
       }
@@ -502,7 +504,7 @@ export class LookupService {
   /**
    * The first object with this handle in source order, among the given classes. The same
    * organisations and contacts come up in answer after answer, so current ones are kept
-   * until the next import (bounded: the cache starts over when it grows large).
+   * until the next import (bounded: the least recently used give way).
    */
   resolveHandle(handle: string, classes: readonly string[], at: StoreAsOf): StoredObject | null {
     const key = handle.toUpperCase();
@@ -510,10 +512,9 @@ export class LookupService {
       // Every query passes resolveWhen first, which empties this cache after an import.
       const id = `${key}\0${classes.join(',')}`;
       const hit = this.handleCache.get(id);
-      if (hit !== undefined) return hit;
+      if (hit !== undefined) return hit.object;
       const found = this.findHandle(key, classes, null);
-      if (this.handleCache.size >= 100_000) this.handleCache.clear();
-      this.handleCache.set(id, found);
+      this.handleCache.set(id, { object: found });
       return found;
     }
     return this.findHandle(key, classes, at);

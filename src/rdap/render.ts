@@ -1,5 +1,6 @@
 // Registry objects → RDAP JSON (RFC 9083). Pure: the caller resolves handles and decides
 // access; this module only shapes what it is given. Section numbers are RFC 9083's.
+import { LRUCache } from 'lru-cache';
 import { firstValue, allValues, stripComment, type StoredObject } from '../model/types.js';
 import { formatIp } from '../net/ip.js';
 import { formatCidr, leadingPrefix, rangeToCidrs, type IpRange } from '../net/prefix.js';
@@ -63,18 +64,20 @@ interface CachedEntity {
 /**
  * Rendered entities: the same organisations and contacts appear in answer after answer.
  * Keyed by object version, which never changes once stored, so an entry cannot go stale;
- * it starts over when full. Bodies are shared between answers and must not be mutated.
+ * the least recently used give way when full. Bodies are shared between answers and must
+ * not be mutated.
  */
 export class EntityCache {
-  private readonly entries = new Map<string, CachedEntity>();
-  constructor(private readonly capacity = 50_000) {}
+  private readonly entries: LRUCache<string, CachedEntity>;
+  constructor(capacity = 50_000) {
+    this.entries = new LRUCache({ max: capacity });
+  }
 
   get(key: string): CachedEntity | undefined {
     return this.entries.get(key);
   }
 
   set(key: string, entry: CachedEntity): void {
-    if (this.entries.size >= this.capacity) this.entries.clear();
     this.entries.set(key, entry);
   }
 }

@@ -4,6 +4,7 @@
 // read again from that (immutable) version, so a cursor carries no registry data, stays valid
 // however deep the client pages and whatever imports happen meanwhile, and costs the same at
 // page 1,000 as at page 1.
+import { LRUCache } from 'lru-cache';
 import { createdAt, lastModifiedAt } from '../model/dates.js';
 import { firstValue, stripComment, type StoredObject } from '../model/types.js';
 import type { Db } from './db.js';
@@ -83,7 +84,7 @@ function attributeSortValue(which: string, className: string, attributes: string
 }
 
 export class SearchStore {
-  private readonly cache = new Map<string, string>();
+  private readonly cache = new LRUCache<string, string>({ max: CACHE_LIMIT });
 
   constructor(private readonly db: Db) {
     db.function(FUNCTION, { deterministic: true }, (which: unknown, id: unknown, className: unknown, attributes: unknown) => {
@@ -91,7 +92,6 @@ export class SearchStore {
       let value = this.cache.get(key);
       if (value === undefined) {
         value = attributeSortValue(String(which), String(className), String(attributes));
-        if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
         this.cache.set(key, value);
       }
       return value;

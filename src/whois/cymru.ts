@@ -1,6 +1,7 @@
 // Team Cymru's bulk protocol on the WHOIS port (DESIGN §4): after `begin`, option lines
 // and one address per line, each answered by exactly one line as soon as it arrives.
 // Real clients (python3-cymruwhois) split answers on `|` and crash on any other line.
+import { LRUCache } from 'lru-cache';
 import { firstValue, stripComment, type StoredObject } from '../model/types.js';
 import { oneLine } from '../model/one-line.js';
 import { parseAddressWithPort, unmapIpv4 } from '../net/ip.js';
@@ -68,7 +69,7 @@ export class CymruSession {
   private zone: string | null | undefined = undefined;
 
   /** AS Name column by AS and the snapshots read: see asName. */
-  private readonly asNames = new Map<string, string>();
+  private readonly asNames = new LRUCache<string, string>({ max: AS_NAMES_KEPT });
 
   /** `maxLines`: address lines this session may ask (DESIGN §5 bulk lines per request). */
   constructor(
@@ -184,7 +185,6 @@ export class CymruSession {
     const outcome = this.service.lookupAutnum(String(asn), asOf.requested ? { at: formatInstant(asOf.instant) } : {});
     const autnum = outcome.kind === 'ok' ? outcome.value.objects.find((o) => o.className === 'aut-num') : undefined;
     const name = autnum ? autnumName(autnum) : 'NA';
-    if (this.asNames.size >= AS_NAMES_KEPT) this.asNames.clear();
     this.asNames.set(key, name);
     return name;
   }

@@ -1,5 +1,6 @@
 // One WHOIS query line → the answer's lines. No sockets here (server.ts frames bytes);
 // every rule comes from the query service (DESIGN §2) and the access policy (DESIGN §5).
+import { LRUCache } from 'lru-cache';
 import { firstValue, allValues, stripComment, type StoredObject } from '../model/types.js';
 import { oneLine } from '../model/one-line.js';
 import { looksLikeAddress, parseAddressWithPort } from '../net/ip.js';
@@ -92,7 +93,7 @@ export class WhoisHandler {
   private readonly now: () => number;
   private readonly banner: readonly string[];
   private readonly trailer: readonly string[];
-  private readonly texts = new Map<string, readonly string[]>();
+  private readonly texts = new LRUCache<string, readonly string[]>({ max: 50_000 });
 
   constructor(private readonly deps: WhoisDeps) {
     this.names = new NameSearch(deps.service.objects.database);
@@ -189,7 +190,6 @@ export class WhoisHandler {
     let lines = this.texts.get(key);
     if (!lines) {
       lines = objectLines(viewObject(caller, object), options);
-      if (this.texts.size >= 50_000) this.texts.clear();
       this.texts.set(key, lines);
     }
     return lines;
