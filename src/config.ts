@@ -111,10 +111,15 @@ const EnvSchema = z.object({
   /** How often the server checks the registry database for a finished import. */
   LACAK_POLL_MS: z.coerce.number().int().min(50).default(2000),
   /**
-   * Memory for current answers kept pre-encoded (issue 15), in MiB, for all front ends: RDAP
-   * half of it, WHOIS and the web page a quarter each. 0 renders every answer afresh.
+   * Memory for current RDAP address answers kept encoded once asked (issue 15), in MiB: the
+   * views and languages the pack does not hold. 0 renders each of those afresh.
    */
-  LACAK_ANSWER_CACHE_MB: z.coerce.number().int().min(0).max(65_536).default(512),
+  LACAK_ANSWER_CACHE_MB: z.coerce.number().int().min(0).max(65_536).default(256),
+  /**
+   * Memory for the anonymous English answer of every chain of networks, packed ahead of time
+   * in a worker thread after each import (issue 15), in MiB. 0 packs nothing.
+   */
+  LACAK_ANSWER_PACK_MB: z.coerce.number().int().min(0).max(65_536).default(1024),
   /** WHOIS: a connection silent this long is closed (RIPE's 305). */
   LACAK_WHOIS_IDLE_MS: z.coerce.number().int().min(100).default(60_000),
   /** WHOIS: longest query line in bytes (RIPE's 107 beyond it). */
@@ -182,6 +187,8 @@ export interface Config {
   readonly heavyWorkers: number;
   /** LACAK_ANSWER_CACHE_MB in bytes. */
   readonly answerCacheBytes: number;
+  /** LACAK_ANSWER_PACK_MB in bytes. */
+  readonly answerPackBytes: number;
   readonly trustedProxies: readonly string[];
   readonly auditKeyPath: string;
   readonly auditWaitMs: number;
@@ -272,6 +279,7 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: {
     }),
     heavyWorkers: e.LACAK_HEAVY_WORKERS,
     answerCacheBytes: e.LACAK_ANSWER_CACHE_MB * 1024 * 1024,
+    answerPackBytes: e.LACAK_ANSWER_PACK_MB * 1024 * 1024,
     trustedProxies: Object.freeze(e.LACAK_TRUSTED_PROXIES),
     // Next to the state database by default (`lacak.state.sqlite` → `lacak.state.audit-key`),
     // never inside it: what can write the database must not also hand out the key.

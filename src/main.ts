@@ -21,6 +21,9 @@ import { BULK_LINES } from './policy/access.js';
 import { whoisHandlerFor } from './whois/handler.js';
 import { startWhoisServer } from './whois/server.js';
 import { OutputGuard } from './net/output-guard.js';
+import { CurrentIpAnswers } from './rdap/current-ip.js';
+import { PreEncoder } from './rdap/pre-encode.js';
+import { EntityCache } from './rdap/render.js';
 
 export interface RunningServer {
   readonly httpPort: number;
@@ -57,12 +60,21 @@ export async function serve(config: Config, log: Logger): Promise<RunningServer>
   // Questions about many objects are answered in worker threads, off the loop that serves
   // everyone (issue 13).
   const heavy = workerPoolRunner(config, config.heavyWorkers);
-  const app = buildApp({ config, service, logger: log, keys, audit, output, heavy });
+  // Current address answers: packed ahead of time in a worker, the rest kept once asked (issue 15).
+  const currentIp = new CurrentIpAnswers(config, service, new EntityCache(), config.answerCacheBytes);
+  const preEncoder = new PreEncoder({ dbPath: config.dbPath, config, maxBytes: config.answerPackBytes }, service, currentIp, log.child({ component: 'answers' }));
+  const app = buildApp({ config, service, logger: log, keys, audit, output, heavy, currentIp });
 
   const poll = setInterval(() => {
-    service.refreshIfChanged().catch((err: unknown) => {
-      log.error({ err }, 'index refresh failed; still serving the previous index');
-    });
+    service.refreshIfChanged().then(
+      (changed) => {
+        // A new import: its answers are packed next (the old pack no longer matches the index).
+        if (changed) void preEncoder.run();
+      },
+      (err: unknown) => {
+        log.error({ err }, 'index refresh failed; still serving the previous index');
+      },
+    );
   }, config.pollMs);
   poll.unref();
 
@@ -88,6 +100,8 @@ export async function serve(config: Config, log: Logger): Promise<RunningServer>
   const address = app.server.address();
   const httpPort = typeof address === 'object' && address ? address.port : config.httpPort;
   log.info({ http: httpPort, whois: whois.port, db: config.dbPath, importId: service.importId, networks: service.rangeIndex.networks }, 'lacak serving');
+  // In the background: until it is done, current answers are rendered as asked.
+  void preEncoder.run();
   // What /healthz reports, said once where an operator watching a start looks (issue 14).
   const report = freshness({
     snapshots: service.latestSnapshots(),
@@ -110,6 +124,7 @@ export async function serve(config: Config, log: Logger): Promise<RunningServer>
     close() {
       closing ??= (async () => {
         clearInterval(poll);
+        preEncoder.close();
         await Promise.all([app.close(), whois.close()]);
         await heavy.close();
         output.close();

@@ -46,6 +46,8 @@ export interface AppDeps {
   readonly heavy?: HeavyRunner;
   /** Unsent output per connection and in all (issue 13); the server shares one with WHOIS. */
   readonly output?: OutputGuard;
+  /** Current address answers kept encoded (issue 15); by default an LRU within LACAK_ANSWER_CACHE_MB. */
+  readonly currentIp?: CurrentIpAnswers;
 }
 
 export function buildApp(deps: AppDeps): FastifyInstance {
@@ -65,7 +67,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerOutputBackpressure(app, output);
   const heavy = deps.heavy ?? inThreadRunner(heavyAnswerer(config, service));
   const entities = new EntityCache();
-  const rdap = { config, service, entities, heavy, currentIp: config.answerCacheBytes > 0 ? new CurrentIpAnswers(config, service, entities, config.answerCacheBytes / 2) : undefined };
+  const currentIp = deps.currentIp ?? (config.answerCacheBytes > 0 ? new CurrentIpAnswers(config, service, entities, config.answerCacheBytes) : undefined);
+  const rdap = { config, service, entities, heavy, currentIp };
   // The page links to the WHOIS text of its answer: the same handler the WHOIS port uses.
   const whois = whoisHandlerFor(config, service);
 

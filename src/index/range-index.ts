@@ -21,6 +21,10 @@ export interface RangeIndex {
    * -1 if no network covers it, -2 if it is not an address.
    */
   chainNodeOfText(text: string): number;
+  /** Chain nodes, both families. */
+  readonly chainNodes: number;
+  /** Each chain node once, with the first address of a segment it answers for. */
+  nodeAddresses(): Generator<{ readonly node: number; readonly address: IpAddress }>;
   /** Ranges added, both families. */
   readonly networks: number;
   /** Segments, both families, holes included. */
@@ -442,6 +446,28 @@ class SegmentIndex implements RangeIndex {
     if (v4 >= 0) return this.ipv4Node(v4);
     const address = parseIp(text);
     return address === null ? NOT_AN_ADDRESS : this.nodeOf(address);
+  }
+
+  get chainNodes(): number {
+    return this.nodeIds.length;
+  }
+
+  *nodeAddresses(): Generator<{ readonly node: number; readonly address: IpAddress }> {
+    const seen = new Uint8Array(this.nodeIds.length);
+    for (let i = 0; i < this.v4Nodes.length; i++) {
+      const node = this.v4Nodes[i]!;
+      if (node < 0 || seen[node]) continue;
+      seen[node] = 1;
+      yield { node, address: { family: 4, value: BigInt(this.v4Starts[i]!) } };
+    }
+    for (let i = 0; i < this.v6Nodes.length; i++) {
+      const node = this.v6Nodes[i]!;
+      if (node < 0 || seen[node]) continue;
+      seen[node] = 1;
+      const k = i * 3;
+      const value = (BigInt(this.v6Keys[k]!) << 80n) | (BigInt(this.v6Keys[k + 1]!) << 32n) | BigInt(this.v6Keys[k + 2]!);
+      yield { node, address: { family: 6, value } };
+    }
   }
 
   chain(address: IpAddress): number[] {

@@ -128,6 +128,21 @@ export class LookupService {
     return this.built.index;
   }
 
+  /** The index and what it reflects, as one value (to hand to another thread). */
+  get builtIndex(): BuiltIndex {
+    return this.built;
+  }
+
+  /**
+   * Serves an index built elsewhere (with the answers pre-encoded for it, issue 15), unless
+   * it reflects an older import than the one served: swapped in one assignment, as a rebuild is.
+   */
+  adoptIndex(built: BuiltIndex): boolean {
+    if (built.importId < this.built.importId) return false;
+    this.built = built;
+    return true;
+  }
+
   /**
    * Called by the server's poll: when an import has committed since the index was built,
    * build a new one and swap it in one assignment (lookups in flight keep the old one).

@@ -1,28 +1,85 @@
-// Current RDAP address answers from memory (issue 15): the answer for a chain of networks is
-// rendered once, by the same code as any other answer (routes.ts's renderIpAnswer, the one
-// policy module deciding each view), encoded to bytes with holes for what each request has
-// of its own, and kept per chain, view, language and base URL. A request then costs an index
-// lookup and one copy: no SQL, no JSON.parse of a stored row, no JSON.stringify.
+// Current RDAP address answers from memory (issue 15). The answer for a chain of networks is
+// rendered by the same code as any other answer (renderIpAnswer, with the one policy module
+// deciding each view), with marks where each request has parts of its own (its URL, the base
+// URL, the instant, the time served), and kept encoded: for the anonymous view in English,
+// every chain's answer packed ahead of time (pre-encode.ts, in a worker thread); for other
+// views and languages, each answer once asked, in a byte-bounded LRU. A request then costs
+// an index lookup and a copy: no SQL, no JSON.parse of a stored row, no JSON.stringify.
 import type { FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
-import { viewKey } from '../policy/access.js';
+import { ANONYMOUS, viewKey, type Caller } from '../policy/access.js';
 import type { LookupService } from '../query/service.js';
 import { formatInstant } from '../query/time.js';
 import { AnswerCache } from '../encoded/answer-cache.js';
+import type { PackedAnswers } from '../encoded/packed.js';
 import { encodeTemplate, fillTemplate, instantMark, newMarks, type Template } from '../encoded/template.js';
-import { contextFrom, renderIpAnswer, ResponseBuilder, type EntityCache, type RdapContextData } from './render.js';
+import type { RangeIndex } from '../index/range-index.js';
+import type { Lang } from './messages.js';
+import { contextFrom, renderIpAnswer, ResponseBuilder, type EntityCache } from './render.js';
 import { rdapContextData } from './routes.js';
+import { lacakVersion } from '../version.js';
 
-/** Holes of an address answer: the answer's own URL (every link's `value`), the instant, the time served. */
+type Json = Record<string, unknown>;
+
+/** Holes of an address answer. */
 const URL_HOLE = 0;
 const AS_OF_HOLE = 1;
 const SERVED_HOLE = 2;
+const BASE_HOLE = 3;
+
+/** The view packed ahead of time: what most questions are asked in. */
+export const PACKED_LANG: Lang = 'en';
+
+/** What stands for each hole while an answer is rendered once; random per process. */
+export class AnswerMarks {
+  private readonly url = newMarks(1)[0]!;
+  /** A base URL ends in `/`, and paths are appended to it. */
+  private readonly base = `${newMarks(1)[0]!}/`;
+  private readonly asOf = instantMark();
+  private readonly served = instantMark();
+
+  /** Mark texts by hole number. */
+  get texts(): string[] {
+    const out: string[] = [];
+    out[URL_HOLE] = this.url;
+    out[AS_OF_HOLE] = this.asOf.text;
+    out[SERVED_HOLE] = this.served.text;
+    out[BASE_HOLE] = this.base;
+    return out;
+  }
+
+  /**
+   * The current answer for the plain address `text` with marks in its holes, or null when
+   * it is not the same for every address of its chain: not found, another registry's space
+   * (a `related` link or a redirect names the address), or a chain without a network of
+   * this registry, whose authority the placeholders at the address decide.
+   */
+  render(config: Config, service: LookupService, entities: EntityCache | undefined, text: string, lang: Lang, caller: Caller, disclosed: Set<string>): Json | null {
+    const outcome = service.lookupAddress(text, {});
+    if (outcome.kind !== 'ok') return null;
+    const value = outcome.value;
+    if (value.query.port !== null || value.change || value.authority.kind !== 'this-registry') return null;
+    if (!value.chain.some((o) => o.source === config.registry)) return null;
+    const asOf = { ...value.asOf, instant: this.asOf.ms };
+    const data = { baseUrl: this.base, contextUrl: this.url, port43: config.port43, lang, caller, servedAt: this.served.ms, version: lacakVersion(), registry: config.registry };
+    const b = new ResponseBuilder(contextFrom(data, service, null, disclosed, entities));
+    return b.finish(renderIpAnswer(b, { ...value, asOf }, service), asOf);
+  }
+}
+
+/** The pack of a worker's index: served only while that index is. */
+export interface CurrentPack {
+  readonly index: RangeIndex;
+  readonly answers: PackedAnswers;
+}
 
 export class CurrentIpAnswers {
   private readonly cache: AnswerCache;
-  private readonly url = newMarks(1)[0]!;
-  private readonly asOf = instantMark();
-  private readonly served = instantMark();
+  private readonly marks = new AnswerMarks();
+  private readonly markTexts = this.marks.texts;
+  private pack: CurrentPack | null = null;
+  private readonly baseBytes = new Map<string, Buffer>();
+  private packHits = 0;
 
   constructor(
     private readonly config: Config,
@@ -33,8 +90,17 @@ export class CurrentIpAnswers {
     this.cache = new AnswerCache(maxBytes);
   }
 
+  /** Serves `pack` from now on (its index must be the one the service serves). */
+  usePack(pack: CurrentPack): void {
+    this.pack = pack;
+  }
+
   get stats() {
-    return this.cache.stats;
+    const pack = this.pack && this.pack.index === this.service.rangeIndex ? this.pack.answers : null;
+    return {
+      ...this.cache.stats,
+      packed: pack ? { answers: pack.answers, bytes: pack.memoryBytes, hits: this.packHits } : null,
+    };
   }
 
   /**
@@ -46,42 +112,39 @@ export class CurrentIpAnswers {
     const node = this.service.currentNode(raw);
     if (node === null || node < 0) return null;
     const data = rdapContextData(this.config, request);
+    const values = this.values(data.contextUrl, data.baseUrl, data.servedAt);
+    const pack = this.pack;
+    if (pack && data.caller === ANONYMOUS && data.lang === PACKED_LANG && pack.index === this.service.rangeIndex && pack.answers.has(node)) {
+      this.packHits++;
+      return pack.answers.fill(node, values);
+    }
     const generation = this.service.importId;
-    const key = `${node}\0${viewKey(data.caller)}\0${data.lang}\0${data.baseUrl}`;
+    const key = `${node}\0${viewKey(data.caller)}\0${data.lang}`;
     let template = this.cache.get(generation, key);
     if (!template) {
-      const made = this.make(raw, data);
-      if (!made) return null;
-      template = made;
+      const disclosed = new Set<string>();
+      const body = this.marks.render(this.config, this.service, this.entities, raw, data.lang, data.caller, disclosed);
+      // Only an answer of the index's own import is the same for the whole chain.
+      if (!body || this.service.importId !== generation || this.service.currentNode(raw) !== node) return null;
+      template = encodeTemplate(JSON.stringify(body), this.markTexts, [...disclosed]);
       this.cache.set(generation, key, template);
     }
     for (const handle of template.disclosed) request.disclosed.add(handle);
-    const instant = Buffer.from(formatInstant(data.servedAt));
-    const values: Buffer[] = [];
-    values[URL_HOLE] = Buffer.from(JSON.stringify(data.contextUrl).slice(1, -1));
-    values[AS_OF_HOLE] = instant;
-    values[SERVED_HOLE] = instant;
-    return fillTemplate(template, values);
+    return fillTemplate(template as Template, values);
   }
 
-  /** The answer for `raw`'s chain rendered with marks in the holes, or null if it is not the same for every address of the chain. */
-  private make(raw: string, data: RdapContextData): Template | null {
-    const generation = this.service.importId;
-    const outcome = this.service.lookupAddress(raw, {});
-    // Only an answer from the index's own import is the same for the whole chain; another
-    // registry's space names the address asked (a `related` link, or a redirect).
-    if (outcome.kind !== 'ok' || this.service.importId !== generation || this.service.currentNode(raw) === null) return null;
-    const value = outcome.value;
-    if (value.query.port !== null || value.change || value.authority.kind === 'other-registry') return null;
-    const asOf = { ...value.asOf, instant: this.asOf.ms };
-    const disclosed = new Set<string>();
-    const ctx = contextFrom({ ...data, contextUrl: this.url, servedAt: this.served.ms }, this.service, null, disclosed, this.entities);
-    const b = new ResponseBuilder(ctx);
-    const body = b.finish(renderIpAnswer(b, { ...value, asOf }, this.service), asOf);
-    const marks: string[] = [];
-    marks[URL_HOLE] = this.url;
-    marks[AS_OF_HOLE] = this.asOf.text;
-    marks[SERVED_HOLE] = this.served.text;
-    return encodeTemplate(JSON.stringify(body), marks, [...disclosed]);
+  private values(contextUrl: string, baseUrl: string, servedAt: number): Buffer[] {
+    let base = this.baseBytes.get(baseUrl);
+    if (!base) {
+      base = Buffer.from(JSON.stringify(baseUrl).slice(1, -1));
+      if (this.baseBytes.size < 64) this.baseBytes.set(baseUrl, base);
+    }
+    const instant = Buffer.from(formatInstant(servedAt));
+    const values: Buffer[] = [];
+    values[URL_HOLE] = Buffer.from(JSON.stringify(contextUrl).slice(1, -1));
+    values[AS_OF_HOLE] = instant;
+    values[SERVED_HOLE] = instant;
+    values[BASE_HOLE] = base;
+    return values;
   }
 }

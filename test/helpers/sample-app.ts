@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/http/app.js';
+import type { CurrentIpAnswers } from '../../src/rdap/current-ip.js';
 import { loadBootstrap } from '../../src/referral/bootstrap.js';
 import { LookupService } from '../../src/query/service.js';
 import { buildSampleRegistry } from '../../src/sample.js';
@@ -56,15 +57,21 @@ export async function sampleService(options: { env?: Record<string, string>; now
   };
 }
 
-/** The app over the sample registry; a setting given as `undefined` is left unset (e.g. LACAK_BASE_URL). */
-export async function sampleApp(env: Record<string, string | undefined> = {}): Promise<SampleApp> {
+/**
+ * The app over the sample registry; a setting given as `undefined` is left unset (e.g.
+ * LACAK_BASE_URL). `currentIp` makes the current address answers the app serves (issue 15).
+ */
+export async function sampleApp(
+  env: Record<string, string | undefined> = {},
+  options: { currentIp?: (config: Config, service: LookupService) => CurrentIpAnswers } = {},
+): Promise<SampleApp> {
   const settings = { LACAK_BASE_URL: 'https://rdap.lacak.example/', LACAK_PORT43: 'whois.lacak.example', ...env };
   const sample = await sampleService({ env: Object.fromEntries(Object.entries(settings).filter((kv): kv is [string, string] => kv[1] !== undefined)) });
   const { service, db, dbPath, config } = sample;
   const state = openStateDb(':memory:');
   const keys = new KeyStore(state);
   const audit = new AuditLog(state, randomBytes(32));
-  const app = buildApp({ config, service, logger: quietLog, keys, audit });
+  const app = buildApp({ config, service, logger: quietLog, keys, audit, currentIp: options.currentIp?.(config, service) });
   await app.ready();
   return {
     app,

@@ -1,0 +1,173 @@
+// Pre-encoded answers packed into a few large buffers (issue 15): hundreds of thousands of
+// answers as typed arrays rather than millions of small JS objects, cheap to hold, to hand
+// from a worker thread (transferred, not copied) and to the garbage collector.
+//
+// An answer is a piece: bytes with holes. A hole is either one of the request's own parts
+// (numbered from 0, below PIECE_HOLE) or another piece (PIECE_HOLE + its number): the
+// organisations, contacts and notices that answer after answer share are stored once.
+
+/** Hole codes from here on name a piece. */
+export const PIECE_HOLE = 16;
+
+export interface PackedData {
+  /** Every piece's bytes, one after another. */
+  readonly bytes: Uint8Array;
+  /** Piece p is bytes[pieceStart[p], pieceStart[p + 1]). */
+  readonly pieceStart: Uint32Array;
+  /** Piece p's holes are holes[2 * holeStart[p], 2 * holeStart[p + 1]): pairs (offset in the piece, code). */
+  readonly holeStart: Uint32Array;
+  readonly holes: Uint32Array;
+  /** The answer piece of each chain node of the index, or -1. */
+  readonly nodePiece: Int32Array;
+}
+
+/** The buffers of a pack, for a worker's transfer list. */
+export function packedBuffers(data: PackedData): ArrayBuffer[] {
+  return [data.bytes, data.pieceStart, data.holeStart, data.holes, data.nodePiece].map((a) => a.buffer as ArrayBuffer);
+}
+
+export class PackedAnswers {
+  private scratch = Buffer.allocUnsafe(64 * 1024);
+
+  constructor(readonly data: PackedData) {}
+
+  /** Bytes held, all arrays together. */
+  get memoryBytes(): number {
+    const d = this.data;
+    return d.bytes.byteLength + d.pieceStart.byteLength + d.holeStart.byteLength + d.holes.byteLength + d.nodePiece.byteLength;
+  }
+
+  /** Answers packed (chain nodes with a piece). */
+  get answers(): number {
+    let n = 0;
+    for (const p of this.data.nodePiece) if (p >= 0) n++;
+    return n;
+  }
+
+  has(node: number): boolean {
+    return node >= 0 && node < this.data.nodePiece.length && this.data.nodePiece[node]! >= 0;
+  }
+
+  /** The answer of chain node `node` with request hole k filled by `values[k]`, as its own buffer. */
+  fill(node: number, values: readonly Buffer[]): Buffer {
+    let length: number;
+    for (;;) {
+      length = this.write(this.data.nodePiece[node]!, values, 0);
+      if (length >= 0) break;
+      this.scratch = Buffer.allocUnsafe(this.scratch.length * 2);
+    }
+    return Buffer.from(this.scratch.subarray(0, length));
+  }
+
+  /** Writes piece `piece` at `at` of the scratch buffer; the end, or -1 when it does not fit. */
+  private write(piece: number, values: readonly Buffer[], at: number): number {
+    const { bytes, pieceStart, holeStart, holes } = this.data;
+    const out = this.scratch;
+    const base = pieceStart[piece]!;
+    let from = base;
+    for (let h = holeStart[piece]! * 2, end = holeStart[piece + 1]! * 2; h < end; h += 2) {
+      const to = base + holes[h]!;
+      if (at + (to - from) > out.length) return -1;
+      out.set(bytes.subarray(from, to), at);
+      at += to - from;
+      from = to;
+      const code = holes[h + 1]!;
+      if (code >= PIECE_HOLE) {
+        at = this.write(code - PIECE_HOLE, values, at);
+        if (at < 0) return -1;
+      } else {
+        const value = values[code]!;
+        if (at + value.length > out.length) return -1;
+        value.copy(out, at);
+        at += value.length;
+      }
+    }
+    const last = pieceStart[piece + 1]!;
+    if (at + (last - from) > out.length) return -1;
+    out.set(bytes.subarray(from, last), at);
+    return at + (last - from);
+  }
+}
+
+/** A Uint32Array that grows as it is appended to. */
+class GrowingWords {
+  private words = new Uint32Array(1 << 16);
+  length = 0;
+
+  push(value: number): void {
+    if (this.length === this.words.length) {
+      const bigger = new Uint32Array(this.words.length * 2);
+      bigger.set(this.words);
+      this.words = bigger;
+    }
+    this.words[this.length++] = value;
+  }
+
+  finish(): Uint32Array {
+    return this.words.slice(0, this.length);
+  }
+}
+
+/** Collects pieces into growing buffers; shared pieces are stored once, by their text. */
+export class PackBuilder {
+  private bytes = new Uint8Array(1 << 20);
+  private byteLength = 0;
+  private readonly pieceStart = new GrowingWords();
+  private readonly holeStart = new GrowingWords();
+  private readonly holes = new GrowingWords();
+  private readonly shared = new Map<string, number>();
+  private readonly nodePiece: Int32Array;
+
+  constructor(nodes: number) {
+    this.nodePiece = new Int32Array(nodes).fill(-1);
+    this.pieceStart.push(0);
+    this.holeStart.push(0);
+  }
+
+  get size(): number {
+    return this.byteLength;
+  }
+
+  /** A piece shared between answers: the number of the one already stored with this text, or a new one. */
+  /** A piece shared between answers: the one already stored with this text, or a new one of `encode(text)`. */
+  sharedPiece(text: string, encode: () => { readonly bytes: Uint8Array; readonly holes: readonly (readonly [number, number])[] }): number {
+    const known = this.shared.get(text);
+    if (known !== undefined) return known;
+    const { bytes, holes } = encode();
+    const piece = this.piece(bytes, holes);
+    this.shared.set(text, piece);
+    return piece;
+  }
+
+  /** A new piece: `encoded` bytes with `holes` (byte offsets into it, codes). */
+  piece(encoded: Uint8Array, holes: readonly (readonly [offset: number, code: number])[]): number {
+    if (this.byteLength + encoded.length > this.bytes.length) {
+      const bigger = new Uint8Array(Math.max(this.bytes.length * 2, this.byteLength + encoded.length));
+      bigger.set(this.bytes.subarray(0, this.byteLength));
+      this.bytes = bigger;
+    }
+    this.bytes.set(encoded, this.byteLength);
+    this.byteLength += encoded.length;
+    for (const [offset, code] of holes) {
+      this.holes.push(offset);
+      this.holes.push(code);
+    }
+    this.pieceStart.push(this.byteLength);
+    this.holeStart.push(this.holes.length / 2);
+    return this.pieceStart.length - 2;
+  }
+
+  answer(node: number, piece: number): void {
+    this.nodePiece[node] = piece;
+  }
+
+  finish(): PackedData {
+    return {
+      bytes: this.bytes.slice(0, this.byteLength),
+      pieceStart: this.pieceStart.finish(),
+      holeStart: this.holeStart.finish(),
+      holes: this.holes.finish(),
+      nodePiece: this.nodePiece,
+    };
+  }
+}

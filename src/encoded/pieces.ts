@@ -1,0 +1,77 @@
+// Cuts a rendered answer into pieces for the pack (issue 15): the answer's own bytes, and the
+// entities and notices it shares with other answers, each stored once. The cut is made while
+// the answer is serialised (JSON.stringify with a replacer), so the pieces put back together
+// are byte for byte what JSON.stringify gives for the whole answer.
+import { randomBytes } from 'node:crypto';
+import { PIECE_HOLE, type PackBuilder } from './packed.js';
+
+type Json = Record<string, unknown>;
+
+/** Which members of an answer are pieces of their own: entities anywhere, the top-level notices and redactions. */
+function isSharedPiece(holder: unknown, key: string, value: unknown, root: unknown): boolean {
+  if (key === '') return false;
+  if (holder === root && (key === 'notices' || key === 'redacted')) return true;
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && (value as Json).objectClassName === 'entity';
+}
+
+export class AnswerPacker {
+  private readonly nonce = randomBytes(9).toString('hex');
+  private readonly pieceMark: RegExp;
+  private readonly pattern: RegExp;
+
+  /** Pieces of the dictionary's words, by word. */
+  private readonly words = new Map<string, number>();
+
+  /**
+   * `requestMarks[k]`: what stands for request hole k in rendered answers. `dictionary`:
+   * text many answers repeat, stored once and pointed at (longest first).
+   */
+  constructor(
+    private readonly builder: PackBuilder,
+    private readonly requestMarks: readonly string[],
+    dictionary: readonly string[] = [],
+  ) {
+    this.pieceMark = new RegExp(`^"lacak-piece-${this.nonce}-(\\d+)"$`);
+    const literal = (m: string) => m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    this.pattern = new RegExp([...requestMarks.map(literal), `"lacak-piece-${this.nonce}-\\d+"`, ...dictionary.map(literal)].join('|'), 'g');
+    for (const word of dictionary) this.words.set(word, builder.piece(Buffer.from(word), []));
+  }
+
+  /** Packs `body` as the answer of chain node `node`. */
+  answer(node: number, body: Json): void {
+    this.builder.answer(node, this.pack(body, false));
+  }
+
+  private pack(value: unknown, shared: boolean): number {
+    const root = value;
+    const packer = this;
+    const text = JSON.stringify(value, function (this: unknown, key: string, member: unknown) {
+      if (!isSharedPiece(this, key, member, root)) return member;
+      return `lacak-piece-${packer.nonce}-${packer.pack(member, true)}`;
+    });
+    if (!shared) {
+      const { bytes, holes } = this.cut(text);
+      return this.builder.piece(bytes, holes);
+    }
+    return this.builder.sharedPiece(text, () => this.cut(text));
+  }
+
+  /** The text as bytes with the marks cut out, and where each hole goes. */
+  private cut(text: string): { bytes: Buffer; holes: [number, number][] } {
+    const parts: string[] = [];
+    const holes: [number, number][] = [];
+    let offset = 0;
+    let last = 0;
+    for (const match of text.matchAll(this.pattern)) {
+      const part = text.slice(last, match.index);
+      parts.push(part);
+      offset += Buffer.byteLength(part);
+      const piece = this.pieceMark.exec(match[0]);
+      const word = this.words.get(match[0]);
+      holes.push([offset, piece ? PIECE_HOLE + Number(piece[1]) : word !== undefined ? PIECE_HOLE + word : this.requestMarks.indexOf(match[0])]);
+      last = match.index + match[0].length;
+    }
+    parts.push(text.slice(last));
+    return { bytes: Buffer.from(parts.join('')), holes };
+  }
+}

@@ -1,0 +1,148 @@
+// The anonymous English answer of every chain of networks, packed ahead of time (issue 15):
+// built in a worker thread over its own read-only connection, with its own index, and handed
+// back with that index so that the two are swapped in together.
+import { Worker } from 'node:worker_threads';
+import type { Config } from '../config.js';
+import { formatIp } from '../net/ip.js';
+import { ANONYMOUS } from '../policy/access.js';
+import type { LookupService } from '../query/service.js';
+import { rangeIndexFromData, type RangeIndexData } from '../index/range-index.js';
+import type { BuiltIndex } from '../index/build-from-db.js';
+import { PackBuilder, PackedAnswers, type PackedData } from '../encoded/packed.js';
+import { AnswerPacker } from '../encoded/pieces.js';
+import { AnswerMarks, PACKED_LANG, type CurrentIpAnswers } from './current-ip.js';
+import type { Logger } from '../logger.js';
+import { EntityCache } from './render.js';
+import { addressAnswerDictionary } from './pack-dictionary.js';
+
+export interface PackReport {
+  /** Chains with a packed answer, and all chains of the index. */
+  readonly answers: number;
+  readonly chains: number;
+  readonly ms: number;
+}
+
+/**
+ * Packs the current answer of every chain of `service`'s index, until the pack holds
+ * `maxBytes` (the chains after that are answered, and kept, as asked).
+ */
+export function packCurrentAnswers(config: Config, service: LookupService, maxBytes: number): { readonly data: PackedData; readonly report: PackReport } {
+  const started = performance.now();
+  const index = service.rangeIndex;
+  const builder = new PackBuilder(index.chainNodes);
+  const marks = new AnswerMarks();
+  const packer = new AnswerPacker(builder, marks.texts, addressAnswerDictionary(config.port43));
+  const entities = new EntityCache();
+  let answers = 0;
+  for (const { node, address } of index.nodeAddresses()) {
+    if (builder.size >= maxBytes) break;
+    const disclosed = new Set<string>();
+    const body = marks.render(config, service, entities, formatIp(address.family, address.value), PACKED_LANG, ANONYMOUS, disclosed);
+    // The anonymous view carries no personal data (DESIGN §5); an answer that did would need its audit row.
+    if (!body || disclosed.size > 0) continue;
+    packer.answer(node, body);
+    answers++;
+  }
+  return { data: builder.finish(), report: { answers, chains: index.chainNodes, ms: Math.round(performance.now() - started) } };
+}
+
+export interface PreEncodeRequest {
+  readonly dbPath: string;
+  readonly config: Config;
+  readonly maxBytes: number;
+}
+
+export interface PreEncodeReply {
+  readonly importId: number;
+  readonly index?: { readonly index: RangeIndexData; readonly managed: RangeIndexData };
+  readonly packed?: PackedData;
+  readonly report?: PackReport;
+  readonly error?: string;
+}
+
+export interface PreEncoded {
+  readonly built: BuiltIndex;
+  readonly answers: PackedAnswers;
+  readonly report: PackReport;
+}
+
+/** Runs packCurrentAnswers in a worker thread: the server answers on meanwhile. `signal` stops it. */
+export function preEncodeInWorker(request: PreEncodeRequest, signal?: AbortSignal): Promise<PreEncoded> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./pre-encode-worker.js', import.meta.url), { workerData: request });
+    // A server that is closing does not wait for a pack it will never serve.
+    worker.unref();
+    signal?.addEventListener('abort', () => {
+      void worker.terminate();
+      reject(new Error('packing stopped: the server is closing'));
+    });
+    worker.once('message', (reply: PreEncodeReply) => {
+      if (reply.index && reply.packed && reply.report) {
+        const built = { index: rangeIndexFromData(reply.index.index), managed: rangeIndexFromData(reply.index.managed), importId: reply.importId };
+        resolve({ built, answers: new PackedAnswers(reply.packed), report: reply.report });
+      } else reject(new Error(reply.error ?? 'the pre-encoding worker sent nothing'));
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`the pre-encoding worker exited with ${code}`));
+    });
+  });
+}
+
+/**
+ * Keeps the pack in step with the data: packs once at start and again after each import
+ * the service takes up; one worker at a time, and a run asked for meanwhile runs after it.
+ * The pack and the worker's index are swapped in together, and only when they reflect the
+ * import the service serves; a newer import in between makes the next run pack that one.
+ */
+export class PreEncoder {
+  private running: Promise<void> | null = null;
+  private again = false;
+  private readonly stop = new AbortController();
+
+  constructor(
+    private readonly request: PreEncodeRequest,
+    private readonly service: LookupService,
+    private readonly answers: CurrentIpAnswers,
+    private readonly log?: Logger,
+    private readonly build: (request: PreEncodeRequest, signal: AbortSignal) => Promise<PreEncoded> = preEncodeInWorker,
+  ) {}
+
+  /** Stops a run in progress and any later one. */
+  close(): void {
+    this.stop.abort();
+  }
+
+  /** Packs the data now served (or after the run in progress); resolves when a run is over. */
+  run(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.once().finally(() => {
+      this.running = null;
+      if (this.again && !this.stop.signal.aborted) {
+        this.again = false;
+        void this.run();
+      }
+    });
+    return this.running;
+  }
+
+  private async once(): Promise<void> {
+    if (this.request.maxBytes <= 0 || this.stop.signal.aborted) return;
+    const started = Date.now();
+    try {
+      const done = await this.build(this.request, this.stop.signal);
+      if (done.built.importId !== this.service.importId || !this.service.adoptIndex(done.built)) {
+        this.log?.info({ packedImport: done.built.importId, servedImport: this.service.importId }, 'answers packed for another import: packing again');
+        this.again = true;
+        return;
+      }
+      this.answers.usePack({ index: done.built.index, answers: done.answers });
+      this.log?.info({ importId: done.built.importId, answers: done.report.answers, chains: done.report.chains, bytes: done.answers.memoryBytes, ms: Date.now() - started }, 'current answers packed');
+    } catch (err) {
+      if (!this.stop.signal.aborted) this.log?.error({ err }, 'packing current answers failed; answering them as asked');
+    }
+  }
+}
