@@ -6,6 +6,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { EventEmitter } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { connect, createServer, type Socket } from 'node:net';
 import { createInterface } from 'node:readline';
@@ -80,6 +82,8 @@ export interface LoadFigures {
   readonly errors: number;
   /** The server's CPU time (user + system) per answer, where /proc tells it; else null. */
   readonly serverCpuUsPerRequest: number | null;
+  /** The server's garbage-collection pauses during the run, in ms per 10,000 answers; null if unknown. */
+  readonly gcMsPer10k: number | null;
 }
 
 export interface ProbeFigures {
@@ -95,6 +99,10 @@ export interface ProbeFigures {
 
 export interface RdapBenchResult {
   readonly lacakStartMs: number;
+  /** From ready to the current answers packed (issue 15), and what the pack holds; null: no pack reported. */
+  readonly pack: { readonly ms: number; readonly answers: number; readonly bytes: number; readonly networks: number } | null;
+  /** The lacak child's private memory (RssAnon of /proc) after the load runs; null where /proc does not tell. */
+  readonly lacakRssAnonBytes: number | null;
   readonly bodyBytes: number;
   /** The median size of the answers that were not 200 (holes: 404, or 301 to another registry). */
   readonly otherBody: { readonly bytes: number; readonly statuses: readonly number[] } | null;
@@ -257,6 +265,38 @@ export async function startServer(
   };
 }
 
+/** Waits for the server to report its current answers packed (issue 15); null if it never does within 10 minutes. */
+async function packedAnswers(port: number, log: (line: string) => void): Promise<RdapBenchResult['pack']> {
+  const started = performance.now();
+  let said = started;
+  while (performance.now() - started < 600_000) {
+    const client = await KeepAliveClient.open(port);
+    const health = JSON.parse((await client.get('/healthz')).body.toString('utf8')) as { answersKept?: { rdap?: { packed?: { answers: number; bytes: number } | null } } };
+    const ready = JSON.parse((await client.get('/readyz')).body.toString('utf8')) as { networks?: number };
+    client.close();
+    const packed = health.answersKept?.rdap?.packed;
+    if (packed) return { ms: performance.now() - started, answers: packed.answers, bytes: packed.bytes, networks: ready.networks ?? 0 };
+    if (health.answersKept?.rdap === undefined) return null;
+    if (performance.now() - said > 15_000) {
+      said = performance.now();
+      log(`waiting for the current answers to be packed (${Math.round((said - started) / 1000)} s)`);
+    }
+    await sleep(250);
+  }
+  return null;
+}
+
+/** RssAnon of a process from /proc: its private memory, without the file pages it maps. */
+export function rssAnonBytes(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const match = /^RssAnon:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
 // ---- load ----------------------------------------------------------------------------------
 
 /** A process's CPU time so far in ms, from /proc (Linux); null elsewhere. */
@@ -283,7 +323,27 @@ export function percentile(sorted: Float64Array, p: number): number {
  * histogram, which records whole milliseconds and only 2xx answers: the bare route's p50
  * is well under a millisecond, and lacak's 404s for holes are part of the mix.
  */
-function loadRun(server: Server, paths: readonly string[], seconds: number, connections: number, offset: number): Promise<LoadFigures> {
+/** The total of the server's GC pauses so far (ms), from bench-gc-preload; null if it does not say. */
+async function gcTotalMs(server: Server): Promise<number | null> {
+  const seen = server.logs.filter((l) => l.startsWith('bench-gc ')).length;
+  if (!server.child.kill('SIGUSR2')) return null;
+  for (let i = 0; i < 50; i++) {
+    const lines = server.logs.filter((l) => l.startsWith('bench-gc '));
+    if (lines.length > seen) return Number(lines.at(-1)!.split(' ')[1]);
+    await sleep(20);
+  }
+  return null;
+}
+
+async function loadRun(server: Server, paths: readonly string[], seconds: number, connections: number, offset: number): Promise<LoadFigures> {
+  const gcBefore = await gcTotalMs(server);
+  const figures = await load(server, paths, seconds, connections, offset);
+  const gcAfter = await gcTotalMs(server);
+  const gcMsPer10k = gcBefore === null || gcAfter === null || figures.responses === 0 ? null : ((gcAfter - gcBefore) * 10_000) / figures.responses;
+  return { ...figures, gcMsPer10k };
+}
+
+function load(server: Server, paths: readonly string[], seconds: number, connections: number, offset: number): Promise<Omit<LoadFigures, 'gcMsPer10k'>> {
   let next = offset;
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
@@ -429,7 +489,8 @@ export async function benchRdap(o: RdapBenchOptions): Promise<RdapBenchResult> {
     const lacakPort = await freePort();
     const profArgs = o.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', o.cpuProfDir] : [];
     const startedAt = performance.now();
-    const lacak = await startServer('lacak serve', [...profArgs, o.cli, 'serve'], {
+    const gcPreload = ['--import', pathToFileURL(join(dirname(o.bareServer), 'bench-gc-preload.js')).href];
+    const lacak = await startServer('lacak serve', [...profArgs, ...gcPreload, o.cli, 'serve'], {
       LACAK_DB: o.dbPath,
       HTTP_PORT: String(lacakPort),
       WHOIS_PORT: '0',
@@ -440,6 +501,7 @@ export async function benchRdap(o: RdapBenchOptions): Promise<RdapBenchResult> {
     }, lacakPort);
     const lacakStartMs = performance.now() - startedAt;
     servers.push(lacak);
+    const pack = await packedAnswers(lacak.port, o.log);
 
     // The bare route's body: the median-sized 200 answer among the first hits of the load list.
     const sizer = await KeepAliveClient.open(lacak.port);
@@ -463,7 +525,7 @@ export async function benchRdap(o: RdapBenchOptions): Promise<RdapBenchResult> {
     otherSizes.sort((a, b) => a - b);
 
     const barePort = await freePort();
-    const bare = await startServer('bare route', [o.bareServer, '--body', bodyFile, '--port', String(barePort), ...(o.html ? ['--html'] : [])], {}, barePort);
+    const bare = await startServer('bare route', [...gcPreload, o.bareServer, '--body', bodyFile, '--port', String(barePort), ...(o.html ? ['--html'] : [])], {}, barePort);
     servers.push(bare);
 
     const paths = o.load.map(pathOf);
@@ -482,9 +544,12 @@ export async function benchRdap(o: RdapBenchOptions): Promise<RdapBenchResult> {
       o.log(`round ${r + 1}/${o.rounds}: bare ${bareRuns.at(-1)!.requestsPerSecond.toFixed(0)} req/s, lacak ${lacakRuns.at(-1)!.requestsPerSecond.toFixed(0)} req/s`);
     }
 
+    const lacakRssAnonBytes = rssAnonBytes(lacak.child.pid);
     const [lacakProbe, bareProbe] = await probeAll([lacak.port, bare.port], o.probes, o.probePasses, pathOf);
     return {
       lacakStartMs,
+      pack,
+      lacakRssAnonBytes,
       bodyBytes: typical.length,
       otherBody: otherSizes.length > 0 ? { bytes: otherSizes[otherSizes.length >> 1]!, statuses: [...otherStatuses].sort() } : null,
       lacak: lacakRuns,

@@ -1,0 +1,14 @@
+// Loaded into the bench's server children with --import (issue 15): totals the garbage
+// collector's pauses and writes them to stderr when asked with SIGUSR2, so the bench can
+// put the GC time of a load run beside the answers it gave.
+import { PerformanceObserver } from 'node:perf_hooks';
+
+let totalMs = 0;
+let pauses = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    totalMs += entry.duration;
+    pauses++;
+  }
+}).observe({ entryTypes: ['gc'] });
+process.on('SIGUSR2', () => process.stderr.write(`bench-gc ${totalMs.toFixed(3)} ${pauses}\n`));
