@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { Family } from '../net/ip.js';
 import { openRegistryDb, type Db } from '../store/db.js';
 import { placeholderRule, sourceRank, type IndexSettings } from '../query/placeholders.js';
-import { RangeIndexBuilder, rangeIndexFromData, type RangeIndex, type RangeIndexData } from './range-index.js';
+import { RangeIndexBuilder, rangeIndexBuffers, rangeIndexFromData, type RangeIndex, type RangeIndexData } from './range-index.js';
 
 /** id, family, first, last, source, netname, status, org: rows as arrays cost less to hand over. */
 type IndexRow = [number, Family, Buffer, Buffer, string, string | null, string | null, string | null];
@@ -17,8 +17,37 @@ export interface BuiltIndex {
    * these, and someone else's space otherwise.
    */
   readonly managed: RangeIndex;
+  /** Current route and route6 objects (issue 15): the WHOIS route view and the Cymru `AS` column without a range query. */
+  readonly routes: RangeIndex;
   /** The newest finished import the index reflects. */
   readonly importId: number;
+}
+
+/** A built index as plain typed arrays, to hand across threads. */
+export interface BuiltIndexData {
+  readonly index: RangeIndexData;
+  readonly managed: RangeIndexData;
+  readonly routes: RangeIndexData;
+  readonly importId: number;
+}
+
+export function builtIndexData(built: BuiltIndex): BuiltIndexData {
+  return { index: built.index.toData(), managed: built.managed.toData(), routes: built.routes.toData(), importId: built.importId };
+}
+
+export function builtIndexFromData(data: BuiltIndexData): BuiltIndex {
+  return { index: rangeIndexFromData(data.index), managed: rangeIndexFromData(data.managed), routes: rangeIndexFromData(data.routes), importId: data.importId };
+}
+
+/** The buffers of a built index, for a worker's transfer list. */
+export function builtIndexBuffers(data: BuiltIndexData): ArrayBuffer[] {
+  return [...rangeIndexBuffers(data.index), ...rangeIndexBuffers(data.managed), ...rangeIndexBuffers(data.routes)];
+}
+
+/** An index of nothing: for a service that answers only searches, and before any import. */
+export function emptyBuiltIndex(): BuiltIndex {
+  const empty = () => new RangeIndexBuilder().build();
+  return { index: empty(), managed: empty(), routes: empty(), importId: 0 };
 }
 
 /** Builds the index inside one read transaction, so it and its import id agree. */
@@ -31,6 +60,12 @@ export function buildIndexFromDb(db: Db, settings: IndexSettings): BuiltIndex {
         WHERE valid_to IS NULL AND family IS NOT NULL AND class IN ('inetnum', 'inet6num')`,
     )
     .raw(true);
+  const routeRows = db
+    .prepare<[], [number, Family, Buffer, Buffer, string]>(
+      `SELECT id, family, first, last, source FROM objects
+        WHERE valid_to IS NULL AND family IS NOT NULL AND class IN ('route', 'route6')`,
+    )
+    .raw(true);
   const lastImport = db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM imports WHERE finished_at IS NOT NULL');
   return db.transaction(() => {
     const importId = lastImport.get()?.id ?? 0;
@@ -40,7 +75,9 @@ export function buildIndexFromDb(db: Db, settings: IndexSettings): BuiltIndex {
       if (!rule.isPlaceholder(netname, status, source, org)) builder.add(id, family, first, last, rank(source));
       else if (rule.isManagedMarker(source, org)) managed.add(id, family, first, last, rank(source));
     }
-    return { index: builder.build(), managed: managed.build(), importId };
+    const routes = new RangeIndexBuilder();
+    for (const [id, family, first, last, source] of routeRows.iterate() as IterableIterator<[number, Family, Buffer, Buffer, string]>) routes.add(id, family, first, last, rank(source));
+    return { index: builder.build(), managed: managed.build(), routes: routes.build(), importId };
   })();
 }
 
@@ -57,8 +94,7 @@ export interface IndexWorkerRequest {
 }
 
 export interface IndexWorkerReply {
-  readonly importId: number;
-  readonly data?: { readonly index: RangeIndexData; readonly managed: RangeIndexData };
+  readonly data?: BuiltIndexData;
   readonly error?: string;
 }
 
@@ -73,9 +109,8 @@ export function workerIndexBuilder(dbPath: string, settings: IndexSettings): Ind
       const request: IndexWorkerRequest = { dbPath, settings };
       const worker = new Worker(new URL('./index-worker.js', import.meta.url), { workerData: request });
       worker.once('message', (reply: IndexWorkerReply) => {
-        if (reply.data) {
-          resolve({ index: rangeIndexFromData(reply.data.index), managed: rangeIndexFromData(reply.data.managed), importId: reply.importId });
-        } else reject(new Error(reply.error ?? 'index worker sent no index'));
+        if (reply.data) resolve(builtIndexFromData(reply.data));
+        else reject(new Error(reply.error ?? 'index worker sent no index'));
       });
       worker.once('error', reject);
       worker.once('exit', (code) => {

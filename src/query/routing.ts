@@ -17,6 +17,9 @@ export interface OriginRoute {
   readonly route: StoredObject;
 }
 
+/** Where routes are read: SQL ranges, and the in-memory route index for current addresses where there is one. */
+export type RouteSource = Pick<LookupService, 'ranges'> & Partial<Pick<LookupService, 'currentRoutesAt'>>;
+
 /** What the rule needs of an answer: the address asked and the instant it was answered for. */
 export interface RoutedQuery {
   readonly query: { readonly range: IpRange };
@@ -32,7 +35,7 @@ export interface RoutedQuery {
  * `sources` is LACAK_SOURCES; without it the order is read from `asOf.sources`, which the
  * service lists in source order, so front ends that hold no Config still rank alike.
  */
-export function originRoute(service: Pick<LookupService, 'ranges'>, answer: RoutedQuery, sources?: readonly string[]): OriginRoute | null {
+export function originRoute(service: RouteSource, answer: RoutedQuery, sources?: readonly string[]): OriginRoute | null {
   for (const route of rankedRoutes(service, answer, sources)) {
     const asn = parseAsn(stripComment(firstValue(route, 'origin') ?? ''));
     const prefix = singlePrefix(route.range!);
@@ -51,7 +54,7 @@ export function originRoute(service: Pick<LookupService, 'ranges'>, answer: Rout
  * routes, not the routes of another filtered away).
  */
 export function mostSpecificRoutes(
-  service: Pick<LookupService, 'ranges'>,
+  service: RouteSource,
   answer: RoutedQuery,
   keep: (route: StoredObject) => boolean = () => true,
   sources?: readonly string[],
@@ -72,11 +75,12 @@ export function mostSpecificRoutes(
  * equal prefixes: the earlier source, then the older object (a fixed order, so the same
  * question always gets the same routes in the same order).
  */
-export function rankedRoutes(service: Pick<LookupService, 'ranges'>, answer: RoutedQuery, sources?: readonly string[]): StoredObject[] {
+export function rankedRoutes(service: RouteSource, answer: RoutedQuery, sources?: readonly string[]): StoredObject[] {
   const { range } = answer.query;
   // "Now" reads current versions; a requested instant the versions valid then, as the answer did.
+  // A current address reads the in-memory route index (issue 15: no range query per Cymru line).
   const at = answer.asOf.requested ? answer.asOf.instant : null;
-  const routes = service.ranges.covering(range.family, range.start, range.end, at, 'routes');
+  const routes = (at === null ? service.currentRoutesAt?.(range) : null) ?? service.ranges.covering(range.family, range.start, range.end, at, 'routes');
   if (routes.length === 0) return [];
   const rank = sourceRank(sources ?? answer.asOf.sources.map((s) => s.source));
   const ranked = routes.map((route) => ({

@@ -11,8 +11,8 @@ import { parseAddressWithPort, unmapIpv4, type IpAddress } from '../net/ip.js';
 import { parseRange, formatRange, rangeContains, type IpRange } from '../net/prefix.js';
 import { specialPurpose, specialPurposeAsn } from '../net/special.js';
 import { compareSpecificity } from '../index/specificity.js';
-import { RangeIndexBuilder, type RangeIndex } from '../index/range-index.js';
-import { buildIndexFromDb, inThreadIndexBuilder, type BuiltIndex, type IndexBuilder } from '../index/build-from-db.js';
+import type { RangeIndex } from '../index/range-index.js';
+import { buildIndexFromDb, emptyBuiltIndex, inThreadIndexBuilder, type BuiltIndex, type IndexBuilder } from '../index/build-from-db.js';
 import type { Db } from '../store/db.js';
 import { ObjectStore, type ImportRecord, type SnapshotRow } from '../store/objects.js';
 import { RangeStore, versionBoundaries, type AsOf as StoreAsOf } from '../store/ranges.js';
@@ -88,7 +88,7 @@ export class LookupService {
   // Bounded, least recently used out first (issue 15: caches that started over whole when
   // full made every answer after that a miss at once, the p99 of the bench).
   private readonly handleCache = new LRUCache<string, { readonly object: StoredObject | null }>({ max: 100_000 });
-  /** Current network versions by id, for chains read from the index. */
+  /** Current network and route versions by id, for chains read from the indexes. */
   private readonly networkCache = new LRUCache<number, StoredObject>({ max: 200_000 });
   private readonly maintainerCache = new LRUCache<string, readonly string[]>({ max: 10_000 });
   private importCache: ReadonlyMap<number, ImportRecord> | null = null;
@@ -116,7 +116,7 @@ export class LookupService {
     this.rebuild = options.indexBuilder ?? inThreadIndexBuilder(db, settings);
     // A worker answering only searches and inverse queries needs no address index: without one
     // (`index: false`) every lookup is a SQL query.
-    this.built = options.index === false ? { index: new RangeIndexBuilder().build(), managed: new RangeIndexBuilder().build(), importId: 0 } : buildIndexFromDb(db, settings);
+    this.built = options.index === false ? emptyBuiltIndex() : buildIndexFromDb(db, settings);
   }
 
   /** The import the in-memory index reflects. */
@@ -383,6 +383,15 @@ export class LookupService {
     const chain = this.networksById(index.chain(address));
     // The markers are read only where no network of this registry's source holds the address.
     return chain ? { chain, markers: null, address } : null;
+  }
+
+  /**
+   * Current route objects covering a single address, from the in-memory route index when it
+   * reflects the newest import (the answer asked for has just checked it); null: ask SQL.
+   */
+  currentRoutesAt(range: IpRange): StoredObject[] | null {
+    if (range.start !== range.end || this.snapshotCache?.importId !== this.built.importId) return null;
+    return this.networksById(this.built.routes.chain({ family: range.family, value: range.start }));
   }
 
   /** The placeholders marking this registry's space where a chain was found. */

@@ -4,7 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openRegistryDb } from '../store/db.js';
 import { LookupService } from '../query/service.js';
 import { loadBootstrap } from '../referral/bootstrap.js';
-import { rangeIndexBuffers } from '../index/range-index.js';
+import { builtIndexBuffers, builtIndexData } from '../index/build-from-db.js';
 import { packedBuffers } from '../encoded/packed.js';
 import { packCurrentAnswers, type PreEncodeReply, type PreEncodeRequest } from './pre-encode.js';
 
@@ -14,14 +14,13 @@ try {
   try {
     const service = new LookupService(db, request.config, undefined, { bootstrap: loadBootstrap(request.config.bootstrapDir) });
     const { data, report } = packCurrentAnswers(request.config, service, request.maxBytes);
-    const built = service.builtIndex;
-    const index = { index: built.index.toData(), managed: built.managed.toData() };
-    const reply: PreEncodeReply = { importId: built.importId, index, packed: data, report };
-    parentPort!.postMessage(reply, [...rangeIndexBuffers(index.index), ...rangeIndexBuffers(index.managed), ...packedBuffers(data)]);
+    const index = builtIndexData(service.builtIndex);
+    const reply: PreEncodeReply = { index, packed: data, report };
+    parentPort!.postMessage(reply, [...builtIndexBuffers(index), ...packedBuffers(data)]);
   } finally {
     db.close();
   }
 } catch (err) {
-  const reply: PreEncodeReply = { importId: 0, error: (err as Error).message };
+  const reply: PreEncodeReply = { error: (err as Error).message };
   parentPort!.postMessage(reply);
 }

@@ -6,8 +6,7 @@ import type { Config } from '../config.js';
 import { formatIp } from '../net/ip.js';
 import { ANONYMOUS } from '../policy/access.js';
 import type { LookupService } from '../query/service.js';
-import { rangeIndexFromData, type RangeIndexData } from '../index/range-index.js';
-import type { BuiltIndex } from '../index/build-from-db.js';
+import { builtIndexFromData, type BuiltIndex, type BuiltIndexData } from '../index/build-from-db.js';
 import { PackBuilder, PackedAnswers, type PackedData } from '../encoded/packed.js';
 import { AnswerPacker } from '../encoded/pieces.js';
 import { AnswerMarks, PACKED_LANG, type CurrentIpAnswers } from './current-ip.js';
@@ -53,8 +52,7 @@ export interface PreEncodeRequest {
 }
 
 export interface PreEncodeReply {
-  readonly importId: number;
-  readonly index?: { readonly index: RangeIndexData; readonly managed: RangeIndexData };
+  readonly index?: BuiltIndexData;
   readonly packed?: PackedData;
   readonly report?: PackReport;
   readonly error?: string;
@@ -78,8 +76,7 @@ export function preEncodeInWorker(request: PreEncodeRequest, signal?: AbortSigna
     });
     worker.once('message', (reply: PreEncodeReply) => {
       if (reply.index && reply.packed && reply.report) {
-        const built = { index: rangeIndexFromData(reply.index.index), managed: rangeIndexFromData(reply.index.managed), importId: reply.importId };
-        resolve({ built, answers: new PackedAnswers(reply.packed), report: reply.report });
+        resolve({ built: builtIndexFromData(reply.index), answers: new PackedAnswers(reply.packed), report: reply.report });
       } else reject(new Error(reply.error ?? 'the pre-encoding worker sent nothing'));
     });
     worker.once('error', reject);

@@ -45,6 +45,24 @@ describe('Team Cymru bulk mode on the sample registry', () => {
     expect(fields(s.line('203.0.113.100', 10))).toEqual(['64500', '203.0.113.100', '203.0.113.64/26', 'ID', 'KABELLAUT-AS-ID, ID']);
   });
 
+  it('reads the covering routes of a current address from memory: no SQL range query per line (issue 15)', () => {
+    const s = session(service, 'PREFIX', 'ASNUMBER');
+    const covering = service.ranges.covering.bind(service.ranges);
+    const asked: string[] = [];
+    service.ranges.covering = (...args: Parameters<typeof covering>) => {
+      asked.push(String(args[4] ?? 'networks'));
+      return covering(...args);
+    };
+    try {
+      for (let i = 0; i < 3; i++) expect(fields(s.line('198.51.100.41', 6 + i))).toEqual(['64497', '198.51.100.41', '198.51.100.0/26', 'ID', 'CONTOHNET-AS-ID, ID']);
+      expect(fields(s.line('2001:DB8:110:2A00::25', 9))).toEqual(['64497', '2001:DB8:110:2A00::25', '2001:db8:100::/40', 'ID', 'CONTOHNET-AS-ID, ID']);
+      expect(fields(s.line('198.51.100.165', 10))).toEqual(['64498', '198.51.100.165', '198.51.100.128/26', 'ID', 'AWANKILAT-AS-ID, ID']);
+    } finally {
+      service.ranges.covering = covering;
+    }
+    expect(asked.filter((a) => a === 'routes')).toEqual([]);
+  });
+
   it('answers an address no route covers with AS NA, the holder block as prefix and AS Name NA', () => {
     // UCN-ID 198.51.100.96/29 lies between the routes .64/27 and .128/26; its organisation
     // has no aut-num, and none is guessed.
