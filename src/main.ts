@@ -23,6 +23,7 @@ import { startWhoisServer } from './whois/server.js';
 import { OutputGuard } from './net/output-guard.js';
 import { CurrentIpAnswers } from './rdap/current-ip.js';
 import { PreEncoder } from './rdap/pre-encode.js';
+import { CurrentWhoisAnswers } from './whois/current-answers.js';
 import { EntityCache } from './rdap/render.js';
 
 export interface RunningServer {
@@ -62,8 +63,16 @@ export async function serve(config: Config, log: Logger): Promise<RunningServer>
   const heavy = workerPoolRunner(config, config.heavyWorkers);
   // Current address answers: packed ahead of time in a worker, the rest kept once asked (issue 15).
   const currentIp = new CurrentIpAnswers(config, service, new EntityCache(), config.answerCacheBytes);
-  const preEncoder = new PreEncoder({ dbPath: config.dbPath, config, maxBytes: config.answerPackBytes }, service, currentIp, log.child({ component: 'answers' }));
-  const app = buildApp({ config, service, logger: log, keys, audit, output, heavy, currentIp });
+  const currentWhois = new CurrentWhoisAnswers(service);
+  const rdapPackBytes = Math.floor((config.answerPackBytes * 2) / 3);
+  const preEncoder = new PreEncoder(
+    { dbPath: config.dbPath, config, maxBytes: { rdap: rdapPackBytes, whois: config.answerPackBytes - rdapPackBytes } },
+    service,
+    currentIp,
+    currentWhois,
+    log.child({ component: 'answers' }),
+  );
+  const app = buildApp({ config, service, logger: log, keys, audit, output, heavy, currentIp, currentWhois });
 
   const poll = setInterval(() => {
     service.refreshIfChanged().then(
@@ -79,7 +88,7 @@ export async function serve(config: Config, log: Logger): Promise<RunningServer>
   poll.unref();
 
   const whoisLog = log.child({ component: 'whois' });
-  const handler = whoisHandlerFor(config, service);
+  const handler = whoisHandlerFor(config, service, { current: currentWhois });
 
   const budget = clientBudget(config.rates.anonymous, config.rates.exempt);
   const whois = await startWhoisServer(

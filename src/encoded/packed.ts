@@ -50,9 +50,14 @@ export class PackedAnswers {
 
   /** The answer of chain node `node` with request hole k filled by `values[k]`, as its own buffer. */
   fill(node: number, values: readonly Buffer[]): Buffer {
+    return this.fillPiece(this.data.nodePiece[node]!, values);
+  }
+
+  /** Piece `piece` with request hole k filled by `values[k]`, as its own buffer. */
+  fillPiece(piece: number, values: readonly Buffer[]): Buffer {
     let length: number;
     for (;;) {
-      length = this.write(this.data.nodePiece[node]!, values, 0);
+      length = this.write(piece, values, 0);
       if (length >= 0) break;
       this.scratch = Buffer.allocUnsafe(this.scratch.length * 2);
     }

@@ -4,6 +4,7 @@
 // are byte for byte what JSON.stringify gives for the whole answer.
 import { randomBytes } from 'node:crypto';
 import { PIECE_HOLE, type PackBuilder } from './packed.js';
+import { cutHoles, escapeLiteral } from './template.js';
 
 type Json = Record<string, unknown>;
 
@@ -32,8 +33,7 @@ export class AnswerPacker {
     dictionary: readonly string[] = [],
   ) {
     this.pieceMark = new RegExp(`^"lacak-piece-${this.nonce}-(\\d+)"$`);
-    const literal = (m: string) => m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    this.pattern = new RegExp([...requestMarks.map(literal), `"lacak-piece-${this.nonce}-\\d+"`, ...dictionary.map(literal)].join('|'), 'g');
+    this.pattern = new RegExp([...requestMarks.map(escapeLiteral), `"lacak-piece-${this.nonce}-\\d+"`, ...dictionary.map(escapeLiteral)].join('|'), 'g');
     for (const word of dictionary) this.words.set(word, builder.piece(Buffer.from(word), []));
   }
 
@@ -58,20 +58,11 @@ export class AnswerPacker {
 
   /** The text as bytes with the marks cut out, and where each hole goes. */
   private cut(text: string): { bytes: Buffer; holes: [number, number][] } {
-    const parts: string[] = [];
-    const holes: [number, number][] = [];
-    let offset = 0;
-    let last = 0;
-    for (const match of text.matchAll(this.pattern)) {
-      const part = text.slice(last, match.index);
-      parts.push(part);
-      offset += Buffer.byteLength(part);
-      const piece = this.pieceMark.exec(match[0]);
-      const word = this.words.get(match[0]);
-      holes.push([offset, piece ? PIECE_HOLE + Number(piece[1]) : word !== undefined ? PIECE_HOLE + word : this.requestMarks.indexOf(match[0])]);
-      last = match.index + match[0].length;
-    }
-    parts.push(text.slice(last));
-    return { bytes: Buffer.from(parts.join('')), holes };
+    return cutHoles(text, this.pattern, (matched) => {
+      const piece = this.pieceMark.exec(matched);
+      if (piece) return PIECE_HOLE + Number(piece[1]);
+      const word = this.words.get(matched);
+      return word !== undefined ? PIECE_HOLE + word : this.requestMarks.indexOf(matched);
+    });
   }
 }

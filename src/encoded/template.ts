@@ -22,22 +22,40 @@ export function newMarks(count: number): string[] {
   return Array.from({ length: count }, (_, i) => `lacak-hole-${i}-${nonce}`);
 }
 
-/** Cuts every occurrence of `marks[k]` out of `text`, remembering where hole k goes. */
-export function encodeTemplate(text: string, marks: readonly string[], disclosed: readonly string[] = []): Template {
-  const pattern = new RegExp(marks.map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
-  const pieces: string[] = [];
-  const holes: number[] = [];
+/** `text` as a regular expression matching it literally. */
+export function escapeLiteral(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** A regular expression matching any of `texts` literally; the first listed wins at a place. */
+export function literalPattern(texts: readonly string[]): RegExp {
+  return new RegExp(texts.map(escapeLiteral).join('|'), 'g');
+}
+
+/**
+ * `text` as UTF-8 bytes with every match of `pattern` cut out, and where each was: its byte
+ * offset and the hole number `code` gives it (from the text matched).
+ */
+export function cutHoles(text: string, pattern: RegExp, code: (matched: string) => number): { bytes: Buffer; holes: [number, number][] } {
+  const parts: string[] = [];
+  const holes: [number, number][] = [];
   let offset = 0;
   let last = 0;
   for (const match of text.matchAll(pattern)) {
-    const piece = text.slice(last, match.index);
-    pieces.push(piece);
-    offset += Buffer.byteLength(piece);
-    holes.push(offset, marks.indexOf(match[0]));
+    const part = text.slice(last, match.index);
+    parts.push(part);
+    offset += Buffer.byteLength(part);
+    holes.push([offset, code(match[0])]);
     last = match.index + match[0].length;
   }
-  pieces.push(text.slice(last));
-  return { bytes: Buffer.from(pieces.join('')), holes: Int32Array.from(holes), disclosed: Object.freeze([...disclosed]) };
+  parts.push(text.slice(last));
+  return { bytes: Buffer.from(parts.join('')), holes };
+}
+
+/** Cuts every occurrence of `marks[k]` out of `text`, remembering where hole k goes. */
+export function encodeTemplate(text: string, marks: readonly string[], disclosed: readonly string[] = []): Template {
+  const { bytes, holes } = cutHoles(text, literalPattern(marks), (m) => marks.indexOf(m));
+  return { bytes, holes: Int32Array.from(holes.flat()), disclosed: Object.freeze([...disclosed]) };
 }
 
 /** The answer with hole k filled by `values[k]`, in one buffer. */

@@ -13,6 +13,7 @@ import { RDAP_CONTENT_TYPE, rdapContext, registerRdapRoutes, sendRdapError } fro
 import { registerRdapSearchRoutes } from '../rdap/search-routes.js';
 import { registerHistoryRoutes } from '../rdap/history-routes.js';
 import { CurrentIpAnswers } from '../rdap/current-ip.js';
+import type { CurrentWhoisAnswers } from '../whois/current-answers.js';
 import { registerAccessHooks, safeUrl } from './access-hooks.js';
 import { registerMemberRoutes } from './me.js';
 import { registerBulkRoutes } from './bulk-routes.js';
@@ -48,6 +49,8 @@ export interface AppDeps {
   readonly output?: OutputGuard;
   /** Current address answers kept encoded (issue 15); by default an LRU within LACAK_ANSWER_CACHE_MB. */
   readonly currentIp?: CurrentIpAnswers;
+  /** The WHOIS server's packed answers, for /healthz to report. */
+  readonly currentWhois?: CurrentWhoisAnswers;
 }
 
 export function buildApp(deps: AppDeps): FastifyInstance {
@@ -122,7 +125,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
         now: (now ?? Date.now)(),
       });
       // What the pre-encoded current answers hold (issue 15): memory to watch against its budget.
-      const kept = rdap.currentIp ? { answersKept: { rdap: rdap.currentIp.stats } } : {};
+      const kept = rdap.currentIp ? { answersKept: { rdap: rdap.currentIp.stats, ...(deps.currentWhois ? { whois: deps.currentWhois.stats } : {}) } } : {};
       return { status, version: lacakVersion(), ...report, ...kept };
     });
     routes.get('/readyz', async (_request, reply) => {

@@ -25,6 +25,8 @@ export interface RangeIndex {
   readonly chainNodes: number;
   /** Each chain node once, with the first address of a segment it answers for. */
   nodeAddresses(): Generator<{ readonly node: number; readonly address: IpAddress }>;
+  /** Every segment in address order, IPv4 then IPv6: where it starts and its chain node (-1: none). */
+  spans(): Generator<{ readonly family: Family; readonly start: bigint; readonly node: number }>;
   /** Ranges added, both families. */
   readonly networks: number;
   /** Segments, both families, holes included. */
@@ -467,6 +469,14 @@ class SegmentIndex implements RangeIndex {
       const k = i * 3;
       const value = (BigInt(this.v6Keys[k]!) << 80n) | (BigInt(this.v6Keys[k + 1]!) << 32n) | BigInt(this.v6Keys[k + 2]!);
       yield { node, address: { family: 6, value } };
+    }
+  }
+
+  *spans(): Generator<{ readonly family: Family; readonly start: bigint; readonly node: number }> {
+    for (let i = 0; i < this.v4Nodes.length; i++) yield { family: 4, start: BigInt(this.v4Starts[i]!), node: this.v4Nodes[i]! };
+    for (let i = 0; i < this.v6Nodes.length; i++) {
+      const k = i * 3;
+      yield { family: 6, start: (BigInt(this.v6Keys[k]!) << 80n) | (BigInt(this.v6Keys[k + 1]!) << 32n) | BigInt(this.v6Keys[k + 2]!), node: this.v6Nodes[i]! };
     }
   }
 

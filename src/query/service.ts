@@ -171,6 +171,15 @@ export class LookupService {
    * most every IMPORT_RECHECK_MS.
    */
   currentNode(text: string): number | null {
+    return this.currentNodeIn(this.built.index, text);
+  }
+
+  /** currentNode in the route index: equal nodes, the same covering route objects. */
+  currentRouteNode(text: string): number | null {
+    return this.currentNodeIn(this.built.routes, text);
+  }
+
+  private currentNodeIn(index: RangeIndex, text: string): number | null {
     // IPv4-mapped IPv6 is answered as its IPv4 address: lookupAddress unmaps it.
     if (text.includes(':') && text.includes('.')) return -2;
     const now = performance.now();
@@ -179,7 +188,7 @@ export class LookupService {
       this.importCheckedAt = now;
     }
     if (this.newestImport !== this.built.importId) return null;
-    return this.built.index.chainNodeOfText(text);
+    return index.chainNodeOfText(text);
   }
 
   /** Hot path: holder version id for a string address, -1 none, -2 not an address (current data). */
@@ -838,6 +847,17 @@ export class LookupService {
     return up ? [up] : [];
   }
 
+}
+
+/**
+ * Whether a current answer is the same for every address of its chain of networks, so that
+ * it may be encoded once for the chain (issue 15): this registry's own network is in the
+ * chain (else the placeholders at the very address decide the authority), nothing names the
+ * address (another registry's `related` link or referral, a port note) and no change between
+ * snapshots is told (that is for past instants).
+ */
+export function answerHoldsForChain(answer: IpAnswer, registry: string): boolean {
+  return answer.query.port === null && answer.change === null && answer.authority.kind === 'this-registry' && answer.chain.some((o) => o.source === registry);
 }
 
 /** The chain of holder candidates covering a range, and the placeholders marking this registry's space there. */

@@ -8,7 +8,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
 import { ANONYMOUS, viewKey, type Caller } from '../policy/access.js';
-import type { LookupService } from '../query/service.js';
+import { answerHoldsForChain, type LookupService } from '../query/service.js';
 import { formatInstant } from '../query/time.js';
 import { AnswerCache } from '../encoded/answer-cache.js';
 import type { PackedAnswers } from '../encoded/packed.js';
@@ -58,8 +58,7 @@ export class AnswerMarks {
     const outcome = service.lookupAddress(text, {});
     if (outcome.kind !== 'ok') return null;
     const value = outcome.value;
-    if (value.query.port !== null || value.change || value.authority.kind !== 'this-registry') return null;
-    if (!value.chain.some((o) => o.source === config.registry)) return null;
+    if (!answerHoldsForChain(value, config.registry)) return null;
     const asOf = { ...value.asOf, instant: this.asOf.ms };
     const data = { baseUrl: this.base, contextUrl: this.url, port43: config.port43, lang, caller, servedAt: this.served.ms, version: lacakVersion(), registry: config.registry };
     const b = new ResponseBuilder(contextFrom(data, service, null, disclosed, entities));

@@ -1,22 +1,28 @@
 // Worker-thread entry of preEncodeInWorker: its own read-only connection, its own index, the
-// answers packed for that index; index and pack transferred back, not copied.
+// RDAP and WHOIS answers packed for that index; index and packs transferred back, not copied.
 import { parentPort, workerData } from 'node:worker_threads';
 import { openRegistryDb } from '../store/db.js';
 import { LookupService } from '../query/service.js';
 import { loadBootstrap } from '../referral/bootstrap.js';
 import { builtIndexBuffers, builtIndexData } from '../index/build-from-db.js';
 import { packedBuffers } from '../encoded/packed.js';
-import { packCurrentAnswers, type PreEncodeReply, type PreEncodeRequest } from './pre-encode.js';
+import { whoisHandlerFor } from '../whois/handler.js';
+import { packWhoisAnswers, whoisPackBuffers } from '../whois/current-answers.js';
+import { packCurrentAnswers, packInstant, type PreEncodeReply, type PreEncodeRequest } from './pre-encode.js';
 
 const request = workerData as PreEncodeRequest;
 try {
   const db = openRegistryDb(request.dbPath, { readonly: true });
   try {
-    const service = new LookupService(db, request.config, undefined, { bootstrap: loadBootstrap(request.config.bootstrapDir) });
-    const { data, report } = packCurrentAnswers(request.config, service, request.maxBytes);
+    // One instant for every answer packed: its text is where the WHOIS answers' hole is cut.
+    const instant = packInstant(Date.now());
+    const now = () => instant;
+    const service = new LookupService(db, request.config, undefined, { bootstrap: loadBootstrap(request.config.bootstrapDir), now });
+    const rdap = packCurrentAnswers(request.config, service, request.maxBytes.rdap);
+    const whois = packWhoisAnswers(service, whoisHandlerFor(request.config, service, { now }), request.config.registry, instant, request.maxBytes.whois);
     const index = builtIndexData(service.builtIndex);
-    const reply: PreEncodeReply = { index, packed: data, report };
-    parentPort!.postMessage(reply, [...builtIndexBuffers(index), ...packedBuffers(data)]);
+    const reply: PreEncodeReply = { index, packed: rdap.data, report: rdap.report, whois: whois.data };
+    parentPort!.postMessage(reply, [...builtIndexBuffers(index), ...packedBuffers(rdap.data), ...whoisPackBuffers(whois.data)]);
   } finally {
     db.close();
   }

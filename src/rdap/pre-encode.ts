@@ -11,6 +11,7 @@ import { PackBuilder, PackedAnswers, type PackedData } from '../encoded/packed.j
 import { AnswerPacker } from '../encoded/pieces.js';
 import { AnswerMarks, PACKED_LANG, type CurrentIpAnswers } from './current-ip.js';
 import type { Logger } from '../logger.js';
+import type { CurrentWhoisAnswers, WhoisPackData } from '../whois/current-answers.js';
 import { EntityCache } from './render.js';
 import { addressAnswerDictionary } from './pack-dictionary.js';
 
@@ -48,13 +49,23 @@ export function packCurrentAnswers(config: Config, service: LookupService, maxBy
 export interface PreEncodeRequest {
   readonly dbPath: string;
   readonly config: Config;
-  readonly maxBytes: number;
+  /** Memory for each pack (0: none). */
+  readonly maxBytes: { readonly rdap: number; readonly whois: number };
+}
+
+/**
+ * The instant a pack's answers are made at: now, with milliseconds that are never .000, so
+ * that its text (which the WHOIS answers' hole is cut at) is found in no registry date.
+ */
+export function packInstant(now: number): number {
+  return Math.floor(now / 1000) * 1000 + 537;
 }
 
 export interface PreEncodeReply {
   readonly index?: BuiltIndexData;
   readonly packed?: PackedData;
   readonly report?: PackReport;
+  readonly whois?: WhoisPackData;
   readonly error?: string;
 }
 
@@ -62,6 +73,7 @@ export interface PreEncoded {
   readonly built: BuiltIndex;
   readonly answers: PackedAnswers;
   readonly report: PackReport;
+  readonly whois: WhoisPackData;
 }
 
 /** Runs packCurrentAnswers in a worker thread: the server answers on meanwhile. `signal` stops it. */
@@ -75,8 +87,8 @@ export function preEncodeInWorker(request: PreEncodeRequest, signal?: AbortSigna
       reject(new Error('packing stopped: the server is closing'));
     });
     worker.once('message', (reply: PreEncodeReply) => {
-      if (reply.index && reply.packed && reply.report) {
-        resolve({ built: builtIndexFromData(reply.index), answers: new PackedAnswers(reply.packed), report: reply.report });
+      if (reply.index && reply.packed && reply.report && reply.whois) {
+        resolve({ built: builtIndexFromData(reply.index), answers: new PackedAnswers(reply.packed), report: reply.report, whois: reply.whois });
       } else reject(new Error(reply.error ?? 'the pre-encoding worker sent nothing'));
     });
     worker.once('error', reject);
@@ -101,6 +113,7 @@ export class PreEncoder {
     private readonly request: PreEncodeRequest,
     private readonly service: LookupService,
     private readonly answers: CurrentIpAnswers,
+    private readonly whois: CurrentWhoisAnswers | null,
     private readonly log?: Logger,
     private readonly build: (request: PreEncodeRequest, signal: AbortSignal) => Promise<PreEncoded> = preEncodeInWorker,
   ) {}
@@ -127,7 +140,7 @@ export class PreEncoder {
   }
 
   private async once(): Promise<void> {
-    if (this.request.maxBytes <= 0 || this.stop.signal.aborted) return;
+    if (this.request.maxBytes.rdap + this.request.maxBytes.whois <= 0 || this.stop.signal.aborted) return;
     const started = Date.now();
     try {
       const done = await this.build(this.request, this.stop.signal);
@@ -137,7 +150,11 @@ export class PreEncoder {
         return;
       }
       this.answers.usePack({ index: done.built.index, answers: done.answers });
-      this.log?.info({ importId: done.built.importId, answers: done.report.answers, chains: done.report.chains, bytes: done.answers.memoryBytes, ms: Date.now() - started }, 'current answers packed');
+      this.whois?.usePack({ index: done.built.index, data: done.whois });
+      this.log?.info(
+        { importId: done.built.importId, chains: done.report.chains, rdap: this.answers.stats.packed, whois: this.whois?.stats.packed ?? null, ms: Date.now() - started },
+        'current answers packed',
+      );
     } catch (err) {
       if (!this.stop.signal.aborted) this.log?.error({ err }, 'packing current answers failed; answering them as asked');
     }

@@ -27,6 +27,8 @@ export interface WhoisDeps {
   /** Published in the help: queries per minute per client, address lines per bulk session. */
   readonly limits: { readonly queriesPerMinute: number; readonly bulkLines: number };
   readonly now?: () => number;
+  /** Current plain-address answers kept encoded; absent: every answer is rendered. */
+  readonly current?: EncodedWhoisAnswers;
 }
 
 export interface WhoisReply {
@@ -37,14 +39,29 @@ export interface WhoisReply {
    * of a toggle greet a connection it opens; one it closes ends without them.
    */
   readonly keepAlive: 'start' | 'toggle' | 'unchanged';
+  /** The answer already encoded (a packed current answer, issue 15): sent as it is, `lines` empty. */
+  readonly encoded?: Buffer;
+  /** Where each block of the answer is in `lines`: [first, end) line numbers (for packing). */
+  readonly blocks?: readonly (readonly [number, number])[];
+}
+
+/** Current answers kept encoded, by the plain address asked (current-answers.ts). */
+export interface EncodedWhoisAnswers {
+  /** The answer to `key` as a plain address now, or null to answer it as any other query. */
+  answer(key: string): Buffer | null;
 }
 
 /** The handler as lacak serves it: this registry's name, version and published limits. */
-export function whoisHandlerFor(config: Pick<Config, 'port43' | 'registry' | 'rates'>, service: LookupService): WhoisHandler {
+export function whoisHandlerFor(
+  config: Pick<Config, 'port43' | 'registry' | 'rates'>,
+  service: LookupService,
+  options: { readonly now?: () => number; readonly current?: EncodedWhoisAnswers } = {},
+): WhoisHandler {
   return new WhoisHandler({
     service,
     server: { host: config.port43, registry: config.registry, version: lacakVersion() },
     limits: { queriesPerMinute: config.rates.anonymous, bulkLines: BULK_LINES.anonymous },
+    ...options,
   });
 }
 
@@ -132,6 +149,11 @@ export class WhoisHandler {
     if (flags.has('k') && key === '' && flags.size === 1) return { lines: [...this.banner, ''], keepAlive: 'toggle' };
     if (flags.has('V') && key === '' && flags.size === 1) return { lines: [], keepAlive };
     if (flags.has('help') || (flags.size === 0 && key.toLowerCase() === 'help')) return { ...this.reply([this.helpBlock()]), keepAlive };
+    // A plain address now, anonymously (with -k or not): its answer as packed ahead of time.
+    if (this.deps.current && caller === ANONYMOUS && (flags.size === 0 || (flags.size === 1 && flags.has('k')))) {
+      const encoded = this.deps.current.answer(key);
+      if (encoded) return { lines: [], encoded, keepAlive };
+    }
     const viewer: Caller = flags.has('B') ? { ...caller, showNotifications: true } : caller;
     return { ...this.answered(parsed.query, viewer), keepAlive };
   }
@@ -172,13 +194,16 @@ export class WhoisHandler {
    */
   private reply(blocks: readonly (readonly string[])[]): WhoisReply {
     const lines = [...this.banner, ''];
+    const where: [number, number][] = [];
     for (const block of blocks) {
       if (block.length === 0) continue;
       if (lines.length > this.banner.length + 1) lines.push('');
+      const first = lines.length;
       for (const line of block) lines.push(oneLine(line));
+      where.push([first, lines.length]);
     }
     lines.push('', ...this.trailer);
-    return { lines, keepAlive: 'unchanged' };
+    return { lines, keepAlive: 'unchanged', blocks: where };
   }
 
   /**

@@ -60,9 +60,9 @@ const DISCARD_LIMIT_BYTES = 4 * 1024 * 1024;
  * sees the client's FIN (and never frees its slot), and closing with unread input resets the
  * connection under the answer. A client that keeps sending is cut off, not kept alive by it.
  */
-function endSocket(socket: Socket, text: string): void {
+function endSocket(socket: Socket, text: string | Buffer): void {
   if (socket.writableEnded) return;
-  socket.end(asBytes(text));
+  socket.end(Buffer.isBuffer(text) ? text : asBytes(text));
   const destroy = () => socket.destroy();
   socket.setTimeout(CLOSE_GRACE_MS, destroy);
   let afterFlush: NodeJS.Timeout | undefined;
@@ -295,7 +295,7 @@ class Connection {
       return;
     }
     if (this.closed || this.socket.writableEnded) return;
-    this.charge(rows, reply.lines);
+    this.charge(rows, reply.lines, reply.encoded);
     this.deps.log.info({ client: this.client, query: line.slice(0, 200), ms: Math.round(performance.now() - started) }, 'whois query');
     // A bare `-k` toggles: as the first line it opens a persistent connection and is answered
     // with the banner, as RIPE's does (`-k`, then queries, then `-k`); later it closes the
@@ -304,25 +304,27 @@ class Connection {
       this.finish([]);
       return;
     }
+    const answer = reply.encoded ?? reply.lines;
     if (this.mode === 'persistent' || reply.keepAlive !== 'unchanged') {
       this.mode = 'persistent';
-      if (reply.lines.length > 0) this.write(reply.lines);
+      if (answer.length > 0) this.write(answer);
     } else {
-      this.finish(reply.lines);
+      this.finish(answer);
     }
   }
 
   /** What the query cost beyond its first point, against the client's budget (access/cost.ts). */
-  private charge(rows: number, lines: readonly string[]): void {
+  private charge(rows: number, lines: readonly string[], encoded?: Buffer): void {
     if (!this.deps.charge) return;
-    let bytes = 0;
+    let bytes = encoded?.length ?? 0;
     for (const l of lines) bytes += l.length + 1;
     this.deps.charge(this.client, { rows, bytes });
   }
 
-  private write(lines: readonly string[]): void {
+  /** Writes an answer (its lines, or its bytes already encoded) in one write. */
+  private write(answer: readonly string[] | Buffer): void {
     if (this.closed || this.socket.writableEnded) return;
-    const ok = this.socket.write(asBytes(textOf(lines)));
+    const ok = this.socket.write(Buffer.isBuffer(answer) ? answer : asBytes(textOf(answer)));
     this.deps.output.wrote(this.socket);
     // A client that reads slower than it sends (bulk): stop reading until it catches up;
     // while it reads, it is not idle. One listener however many writes wait.
@@ -342,14 +344,14 @@ class Connection {
     this.finish(errorLines(whoisError(WHOIS_ERR.LINE_TOO_LONG, `A query line may be at most ${this.deps.limits.maxLineBytes} bytes.`)));
   }
 
-  private finish(lines: readonly string[]): void {
+  private finish(answer: readonly string[] | Buffer): void {
     if (this.closed || this.socket.writableEnded) return;
     clearTimeout(this.idle);
     clearTimeout(this.firstLine);
     this.pending = [];
     this.pendingBytes = 0;
     this.answered();
-    endSocket(this.socket, textOf(lines));
+    endSocket(this.socket, Buffer.isBuffer(answer) ? answer : textOf(answer));
     this.deps.output.wrote(this.socket);
   }
 
