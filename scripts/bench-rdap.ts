@@ -266,17 +266,17 @@ export async function startServer(
 }
 
 /** Waits for the server to report its current answers packed (issue 15); null if it never does within 10 minutes. */
-async function packedAnswers(port: number, log: (line: string) => void): Promise<RdapBenchResult['pack']> {
+export async function packedAnswers(port: number, log: (line: string) => void, front: 'rdap' | 'whois' = 'rdap'): Promise<RdapBenchResult['pack']> {
   const started = performance.now();
   let said = started;
   while (performance.now() - started < 600_000) {
     const client = await KeepAliveClient.open(port);
-    const health = JSON.parse((await client.get('/healthz')).body.toString('utf8')) as { answersKept?: { rdap?: { packed?: { answers: number; bytes: number } | null } } };
+    const health = JSON.parse((await client.get('/healthz')).body.toString('utf8')) as { answersKept?: Record<string, { packed?: { answers: number; bytes: number } | null }> };
     const ready = JSON.parse((await client.get('/readyz')).body.toString('utf8')) as { networks?: number };
     client.close();
-    const packed = health.answersKept?.rdap?.packed;
+    const packed = health.answersKept?.[front]?.packed;
     if (packed) return { ms: performance.now() - started, answers: packed.answers, bytes: packed.bytes, networks: ready.networks ?? 0 };
-    if (health.answersKept?.rdap === undefined) return null;
+    if (health.answersKept?.[front] === undefined) return null;
     if (performance.now() - said > 15_000) {
       said = performance.now();
       log(`waiting for the current answers to be packed (${Math.round((said - started) / 1000)} s)`);

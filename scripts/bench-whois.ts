@@ -7,7 +7,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { answersHealthz, cpuMs, freePort, percentile, startServer, type Server } from './bench-rdap.js';
+import { answersHealthz, cpuMs, freePort, packedAnswers, percentile, rssAnonBytes, startServer, type RdapBenchResult, type Server } from './bench-rdap.js';
 import type { WhoisClientResult, WhoisClientRun, WhoisLoadMode } from './bench-whois-client.js';
 
 export interface WhoisBenchOptions {
@@ -57,6 +57,10 @@ export interface WhoisModeRuns {
 
 export interface WhoisBenchResult {
   readonly lacakStartMs: number;
+  /** From ready to the WHOIS answers packed (issue 15), and what the pack holds; null: none reported. */
+  readonly pack: RdapBenchResult['pack'];
+  /** The lacak child's private memory (RssAnon) after the load runs. */
+  readonly lacakRssAnonBytes: number | null;
   /** The bare server's constant answer: the median lacak answer for an address in a range. */
   readonly answerBytes: number;
   /** The median lacak answer for an address in a hole (`%ERROR:101`), when the sample had one. */
@@ -241,6 +245,7 @@ export async function benchWhois(o: WhoisBenchOptions): Promise<WhoisBenchResult
       async () => (await answersHealthz(httpPort)) && (await acceptsConnections(whoisPort)),
     );
     const lacakStartMs = performance.now() - startedAt;
+    const pack = await packedAnswers(httpPort, o.log, 'whois');
     servers.push(lacak);
 
     // The bare server's answer: the median-sized answer without %ERROR among the first 400 load addresses.
@@ -277,8 +282,11 @@ export async function benchWhois(o: WhoisBenchOptions): Promise<WhoisBenchResult
         o.log(`round ${r + 1}/${o.rounds} ${mode === 'close' ? 'one per connection' : '-k'}: bare ${runs[mode].bare.at(-1)!.queriesPerSecond.toFixed(0)} q/s, lacak ${runs[mode].lacak.at(-1)!.queriesPerSecond.toFixed(0)} q/s`);
       }
     }
+    const lacakRssAnonBytes = rssAnonBytes(lacak.child.pid);
     return {
       lacakStartMs,
+      pack,
+      lacakRssAnonBytes,
       answerBytes: typical.length,
       holeAnswerBytes: holes.length === 0 ? null : holes[holes.length >> 1]!.length,
       close: runs.close,

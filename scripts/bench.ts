@@ -909,6 +909,10 @@ async function whoisSection(dbPath: string, ranges: Ranges, seed: number, settin
       info('   note', `the bare server used at most ${bareCores.toFixed(2)} cores in the ${m.short} runs: the clients set its pace, so this ratio is kinder to lacak than the servers' capacities are`);
     }
   }
+  if (r.pack) {
+    figure('h. WHOIS answers packed ahead of time', `${r.pack.answers} pairs`, `${r.pack.networks} networks; ${(r.pack.bytes / Math.max(1, r.pack.networks)).toFixed(0)} B per network, ${bytes(r.pack.bytes)} in all`, '-', 'none (print only)');
+  }
+  if (r.lacakRssAnonBytes !== null) info('   WHOIS serving memory', `lacak child RssAnon ${bytes(r.lacakRssAnonBytes)} after the load (RDAP and WHOIS packs both held)`);
   info(
     '   WHOIS load detail',
     `lacak serve child (LOG_LEVEL=warn, per-client cap lifted) ready in ${ms(r.lacakStartMs)}; ${load.length} IPv4 addresses (${hasV4Holes ? '95% in ranges, 5% in holes' : 'no holes in this registry'}); ` +
