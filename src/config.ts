@@ -119,7 +119,7 @@ const EnvSchema = z.object({
    * Memory for the current answers packed ahead of time in a worker thread after each import
    * (issue 15), in MiB: two thirds for RDAP (anonymous, English), the rest for WHOIS. 0 packs nothing.
    */
-  LACAK_ANSWER_PACK_MB: z.coerce.number().int().min(0).max(65_536).default(1280),
+  LACAK_ANSWER_PACK_MB: z.coerce.number().int().min(0).max(4000).default(1280),
   /** WHOIS: a connection silent this long is closed (RIPE's 305). */
   LACAK_WHOIS_IDLE_MS: z.coerce.number().int().min(100).default(60_000),
   /** WHOIS: longest query line in bytes (RIPE's 107 beyond it). */

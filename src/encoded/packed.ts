@@ -5,15 +5,22 @@
 // An answer is a piece: bytes with holes. A hole is either one of the request's own parts
 // (numbered from 0, below PIECE_HOLE) or another piece (PIECE_HOLE + its number): the
 // organisations, contacts and notices that answer after answer share are stored once.
+// Bytes are kept in chunks of at most CHUNK_BYTES, no piece across two, so that a pack of a
+// gigabyte is never copied whole while it grows.
 
 /** Hole codes from here on name a piece. */
 export const PIECE_HOLE = 16;
 
+const CHUNK_BITS = 26;
+/** 64 MiB. */
+const CHUNK_BYTES = 1 << CHUNK_BITS;
+
 export interface PackedData {
-  /** Every piece's bytes, one after another. */
-  readonly bytes: Uint8Array;
-  /** Piece p is bytes[pieceStart[p], pieceStart[p + 1]). */
+  /** The pieces' bytes, in chunks; a piece's place is chunk × CHUNK_BYTES + offset in it. */
+  readonly chunks: readonly Uint8Array[];
+  /** Piece p is pieceLength[p] bytes from place pieceStart[p]. */
   readonly pieceStart: Uint32Array;
+  readonly pieceLength: Uint32Array;
   /** Piece p's holes are holes[2 * holeStart[p], 2 * holeStart[p + 1]): pairs (offset in the piece, code). */
   readonly holeStart: Uint32Array;
   readonly holes: Uint32Array;
@@ -23,7 +30,7 @@ export interface PackedData {
 
 /** The buffers of a pack, for a worker's transfer list. */
 export function packedBuffers(data: PackedData): ArrayBuffer[] {
-  return [data.bytes, data.pieceStart, data.holeStart, data.holes, data.nodePiece].map((a) => a.buffer as ArrayBuffer);
+  return [...data.chunks, data.pieceStart, data.pieceLength, data.holeStart, data.holes, data.nodePiece].map((a) => a.buffer as ArrayBuffer);
 }
 
 export class PackedAnswers {
@@ -34,7 +41,9 @@ export class PackedAnswers {
   /** Bytes held, all arrays together. */
   get memoryBytes(): number {
     const d = this.data;
-    return d.bytes.byteLength + d.pieceStart.byteLength + d.holeStart.byteLength + d.holes.byteLength + d.nodePiece.byteLength;
+    let chunks = 0;
+    for (const c of d.chunks) chunks += c.buffer.byteLength;
+    return chunks + d.pieceStart.buffer.byteLength + d.pieceLength.buffer.byteLength + d.holeStart.buffer.byteLength + d.holes.buffer.byteLength + d.nodePiece.byteLength;
   }
 
   /** Answers packed (chain nodes with a piece). */
@@ -66,9 +75,11 @@ export class PackedAnswers {
 
   /** Writes piece `piece` at `at` of the scratch buffer; the end, or -1 when it does not fit. */
   private write(piece: number, values: readonly Buffer[], at: number): number {
-    const { bytes, pieceStart, holeStart, holes } = this.data;
+    const { chunks, pieceStart, pieceLength, holeStart, holes } = this.data;
     const out = this.scratch;
-    const base = pieceStart[piece]!;
+    const place = pieceStart[piece]!;
+    const bytes = chunks[place >>> CHUNK_BITS]!;
+    const base = place & (CHUNK_BYTES - 1);
     let from = base;
     for (let h = holeStart[piece]! * 2, end = holeStart[piece + 1]! * 2; h < end; h += 2) {
       const to = base + holes[h]!;
@@ -87,37 +98,41 @@ export class PackedAnswers {
         at += value.length;
       }
     }
-    const last = pieceStart[piece + 1]!;
+    const last = base + pieceLength[piece]!;
     if (at + (last - from) > out.length) return -1;
     out.set(bytes.subarray(from, last), at);
     return at + (last - from);
   }
 }
 
-/** A Uint32Array that grows as it is appended to. */
+/** A Uint32Array that grows as it is appended to (by half again: a large one is not doubled). */
 class GrowingWords {
   private words = new Uint32Array(1 << 16);
   length = 0;
 
   push(value: number): void {
     if (this.length === this.words.length) {
-      const bigger = new Uint32Array(this.words.length * 2);
+      const bigger = new Uint32Array(Math.ceil(this.words.length * 1.5));
       bigger.set(this.words);
       this.words = bigger;
     }
     this.words[this.length++] = value;
   }
 
+  /** The words pushed (a view: the slack after them is not copied away). */
   finish(): Uint32Array {
-    return this.words.slice(0, this.length);
+    return this.words.subarray(0, this.length);
   }
 }
 
-/** Collects pieces into growing buffers; shared pieces are stored once, by their text. */
+/** Collects pieces into chunks; shared pieces are stored once, by their text. */
 export class PackBuilder {
-  private bytes = new Uint8Array(1 << 20);
-  private byteLength = 0;
+  private readonly chunks: Uint8Array[] = [new Uint8Array(1 << 20)];
+  /** Bytes used in the last chunk. */
+  private used = 0;
+  private total = 0;
   private readonly pieceStart = new GrowingWords();
+  private readonly pieceLength = new GrowingWords();
   private readonly holeStart = new GrowingWords();
   private readonly holes = new GrowingWords();
   private readonly shared = new Map<string, number>();
@@ -125,15 +140,14 @@ export class PackBuilder {
 
   constructor(nodes: number) {
     this.nodePiece = new Int32Array(nodes).fill(-1);
-    this.pieceStart.push(0);
     this.holeStart.push(0);
   }
 
+  /** Bytes of the pieces so far. */
   get size(): number {
-    return this.byteLength;
+    return this.total;
   }
 
-  /** A piece shared between answers: the number of the one already stored with this text, or a new one. */
   /** A piece shared between answers: the one already stored with this text, or a new one of `encode(text)`. */
   sharedPiece(text: string, encode: () => { readonly bytes: Uint8Array; readonly holes: readonly (readonly [number, number])[] }): number {
     const known = this.shared.get(text);
@@ -146,20 +160,31 @@ export class PackBuilder {
 
   /** A new piece: `encoded` bytes with `holes` (byte offsets into it, codes). */
   piece(encoded: Uint8Array, holes: readonly (readonly [offset: number, code: number])[]): number {
-    if (this.byteLength + encoded.length > this.bytes.length) {
-      const bigger = new Uint8Array(Math.max(this.bytes.length * 2, this.byteLength + encoded.length));
-      bigger.set(this.bytes.subarray(0, this.byteLength));
-      this.bytes = bigger;
+    if (encoded.length > CHUNK_BYTES) throw new RangeError(`a piece of ${encoded.length} bytes does not fit a chunk`);
+    let chunk = this.chunks[this.chunks.length - 1]!;
+    if (this.used + encoded.length > chunk.length) {
+      if (chunk.length < CHUNK_BYTES && this.used + encoded.length <= CHUNK_BYTES) {
+        // The first chunk grows up to a full one; small packs stay small.
+        const bigger = new Uint8Array(Math.min(CHUNK_BYTES, Math.max(chunk.length * 2, this.used + encoded.length)));
+        bigger.set(chunk.subarray(0, this.used));
+        this.chunks[this.chunks.length - 1] = chunk = bigger;
+      } else {
+        this.chunks[this.chunks.length - 1] = chunk.slice(0, this.used);
+        this.chunks.push((chunk = new Uint8Array(CHUNK_BYTES)));
+        this.used = 0;
+      }
     }
-    this.bytes.set(encoded, this.byteLength);
-    this.byteLength += encoded.length;
+    chunk.set(encoded, this.used);
+    this.pieceStart.push((this.chunks.length - 1) * CHUNK_BYTES + this.used);
+    this.pieceLength.push(encoded.length);
+    this.used += encoded.length;
+    this.total += encoded.length;
     for (const [offset, code] of holes) {
       this.holes.push(offset);
       this.holes.push(code);
     }
-    this.pieceStart.push(this.byteLength);
     this.holeStart.push(this.holes.length / 2);
-    return this.pieceStart.length - 2;
+    return this.pieceLength.length - 1;
   }
 
   answer(node: number, piece: number): void {
@@ -167,9 +192,12 @@ export class PackBuilder {
   }
 
   finish(): PackedData {
+    const last = this.chunks.length - 1;
+    const chunks = [...this.chunks.slice(0, last), this.chunks[last]!.slice(0, this.used)];
     return {
-      bytes: this.bytes.slice(0, this.byteLength),
+      chunks,
       pieceStart: this.pieceStart.finish(),
+      pieceLength: this.pieceLength.finish(),
       holeStart: this.holeStart.finish(),
       holes: this.holes.finish(),
       nodePiece: this.nodePiece,

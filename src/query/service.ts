@@ -86,10 +86,12 @@ export class LookupService {
   private newestImport = -1;
   private importCheckedAt = -Infinity;
   // Bounded, least recently used out first (issue 15: caches that started over whole when
-  // full made every answer after that a miss at once, the p99 of the bench).
-  private readonly handleCache = new LRUCache<string, { readonly object: StoredObject | null }>({ max: 100_000 });
+  // full made every answer after that a miss at once, the p99 of the bench). Most current
+  // answers come packed, without them: these serve the rest, and the packing itself, which
+  // walks the registry in address order where neighbours share their parents and contacts.
+  private readonly handleCache = new LRUCache<string, { readonly object: StoredObject | null }>({ max: 25_000 });
   /** Current network and route versions by id, for chains read from the indexes. */
-  private readonly networkCache = new LRUCache<number, StoredObject>({ max: 200_000 });
+  private readonly networkCache = new LRUCache<number, StoredObject>({ max: 25_000 });
   private readonly maintainerCache = new LRUCache<string, readonly string[]>({ max: 10_000 });
   private importCache: ReadonlyMap<number, ImportRecord> | null = null;
   /** The members list by the members snapshot it was read for (null: current). */
