@@ -17,6 +17,7 @@ import type { ImportChildResult } from './bench-import.js';
 import { benchRdap, type AddressKind, type LoadFigures, type ProbeAddress, type RdapBenchOptions, type RdapBenchResult } from './bench-rdap.js';
 import type { ReadyChildResult } from './bench-ready.js';
 import { benchWhois, type WhoisLoadFigures } from './bench-whois.js';
+import type { StagesResult } from './bench-stages.js';
 import { benchNeighbour } from './bench-neighbour.js';
 import {
   DATASET_FILES,
@@ -800,10 +801,26 @@ async function rdapSection(dbPath: string, ranges: Ranges, seed: number, setting
   );
   verdicts.push({ name: 'g. RDAP no address > 2× a normal one', value: `${worstRatio.toFixed(2)}×`, target: `≤ ${TARGET.rdapWorstOverMedian}× (worst/median)`, pass: worstRatio <= TARGET.rdapWorstOverMedian });
   const kinds = (Object.keys(lp.medianByKind) as AddressKind[]).map((k) => `${k} ${msFine(lp.medianByKind[k]!)} (${lp.countByKind[k]})`);
+  await stagesTable(dbPath);
   info('   per-address detail', `${probes.length} addresses one at a time on one connection, each its fastest of ${passes} passes (the 20 slowest: of 20 more); p99 ${msFine(lp.p99Ms)} (${(lp.p99Ms / lp.medianMs).toFixed(2)}× median); median by kind: ${kinds.join(', ')}`);
   info('   costliest addresses', lp.worst.map((w) => `${w.address.text} (${w.address.kind}, ${w.status}) ${msFine(w.ms)}`).join('; '));
   if (lp.unexpected > 0) info('   note', `${lp.unexpected} hit(s) not answering 200 or hole(s) answering 200 (placeholder networks answer 404 as they should)`);
   if (settings.cpuProfDir) info('   profile', `lacak child's CPU profile written to ${settings.cpuProfDir}`);
+}
+
+/**
+ * Where one current answer's time goes (issue 15), measured in a child process on the same
+ * registry: stage by stage in µs, for RDAP and WHOIS, beside what an answer rendered afresh costs.
+ */
+async function stagesTable(dbPath: string): Promise<void> {
+  const r = await runChild<StagesResult>('bench-stages.js', ['--db', dbPath]);
+  const row = (stages: Readonly<Record<string, number>>) => Object.entries(stages).map(([name, us]) => `${name} ${us.toFixed(1)}`).join('; ');
+  info('   RDAP stages, µs/answer', row(r.rdap));
+  info('   WHOIS stages, µs/answer', row(r.whois));
+  const lacak = r.rdap['request in lacak (inject)']!;
+  const hooks = r.rdap['hooks and routing']!;
+  figure('g. request path around the answer', `${hooks.toFixed(1)} µs`, `of ${lacak.toFixed(1)} µs per request in-process (${r.addresses} packed addresses, app.inject)`, `${((hooks / lacak) * 100).toFixed(0)}%`, '≤ 20%');
+  verdicts.push({ name: 'g. request path share of an answer', value: `${((hooks / lacak) * 100).toFixed(0)}%`, target: '≤ 20%', pass: hooks / lacak <= 0.2 });
 }
 
 // ---- j. the web page ----------------------------------------------------------------------

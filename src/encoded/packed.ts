@@ -105,7 +105,7 @@ export class PackedAnswers {
   }
 }
 
-/** A Uint32Array that grows as it is appended to (by half again: a large one is not doubled). */
+/** A Uint32Array that grows as it is appended to (by half again: a large one is not doubled while it grows). */
 class GrowingWords {
   private words = new Uint32Array(1 << 16);
   length = 0;
@@ -119,9 +119,9 @@ class GrowingWords {
     this.words[this.length++] = value;
   }
 
-  /** The words pushed (a view: the slack after them is not copied away). */
+  /** The words pushed, in an array of their own size (the slack is not kept for as long as the pack is served). */
   finish(): Uint32Array {
-    return this.words.subarray(0, this.length);
+    return this.words.slice(0, this.length);
   }
 }
 
