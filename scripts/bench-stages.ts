@@ -18,7 +18,8 @@ import { KeyStore } from '../src/access/keys.js';
 import { AuditLog } from '../src/access/audit.js';
 import { PackedAnswers } from '../src/encoded/packed.js';
 import { CurrentIpAnswers, AnswerMarks } from '../src/rdap/current-ip.js';
-import { packCurrentAnswers, packInstant } from '../src/rdap/pre-encode.js';
+import { packCurrentAnswers } from '../src/rdap/pack.js';
+import { packInstant } from '../src/offload/pack-answers.js';
 import { EntityCache } from '../src/rdap/render.js';
 import { ANONYMOUS } from '../src/policy/access.js';
 import { formatIp } from '../src/net/ip.js';
@@ -29,6 +30,10 @@ export interface StagesResult {
   readonly addresses: number;
   readonly rdap: Readonly<Record<string, number>>;
   readonly whois: Readonly<Record<string, number>>;
+  /** µs per malformed question against per good one (issue 15, "Bad input"). */
+  readonly malformed: { readonly rdap: number; readonly rdapGood: number; readonly whois: number; readonly whoisGood: number };
+  /** Packed answers compared with answers rendered afresh on this registry: how many, how many equal. */
+  readonly compared: { readonly rdap: number; readonly rdapSame: number; readonly whois: number; readonly whoisSame: number };
 }
 
 const { values } = parseArgs({ options: { db: { type: 'string' }, count: { type: 'string' } } });
@@ -88,6 +93,17 @@ const rdap = {
 };
 const rdapStages = { ...rdap, 'hooks and routing': rdap['request in lacak (inject)'] - rdap['same answer, bare route (inject)'] - rdap['parse and index'] - rdap['join packed pieces'] };
 
+// The packed answers are the answers rendered afresh, on this registry too (the tests check the sample's).
+const freshApp = buildApp({ config: { ...config, answerCacheBytes: 0 }, service, logger: log, keys: new KeyStore(state), audit: new AuditLog(state, randomBytes(32)) });
+await freshApp.ready();
+const instants = (text: string) => text.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?Z/g, 'T');
+let rdapSame = 0;
+for (const a of addresses) {
+  const [x, y] = await Promise.all([app.inject({ method: 'GET', url: `/ip/${a}` }), freshApp.inject({ method: 'GET', url: `/ip/${a}` })]);
+  if (x.statusCode === y.statusCode && instants(x.body) === instants(y.body)) rdapSame++;
+}
+await freshApp.close();
+
 const packingService = new LookupService(db, config, undefined, { bootstrap: loadBootstrap(config.bootstrapDir), now: () => instant });
 const whoisPack = packWhoisAnswers(packingService, whoisHandlerFor(config, packingService, { now: () => instant }), config.registry, instant, 24 * 1024 * 1024);
 service.adoptIndex(packingService.builtIndex);
@@ -103,7 +119,25 @@ const whois = {
   'render afresh (a miss)': await perItem(whoisAddresses, (a) => freshHandler.answer(a)),
 };
 
-const result: StagesResult = { addresses: addresses.length, rdap: rdapStages, whois };
+// Malformed questions: each a different mistake, as a flood would send them.
+const badAddresses = addresses.map((a, i) => (i % 3 === 0 ? `${a}.7` : i % 3 === 1 ? `${a.replace(/\./g, ',')}` : `${a}/99`));
+const malformed = {
+  rdap: await perItem(badAddresses, (a) => app.inject({ method: 'GET', url: `/ip/${encodeURIComponent(a)}` })),
+  rdapGood: rdap['request in lacak (inject)'],
+  whois: await perItem(badAddresses, (a) => packedHandler.answer(a)),
+  whoisGood: whois['answer from the pack'],
+};
+
+let whoisSame = 0;
+for (const a of whoisAddresses) if (instants(packedHandler.answer(a).encoded!.toString('utf8')) === instants(`${freshHandler.answer(a).lines.join('\n')}\n`)) whoisSame++;
+
+const result: StagesResult = {
+  addresses: addresses.length,
+  rdap: rdapStages,
+  whois,
+  malformed,
+  compared: { rdap: addresses.length, rdapSame, whois: whoisAddresses.length, whoisSame },
+};
 process.stdout.write(`${JSON.stringify(result)}\n`);
 await app.close();
 await bare.close();

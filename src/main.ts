@@ -22,7 +22,7 @@ import { whoisHandlerFor } from './whois/handler.js';
 import { startWhoisServer } from './whois/server.js';
 import { OutputGuard } from './net/output-guard.js';
 import { CurrentIpAnswers } from './rdap/current-ip.js';
-import { PreEncoder } from './rdap/pre-encode.js';
+import { PreEncoder } from './offload/pack-answers.js';
 import { CurrentWhoisAnswers } from './whois/current-answers.js';
 import { EntityCache } from './rdap/render.js';
 

@@ -35,8 +35,12 @@ export function packedBuffers(data: PackedData): ArrayBuffer[] {
 
 export class PackedAnswers {
   private scratch = Buffer.allocUnsafe(64 * 1024);
+  /** The chunks as Buffers over the same memory: Buffer.copy takes ranges without making views. */
+  private readonly chunkBuffers: readonly Buffer[];
 
-  constructor(readonly data: PackedData) {}
+  constructor(readonly data: PackedData) {
+    this.chunkBuffers = data.chunks.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength));
+  }
 
   /** Bytes held, all arrays together. */
   get memoryBytes(): number {
@@ -75,17 +79,16 @@ export class PackedAnswers {
 
   /** Writes piece `piece` at `at` of the scratch buffer; the end, or -1 when it does not fit. */
   private write(piece: number, values: readonly Buffer[], at: number): number {
-    const { chunks, pieceStart, pieceLength, holeStart, holes } = this.data;
+    const { pieceStart, pieceLength, holeStart, holes } = this.data;
     const out = this.scratch;
     const place = pieceStart[piece]!;
-    const bytes = chunks[place >>> CHUNK_BITS]!;
+    const bytes = this.chunkBuffers[place >>> CHUNK_BITS]!;
     const base = place & (CHUNK_BYTES - 1);
     let from = base;
     for (let h = holeStart[piece]! * 2, end = holeStart[piece + 1]! * 2; h < end; h += 2) {
       const to = base + holes[h]!;
       if (at + (to - from) > out.length) return -1;
-      out.set(bytes.subarray(from, to), at);
-      at += to - from;
+      at += bytes.copy(out, at, from, to);
       from = to;
       const code = holes[h + 1]!;
       if (code >= PIECE_HOLE) {
@@ -100,8 +103,7 @@ export class PackedAnswers {
     }
     const last = base + pieceLength[piece]!;
     if (at + (last - from) > out.length) return -1;
-    out.set(bytes.subarray(from, last), at);
-    return at + (last - from);
+    return at + bytes.copy(out, at, from, last);
   }
 }
 

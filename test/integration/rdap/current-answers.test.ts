@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatIp, type Family } from '../../../src/net/ip.js';
 import { PackedAnswers } from '../../../src/encoded/packed.js';
 import { CurrentIpAnswers } from '../../../src/rdap/current-ip.js';
-import { packCurrentAnswers } from '../../../src/rdap/pre-encode.js';
+import { packCurrentAnswers } from '../../../src/rdap/pack.js';
 import { EntityCache } from '../../../src/rdap/render.js';
 import { sampleApp, type SampleApp } from '../../helpers/sample-app.js';
 

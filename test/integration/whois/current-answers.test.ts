@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatIp, type Family } from '../../../src/net/ip.js';
 import { ANONYMOUS } from '../../../src/policy/access.js';
-import { packInstant } from '../../../src/rdap/pre-encode.js';
+import { packInstant } from '../../../src/offload/pack-answers.js';
 import { CurrentWhoisAnswers, packWhoisAnswers } from '../../../src/whois/current-answers.js';
 import { whoisHandlerFor, type WhoisHandler, type WhoisReply } from '../../../src/whois/handler.js';
 import { sampleService, type SampleService } from '../../helpers/sample-app.js';

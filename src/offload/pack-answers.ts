@@ -1,50 +1,15 @@
-// The anonymous English answer of every chain of networks, packed ahead of time (issue 15):
-// built in a worker thread over its own read-only connection, with its own index, and handed
-// back with that index so that the two are swapped in together.
+// Current answers packed ahead of time (issue 15), RDAP's and WHOIS's: built in a worker thread
+// over its own read-only connection, with its own index, and handed back with that index so
+// that the three are swapped in together.
 import { Worker } from 'node:worker_threads';
 import type { Config } from '../config.js';
-import { formatIp } from '../net/ip.js';
-import { ANONYMOUS } from '../policy/access.js';
+import type { Logger } from '../logger.js';
 import type { LookupService } from '../query/service.js';
 import { builtIndexFromData, type BuiltIndex, type BuiltIndexData } from '../index/build-from-db.js';
-import { PackBuilder, PackedAnswers, type PackedData } from '../encoded/packed.js';
-import { AnswerPacker } from '../encoded/pieces.js';
-import { AnswerMarks, PACKED_LANG, type CurrentIpAnswers } from './current-ip.js';
-import type { Logger } from '../logger.js';
+import { PackedAnswers, type PackedData } from '../encoded/packed.js';
+import type { CurrentIpAnswers } from '../rdap/current-ip.js';
+import type { PackReport } from '../rdap/pack.js';
 import type { CurrentWhoisAnswers, WhoisPackData } from '../whois/current-answers.js';
-import { EntityCache } from './render.js';
-import { addressAnswerDictionary } from './pack-dictionary.js';
-
-export interface PackReport {
-  /** Chains with a packed answer, and all chains of the index. */
-  readonly answers: number;
-  readonly chains: number;
-  readonly ms: number;
-}
-
-/**
- * Packs the current answer of every chain of `service`'s index, until the pack holds
- * `maxBytes` (the chains after that are answered, and kept, as asked).
- */
-export function packCurrentAnswers(config: Config, service: LookupService, maxBytes: number): { readonly data: PackedData; readonly report: PackReport } {
-  const started = performance.now();
-  const index = service.rangeIndex;
-  const builder = new PackBuilder(index.chainNodes);
-  const marks = new AnswerMarks();
-  const packer = new AnswerPacker(builder, marks.texts, addressAnswerDictionary(config.port43));
-  const entities = new EntityCache();
-  let answers = 0;
-  for (const { node, address } of index.nodeAddresses()) {
-    if (builder.size >= maxBytes) break;
-    const disclosed = new Set<string>();
-    const body = marks.render(config, service, entities, formatIp(address.family, address.value), PACKED_LANG, ANONYMOUS, disclosed);
-    // The anonymous view carries no personal data (DESIGN §5); an answer that did would need its audit row.
-    if (!body || disclosed.size > 0) continue;
-    packer.answer(node, body);
-    answers++;
-  }
-  return { data: builder.finish(), report: { answers, chains: index.chainNodes, ms: Math.round(performance.now() - started) } };
-}
 
 export interface PreEncodeRequest {
   readonly dbPath: string;
@@ -79,7 +44,7 @@ export interface PreEncoded {
 /** Runs packCurrentAnswers in a worker thread: the server answers on meanwhile. `signal` stops it. */
 export function preEncodeInWorker(request: PreEncodeRequest, signal?: AbortSignal): Promise<PreEncoded> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./pre-encode-worker.js', import.meta.url), { workerData: request });
+    const worker = new Worker(new URL('./pack-worker.js', import.meta.url), { workerData: request });
     // A server that is closing does not wait for a pack it will never serve.
     worker.unref();
     signal?.addEventListener('abort', () => {

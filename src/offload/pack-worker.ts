@@ -8,7 +8,8 @@ import { builtIndexBuffers, builtIndexData } from '../index/build-from-db.js';
 import { packedBuffers } from '../encoded/packed.js';
 import { whoisHandlerFor } from '../whois/handler.js';
 import { packWhoisAnswers, whoisPackBuffers } from '../whois/current-answers.js';
-import { packCurrentAnswers, packInstant, type PreEncodeReply, type PreEncodeRequest } from './pre-encode.js';
+import { packCurrentAnswers } from '../rdap/pack.js';
+import { packInstant, type PreEncodeReply, type PreEncodeRequest } from './pack-answers.js';
 
 const request = workerData as PreEncodeRequest;
 try {
