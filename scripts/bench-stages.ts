@@ -119,12 +119,15 @@ const whois = {
   'render afresh (a miss)': await perItem(whoisAddresses, (a) => freshHandler.answer(a)),
 };
 
-// Malformed questions: each a different mistake, as a flood would send them.
-const badAddresses = addresses.map((a, i) => (i % 3 === 0 ? `${a}.7` : i % 3 === 1 ? `${a.replace(/\./g, ',')}` : `${a}/99`));
+// Malformed questions, each a different mistake as a flood would send them: five octets, an
+// octet out of range, and for RDAP a prefix length out of range, for WHOIS an unknown flag
+// (WHOIS reads `a.b.c.d/99` as a name to search, which is a question, not a mistake).
+const badAddresses = addresses.map((a, i) => (i % 3 === 0 ? `${a}.7` : i % 3 === 1 ? a.replace(/\.\d+$/, '.256') : `${a}/99`));
+const badLines = badAddresses.map((a, i) => (i % 3 === 2 ? `-Y ${addresses[i]}` : a));
 const malformed = {
-  rdap: await perItem(badAddresses, (a) => app.inject({ method: 'GET', url: `/ip/${encodeURIComponent(a)}` })),
+  rdap: await perItem(badAddresses, (a) => app.inject({ method: 'GET', url: `/ip/${a}` })),
   rdapGood: rdap['request in lacak (inject)'],
-  whois: await perItem(badAddresses, (a) => packedHandler.answer(a)),
+  whois: await perItem(badLines, (a) => packedHandler.answer(a)),
   whoisGood: whois['answer from the pack'],
 };
 

@@ -822,9 +822,13 @@ async function stagesTable(dbPath: string): Promise<void> {
   figure('g. request path around the answer', `${hooks.toFixed(1)} µs`, `of ${lacak.toFixed(1)} µs per request in-process (${r.addresses} packed addresses, app.inject)`, `${((hooks / lacak) * 100).toFixed(0)}%`, '≤ 20%');
   verdicts.push({ name: 'g. request path share of an answer', value: `${((hooks / lacak) * 100).toFixed(0)}%`, target: '≤ 20%', pass: hooks / lacak <= 0.2 });
   const m = r.malformed;
-  const worse = Math.max(m.rdap / m.rdapGood, m.whois / m.whoisGood);
-  figure('g. malformed questions vs good ones', `RDAP ${m.rdap.toFixed(1)} µs, WHOIS ${m.whois.toFixed(1)} µs`, `good: RDAP ${m.rdapGood.toFixed(1)} µs, WHOIS ${m.whoisGood.toFixed(1)} µs (in-process)`, `${worse.toFixed(2)}×`, '≤ 1×');
-  verdicts.push({ name: 'g. malformed question cost vs good', value: `${worse.toFixed(2)}×`, target: '≤ 1×', pass: worse <= 1 });
+  for (const [front, bad, good, where] of [
+    ['RDAP', m.rdap, m.rdapGood, 'the whole request, app.inject'],
+    ['WHOIS', m.whois, m.whoisGood, 'the handler: the connection, the same for both, comes on top'],
+  ] as const) {
+    figure(`g. ${front} malformed vs good question`, `${bad.toFixed(1)} µs`, `good (packed) ${good.toFixed(1)} µs; ${where}`, `${(bad / good).toFixed(2)}×`, '≤ 1×');
+    verdicts.push({ name: `g. ${front} malformed question cost`, value: `${(bad / good).toFixed(2)}×`, target: '≤ 1× a good one', pass: bad <= good });
+  }
   const c = r.compared;
   info('   packed vs afresh', `RDAP ${c.rdapSame} of ${c.rdap} answers byte-equal (instants aside); WHOIS ${c.whoisSame} of ${c.whois}`);
   verdicts.push({ name: 'g. packed answers = rendered afresh', value: `${c.rdapSame + c.whoisSame}/${c.rdap + c.whois}`, target: 'all', pass: c.rdapSame === c.rdap && c.whoisSame === c.whois });

@@ -69,7 +69,7 @@ interface CachedEntity {
  */
 export class EntityCache {
   private readonly entries: LRUCache<string, CachedEntity>;
-  constructor(capacity = 50_000) {
+  constructor(capacity = 10_000) {
     this.entries = new LRUCache({ max: capacity });
   }
 

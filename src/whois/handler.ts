@@ -110,7 +110,7 @@ export class WhoisHandler {
   private readonly now: () => number;
   private readonly banner: readonly string[];
   private readonly trailer: readonly string[];
-  private readonly texts = new LRUCache<string, readonly string[]>({ max: 50_000 });
+  private readonly texts = new LRUCache<string, readonly string[]>({ max: 10_000 });
 
   constructor(private readonly deps: WhoisDeps) {
     this.names = new NameSearch(deps.service.objects.database);
