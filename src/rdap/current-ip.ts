@@ -80,6 +80,8 @@ export class CurrentIpAnswers {
   private pack: CurrentPack | null = null;
   private readonly baseBytes = new Map<string, Buffer>();
   private packHits = 0;
+  /** Whether answers the pack does not hold are kept (LACAK_ANSWER_CACHE_MB > 0). */
+  private readonly keeps: boolean;
 
   constructor(
     private readonly config: Config,
@@ -88,6 +90,7 @@ export class CurrentIpAnswers {
     maxBytes: number,
   ) {
     this.cache = new AnswerCache(maxBytes);
+    this.keeps = maxBytes > 0;
   }
 
   /** Serves `pack` from now on (its index must be the one the service serves). */
@@ -118,6 +121,7 @@ export class CurrentIpAnswers {
       this.packHits++;
       return pack.answers.fill(node, values);
     }
+    if (!this.keeps) return null;
     const generation = this.service.importId;
     const key = `${node}\0${viewKey(data.caller)}\0${data.lang}`;
     let template = this.cache.get(generation, key);
