@@ -11,4 +11,8 @@ new PerformanceObserver((list) => {
     pauses++;
   }
 }).observe({ entryTypes: ['gc'] });
-process.on('SIGUSR2', () => process.stderr.write(`bench-gc ${totalMs.toFixed(3)} ${pauses}\n`));
+process.on('SIGUSR2', () => {
+  const m = process.memoryUsage();
+  const mib = (n: number) => (n / 2 ** 20).toFixed(1);
+  process.stderr.write(`bench-gc ${totalMs.toFixed(3)} ${pauses} heapUsed ${mib(m.heapUsed)} heapTotal ${mib(m.heapTotal)} external ${mib(m.external)} arrayBuffers ${mib(m.arrayBuffers)} rss ${mib(m.rss)}\n`);
+});
