@@ -66,8 +66,8 @@ export function preEncodeInWorker(request: PreEncodeRequest, signal?: AbortSigna
 /**
  * Keeps the pack in step with the data: packs once at start and again after each import
  * the service takes up; one worker at a time, and a run asked for meanwhile runs after it.
- * The pack and the worker's index are swapped in together, and only when they reflect the
- * import the service serves; a newer import in between makes the next run pack that one.
+ * The pack and the worker's index are swapped in together, unless they reflect an older import
+ * than the one served (then it packs again); a pack of a newer one brings the service to it.
  */
 export class PreEncoder {
   private running: Promise<void> | null = null;
@@ -109,8 +109,9 @@ export class PreEncoder {
     const started = Date.now();
     try {
       const done = await this.build(this.request, this.stop.signal);
-      if (done.built.importId !== this.service.importId || !this.service.adoptIndex(done.built)) {
-        this.log?.info({ packedImport: done.built.importId, servedImport: this.service.importId }, 'answers packed for another import: packing again');
+      // A pack of a newer import than the one served comes with its index: both are swapped in.
+      if (!this.service.adoptIndex(done.built)) {
+        this.log?.info({ packedImport: done.built.importId, servedImport: this.service.importId }, 'answers packed for an older import: packing again');
         this.again = true;
         return;
       }

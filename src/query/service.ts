@@ -155,6 +155,9 @@ export class LookupService {
     const started = Date.now();
     this.refreshing = this.rebuild()
       .then((built) => {
+        // An index of the same import may have been swapped in meanwhile, with its answers
+        // packed (adoptIndex): that one stays.
+        if (built.importId <= this.built.importId) return false;
         this.built = built;
         this.log?.info({ importId: built.importId, networks: built.index.networks, ms: Date.now() - started }, 'index rebuilt');
         return true;

@@ -67,6 +67,9 @@ export class AnswerMarks {
   }
 }
 
+/** Kept for a chain whose answer names the address (or is not found): asked again, it is not rendered twice. */
+const NOT_SHARED: Template = Object.freeze({ bytes: Buffer.alloc(0), holes: new Int32Array(0), disclosed: [] });
+
 /** The pack of a worker's index: served only while that index is. */
 export interface CurrentPack {
   readonly index: RangeIndex;
@@ -129,12 +132,13 @@ export class CurrentIpAnswers {
       const disclosed = new Set<string>();
       const body = this.marks.render(this.config, this.service, this.entities, raw, data.lang, data.caller, disclosed);
       // Only an answer of the index's own import is the same for the whole chain.
-      if (!body || this.service.importId !== generation || this.service.currentNode(raw) !== node) return null;
-      template = encodeTemplate(JSON.stringify(body), this.markTexts, [...disclosed]);
+      if (this.service.importId !== generation || this.service.currentNode(raw) !== node) return null;
+      template = body ? encodeTemplate(JSON.stringify(body), this.markTexts, [...disclosed]) : NOT_SHARED;
       this.cache.set(generation, key, template);
     }
+    if (template === NOT_SHARED) return null;
     for (const handle of template.disclosed) request.disclosed.add(handle);
-    return fillTemplate(template as Template, values);
+    return fillTemplate(template, values);
   }
 
   private values(contextUrl: string, baseUrl: string, servedAt: number): Buffer[] {
