@@ -11,6 +11,13 @@ new PerformanceObserver((list) => {
     pauses++;
   }
 }).observe({ entryTypes: ['gc'] });
+// SIGWINCH: collect garbage now (when the child runs with --expose-gc) and say so, so that the
+// bench can read the memory the process holds, apart from garbage not yet collected.
+process.on('SIGWINCH', () => {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  process.stderr.write(`bench-gc collected ${gc ? 'yes' : 'no'}\n`);
+});
 process.on('SIGUSR2', () => {
   const m = process.memoryUsage();
   const mib = (n: number) => (n / 2 ** 20).toFixed(1);

@@ -103,6 +103,8 @@ export interface RdapBenchResult {
   readonly pack: { readonly ms: number; readonly answers: number; readonly bytes: number; readonly networks: number } | null;
   /** The lacak child's private memory (RssAnon of /proc) after the load runs; null where /proc does not tell. */
   readonly lacakRssAnonBytes: number | null;
+  /** The same after a forced garbage collection. */
+  readonly lacakRssAnonAfterGcBytes: number | null;
   readonly bodyBytes: number;
   /** The median size of the answers that were not 200 (holes: 404, or 301 to another registry). */
   readonly otherBody: { readonly bytes: number; readonly statuses: readonly number[] } | null;
@@ -282,6 +284,22 @@ export async function packedAnswers(port: number, log: (line: string) => void, f
       log(`waiting for the current answers to be packed (${Math.round((said - started) / 1000)} s)`);
     }
     await sleep(250);
+  }
+  return null;
+}
+
+/**
+ * The server's RssAnon after a forced garbage collection (bench-gc-preload, SIGWINCH; the
+ * child needs --expose-gc): what it holds, apart from garbage not yet collected. Null if it
+ * cannot say.
+ */
+export async function rssAnonAfterGc(server: Server): Promise<number | null> {
+  const seen = server.logs.filter((l) => l.startsWith('bench-gc collected')).length;
+  if (!server.child.kill('SIGWINCH')) return null;
+  for (let i = 0; i < 100; i++) {
+    const lines = server.logs.filter((l) => l.startsWith('bench-gc collected'));
+    if (lines.length > seen) return lines.at(-1)!.endsWith('yes') ? rssAnonBytes(server.child.pid) : null;
+    await sleep(20);
   }
   return null;
 }
@@ -490,7 +508,7 @@ export async function benchRdap(o: RdapBenchOptions): Promise<RdapBenchResult> {
     const profArgs = o.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', o.cpuProfDir] : [];
     const startedAt = performance.now();
     const gcPreload = ['--import', pathToFileURL(join(dirname(o.bareServer), 'bench-gc-preload.js')).href];
-    const lacak = await startServer('lacak serve', [...profArgs, ...gcPreload, o.cli, 'serve'], {
+    const lacak = await startServer('lacak serve', [...profArgs, '--expose-gc', ...gcPreload, o.cli, 'serve'], {
       LACAK_DB: o.dbPath,
       HTTP_PORT: String(lacakPort),
       WHOIS_PORT: '0',
@@ -545,11 +563,13 @@ export async function benchRdap(o: RdapBenchOptions): Promise<RdapBenchResult> {
     }
 
     const lacakRssAnonBytes = rssAnonBytes(lacak.child.pid);
+    const lacakRssAnonAfterGcBytes = await rssAnonAfterGc(lacak);
     const [lacakProbe, bareProbe] = await probeAll([lacak.port, bare.port], o.probes, o.probePasses, pathOf);
     return {
       lacakStartMs,
       pack,
       lacakRssAnonBytes,
+      lacakRssAnonAfterGcBytes,
       bodyBytes: typical.length,
       otherBody: otherSizes.length > 0 ? { bytes: otherSizes[otherSizes.length >> 1]!, statuses: [...otherStatuses].sort() } : null,
       lacak: lacakRuns,

@@ -7,7 +7,9 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { answersHealthz, cpuMs, freePort, packedAnswers, percentile, rssAnonBytes, startServer, type RdapBenchResult, type Server } from './bench-rdap.js';
+import { answersHealthz, cpuMs, freePort, packedAnswers, percentile, rssAnonAfterGc, rssAnonBytes, startServer, type RdapBenchResult, type Server } from './bench-rdap.js';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { WhoisClientResult, WhoisClientRun, WhoisLoadMode } from './bench-whois-client.js';
 
 export interface WhoisBenchOptions {
@@ -59,8 +61,9 @@ export interface WhoisBenchResult {
   readonly lacakStartMs: number;
   /** From ready to the WHOIS answers packed (issue 15), and what the pack holds; null: none reported. */
   readonly pack: RdapBenchResult['pack'];
-  /** The lacak child's private memory (RssAnon) after the load runs. */
+  /** The lacak child's private memory (RssAnon) after the load runs, and after a forced garbage collection then. */
   readonly lacakRssAnonBytes: number | null;
+  readonly lacakRssAnonAfterGcBytes: number | null;
   /** The bare server's constant answer: the median lacak answer for an address in a range. */
   readonly answerBytes: number;
   /** The median lacak answer for an address in a hole (`%ERROR:101`), when the sample had one. */
@@ -227,7 +230,7 @@ export async function benchWhois(o: WhoisBenchOptions): Promise<WhoisBenchResult
     const startedAt = performance.now();
     const lacak = await startServer(
       'lacak serve',
-      [o.cli, 'serve'],
+      ['--expose-gc', '--import', pathToFileURL(join(dirname(o.bareServer), 'bench-gc-preload.js')).href, o.cli, 'serve'],
       {
         LACAK_DB: o.dbPath,
         HTTP_PORT: String(httpPort),
@@ -283,10 +286,12 @@ export async function benchWhois(o: WhoisBenchOptions): Promise<WhoisBenchResult
       }
     }
     const lacakRssAnonBytes = rssAnonBytes(lacak.child.pid);
+    const lacakRssAnonAfterGcBytes = await rssAnonAfterGc(lacak);
     return {
       lacakStartMs,
       pack,
       lacakRssAnonBytes,
+      lacakRssAnonAfterGcBytes,
       answerBytes: typical.length,
       holeAnswerBytes: holes.length === 0 ? null : holes[holes.length >> 1]!.length,
       close: runs.close,
