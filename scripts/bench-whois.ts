@@ -64,6 +64,8 @@ export interface WhoisBenchResult {
   /** The lacak child's private memory (RssAnon) after the load runs, and after a forced garbage collection then. */
   readonly lacakRssAnonBytes: number | null;
   readonly lacakRssAnonAfterGcBytes: number | null;
+  /** The same once the packs were in, before any load. */
+  readonly lacakRssAnonAtPackBytes: number | null;
   /** The bare server's constant answer: the median lacak answer for an address in a range. */
   readonly answerBytes: number;
   /** The median lacak answer for an address in a hole (`%ERROR:101`), when the sample had one. */
@@ -249,6 +251,7 @@ export async function benchWhois(o: WhoisBenchOptions): Promise<WhoisBenchResult
     );
     const lacakStartMs = performance.now() - startedAt;
     const pack = await packedAnswers(httpPort, o.log, 'whois');
+    const lacakRssAnonAtPackBytes = rssAnonBytes(lacak.child.pid);
     servers.push(lacak);
 
     // The bare server's answer: the median-sized answer without %ERROR among the first 400 load addresses.
@@ -292,6 +295,7 @@ export async function benchWhois(o: WhoisBenchOptions): Promise<WhoisBenchResult
       pack,
       lacakRssAnonBytes,
       lacakRssAnonAfterGcBytes,
+      lacakRssAnonAtPackBytes,
       answerBytes: typical.length,
       holeAnswerBytes: holes.length === 0 ? null : holes[holes.length >> 1]!.length,
       close: runs.close,

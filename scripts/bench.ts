@@ -950,7 +950,8 @@ async function whoisSection(dbPath: string, ranges: Ranges, seed: number, settin
   }
   if (r.lacakRssAnonBytes !== null) {
     const afterGc = r.lacakRssAnonAfterGcBytes === null ? '' : `, ${bytes(r.lacakRssAnonAfterGcBytes)} after a forced GC`;
-    info('   WHOIS serving memory', `lacak child RssAnon ${bytes(r.lacakRssAnonBytes)} after the load${afterGc} (RDAP and WHOIS packs both held)`);
+    const atPack = r.lacakRssAnonAtPackBytes === null ? '' : `; ${bytes(r.lacakRssAnonAtPackBytes)} once packed, before the load`;
+    info('   WHOIS serving memory', `lacak child RssAnon ${bytes(r.lacakRssAnonBytes)} after the load${afterGc}${atPack} (RDAP and WHOIS packs both held)`);
   }
   info(
     '   WHOIS load detail',

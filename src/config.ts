@@ -117,7 +117,7 @@ const EnvSchema = z.object({
   LACAK_ANSWER_CACHE_MB: z.coerce.number().int().min(0).max(65_536).default(256),
   /**
    * Memory for the current answers packed ahead of time in a worker thread after each import
-   * (issue 15), in MiB: two thirds for RDAP (anonymous, English), the rest for WHOIS. 0 packs nothing.
+   * (issue 15), in MiB: RDAP's (anonymous, English) first, WHOIS's in what it leaves. 0 packs nothing.
    */
   LACAK_ANSWER_PACK_MB: z.coerce.number().int().min(0).max(4000).default(1280),
   /** WHOIS: a connection silent this long is closed (RIPE's 305). */

@@ -64,9 +64,8 @@ export async function serve(config: Config, log: Logger): Promise<RunningServer>
   // Current address answers: packed ahead of time in a worker, the rest kept once asked (issue 15).
   const currentIp = new CurrentIpAnswers(config, service, new EntityCache(), config.answerCacheBytes);
   const currentWhois = new CurrentWhoisAnswers(service);
-  const rdapPackBytes = Math.floor((config.answerPackBytes * 2) / 3);
   const preEncoder = new PreEncoder(
-    { dbPath: config.dbPath, config, maxBytes: { rdap: rdapPackBytes, whois: config.answerPackBytes - rdapPackBytes } },
+    { dbPath: config.dbPath, config, maxBytes: config.answerPackBytes },
     service,
     currentIp,
     currentWhois,

@@ -145,9 +145,9 @@ export class PackBuilder {
     this.holeStart.push(0);
   }
 
-  /** Bytes of the pieces so far. */
+  /** Memory the pack will hold so far: the pieces' bytes, and 8 bytes per hole and per piece. */
   get size(): number {
-    return this.total;
+    return this.total + 4 * (this.holes.length + 2 * this.pieceLength.length) + 4 * this.nodePiece.length;
   }
 
   /** A piece shared between answers: the one already stored with this text, or a new one of `encode(text)`. */

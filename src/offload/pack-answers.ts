@@ -14,8 +14,8 @@ import type { CurrentWhoisAnswers, WhoisPackData } from '../whois/current-answer
 export interface PreEncodeRequest {
   readonly dbPath: string;
   readonly config: Config;
-  /** Memory for each pack (0: none). */
-  readonly maxBytes: { readonly rdap: number; readonly whois: number };
+  /** Memory for both packs (0: none): RDAP's is made first, WHOIS's takes what it leaves. */
+  readonly maxBytes: number;
 }
 
 /**
@@ -105,7 +105,7 @@ export class PreEncoder {
   }
 
   private async once(): Promise<void> {
-    if (this.request.maxBytes.rdap + this.request.maxBytes.whois <= 0 || this.stop.signal.aborted) return;
+    if (this.request.maxBytes <= 0 || this.stop.signal.aborted) return;
     const started = Date.now();
     try {
       const done = await this.build(this.request, this.stop.signal);

@@ -21,7 +21,7 @@ function fakes(served: { importId: number }) {
   return { service, answers, adopted, used };
 }
 
-const request: PreEncodeRequest = { dbPath: 'unused', config: {} as never, maxBytes: { rdap: 1, whois: 1 } };
+const request: PreEncodeRequest = { dbPath: 'unused', config: {} as never, maxBytes: 2 };
 const packOf = (importId: number) => ({ built: { importId, index: { importId } }, answers: {}, report: {}, whois: {} }) as unknown as PreEncoded;
 
 describe('PreEncoder', () => {
