@@ -62,7 +62,9 @@ export async function serve(config: Config, log: Logger): Promise<RunningServer>
   // everyone (issue 13).
   const heavy = workerPoolRunner(config, config.heavyWorkers);
   // Current address answers: packed ahead of time in a worker, the rest kept once asked (issue 15).
-  const currentIp = new CurrentIpAnswers(config, service, new EntityCache(), config.answerCacheBytes);
+  // One cache of rendered entities for answers made as asked, kept or not.
+  const entities = new EntityCache();
+  const currentIp = new CurrentIpAnswers(config, service, entities, config.answerCacheBytes);
   const currentWhois = new CurrentWhoisAnswers(service);
   const preEncoder = new PreEncoder(
     { dbPath: config.dbPath, config, maxBytes: config.answerPackBytes },
@@ -71,7 +73,7 @@ export async function serve(config: Config, log: Logger): Promise<RunningServer>
     currentWhois,
     log.child({ component: 'answers' }),
   );
-  const app = buildApp({ config, service, logger: log, keys, audit, output, heavy, currentIp, currentWhois });
+  const app = buildApp({ config, service, logger: log, keys, audit, output, heavy, currentIp, currentWhois, entities });
 
   const poll = setInterval(() => {
     service.refreshIfChanged().then(

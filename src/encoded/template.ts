@@ -14,12 +14,11 @@ export interface Template {
 }
 
 /**
- * Marks that stand in for a request's own parts while an answer is rendered once. Random
- * per process, so registry data cannot contain one by accident or on purpose.
+ * A mark that stands in for one of a request's own parts while an answer is rendered once.
+ * Random per call, so registry data cannot contain one by accident or on purpose.
  */
-export function newMarks(count: number): string[] {
-  const nonce = randomBytes(9).toString('hex');
-  return Array.from({ length: count }, (_, i) => `lacak-hole-${i}-${nonce}`);
+export function newMark(): string {
+  return `lacak-hole-${randomBytes(9).toString('hex')}`;
 }
 
 /** `text` as a regular expression matching it literally. */

@@ -51,6 +51,8 @@ export interface AppDeps {
   readonly currentIp?: CurrentIpAnswers;
   /** The WHOIS server's packed answers, for /healthz to report. */
   readonly currentWhois?: CurrentWhoisAnswers;
+  /** Rendered entities, shared with `currentIp` when the caller made that. */
+  readonly entities?: EntityCache;
 }
 
 export function buildApp(deps: AppDeps): FastifyInstance {
@@ -69,7 +71,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   if (!deps.output) app.addHook('onClose', async () => output.close());
   registerOutputBackpressure(app, output);
   const heavy = deps.heavy ?? inThreadRunner(heavyAnswerer(config, service));
-  const entities = new EntityCache();
+  const entities = deps.entities ?? new EntityCache();
   const currentIp = deps.currentIp ?? (config.answerCacheBytes > 0 ? new CurrentIpAnswers(config, service, entities, config.answerCacheBytes) : undefined);
   const rdap = { config, service, entities, heavy, currentIp };
   // The page links to the WHOIS text of its answer: the same handler the WHOIS port uses.

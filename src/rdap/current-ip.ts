@@ -13,7 +13,7 @@ import { answerHoldsForChain, type LookupService } from '../query/service.js';
 import { formatInstant } from '../query/time.js';
 import { AnswerCache } from '../encoded/answer-cache.js';
 import type { PackedAnswers } from '../encoded/packed.js';
-import { encodeTemplate, fillTemplate, instantMark, newMarks, type Template } from '../encoded/template.js';
+import { encodeTemplate, fillTemplate, instantMark, newMark, type Template } from '../encoded/template.js';
 import type { RangeIndex } from '../index/range-index.js';
 import type { Lang } from './messages.js';
 import { contextFrom, renderIpAnswer, ResponseBuilder, type EntityCache } from './render.js';
@@ -33,9 +33,9 @@ export const PACKED_LANG: Lang = 'en';
 
 /** What stands for each hole while an answer is rendered once; random per process. */
 export class AnswerMarks {
-  private readonly url = newMarks(1)[0]!;
+  private readonly url = newMark();
   /** A base URL ends in `/`, and paths are appended to it. */
-  private readonly base = `${newMarks(1)[0]!}/`;
+  private readonly base = `${newMark()}/`;
   private readonly asOf = instantMark();
   private readonly served = instantMark();
 
