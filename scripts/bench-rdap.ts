@@ -505,7 +505,7 @@ export async function benchRdap(o: RdapBenchOptions): Promise<RdapBenchResult> {
   const servers: Server[] = [];
   try {
     const lacakPort = await freePort();
-    const profArgs = o.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', o.cpuProfDir] : [];
+    const profArgs = o.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', o.cpuProfDir, '--cpu-prof-interval', '100'] : [];
     const startedAt = performance.now();
     const gcPreload = ['--import', pathToFileURL(join(dirname(o.bareServer), 'bench-gc-preload.js')).href];
     const lacak = await startServer('lacak serve', [...profArgs, '--expose-gc', ...gcPreload, o.cli, 'serve'], {

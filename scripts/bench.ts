@@ -861,6 +861,7 @@ async function webSection(dbPath: string, ranges: Ranges, seed: number, settings
     probePasses: 3,
     pathOf: (address) => `/?q=${encodeURIComponent(address)}`,
     html: true,
+    cpuProfDir: settings.cpuProfDir,
     log: (line) => info('   page progress', line),
   });
   const { rate: lRate, p99: lP99, cpu: lCpu } = bestRuns(r.lacak);

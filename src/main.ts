@@ -23,6 +23,7 @@ import { startWhoisServer } from './whois/server.js';
 import { OutputGuard } from './net/output-guard.js';
 import { CurrentIpAnswers } from './rdap/current-ip.js';
 import { PreEncoder } from './offload/pack-answers.js';
+import { CurrentPageCards } from './web/current-cards.js';
 import { CurrentWhoisAnswers } from './whois/current-answers.js';
 import { EntityCache } from './rdap/render.js';
 
@@ -66,14 +67,14 @@ export async function serve(config: Config, log: Logger): Promise<RunningServer>
   const entities = new EntityCache();
   const currentIp = new CurrentIpAnswers(config, service, entities, config.answerCacheBytes);
   const currentWhois = new CurrentWhoisAnswers(service);
+  const currentCards = new CurrentPageCards(service);
   const preEncoder = new PreEncoder(
     { dbPath: config.dbPath, config, maxBytes: config.answerPackBytes },
     service,
-    currentIp,
-    currentWhois,
+    { rdap: currentIp, whois: currentWhois, pages: currentCards },
     log.child({ component: 'answers' }),
   );
-  const app = buildApp({ config, service, logger: log, keys, audit, output, heavy, currentIp, currentWhois, entities });
+  const app = buildApp({ config, service, logger: log, keys, audit, output, heavy, currentIp, currentWhois, currentCards, entities });
 
   const poll = setInterval(() => {
     service.refreshIfChanged().then(

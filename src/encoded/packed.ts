@@ -68,13 +68,21 @@ export class PackedAnswers {
 
   /** Piece `piece` with request hole k filled by `values[k]`, as its own buffer. */
   fillPiece(piece: number, values: readonly Buffer[]): Buffer {
-    let length: number;
+    return Buffer.from(this.scratch.subarray(0, this.written(piece, values)));
+  }
+
+  /** The answer of chain node `node`, without holes of the request's own, as UTF-8 text. */
+  text(node: number): string {
+    return this.scratch.toString('utf8', 0, this.written(this.data.nodePiece[node]!, []));
+  }
+
+  /** Writes piece `piece` at the start of the scratch buffer, grown until it fits; its length. */
+  private written(piece: number, values: readonly Buffer[]): number {
     for (;;) {
-      length = this.write(piece, values, 0);
-      if (length >= 0) break;
+      const length = this.write(piece, values, 0);
+      if (length >= 0) return length;
       this.scratch = Buffer.allocUnsafe(this.scratch.length * 2);
     }
-    return Buffer.from(this.scratch.subarray(0, length));
   }
 
   /** Writes piece `piece` at `at` of the scratch buffer; the end, or -1 when it does not fit. */

@@ -8,12 +8,14 @@ import { cutHoles, escapeLiteral } from './template.js';
 
 type Json = Record<string, unknown>;
 
-/** Which members of an answer are pieces of their own: entities anywhere, the top-level notices and redactions. */
-function isSharedPiece(holder: unknown, key: string, value: unknown, root: unknown): boolean {
-  if (key === '') return false;
+/** Whether a member (`key` of `holder`, in the answer `root`) is a piece of its own, stored once for every answer that has it. */
+export type SharedPieceRule = (holder: unknown, key: string, value: unknown, root: unknown) => boolean;
+
+/** RDAP's: entities anywhere, the top-level notices and redactions. */
+const rdapSharedPiece: SharedPieceRule = (holder, key, value, root) => {
   if (holder === root && (key === 'notices' || key === 'redacted')) return true;
   return typeof value === 'object' && value !== null && !Array.isArray(value) && (value as Json).objectClassName === 'entity';
-}
+};
 
 export class AnswerPacker {
   private readonly nonce = randomBytes(9).toString('hex');
@@ -25,12 +27,14 @@ export class AnswerPacker {
 
   /**
    * `requestMarks[k]`: what stands for request hole k in rendered answers. `dictionary`:
-   * text many answers repeat, stored once and pointed at (longest first).
+   * text many answers repeat, stored once and pointed at (longest first). `isShared`: which
+   * members are pieces of their own.
    */
   constructor(
     private readonly builder: PackBuilder,
     private readonly requestMarks: readonly string[],
     dictionary: readonly string[] = [],
+    private readonly isShared: SharedPieceRule = rdapSharedPiece,
   ) {
     this.pieceMark = new RegExp(`^"lacak-piece-${this.nonce}-(\\d+)"$`);
     this.pattern = new RegExp([...requestMarks.map(escapeLiteral), `"lacak-piece-${this.nonce}-\\d+"`, ...dictionary.map(escapeLiteral)].join('|'), 'g');
@@ -38,7 +42,7 @@ export class AnswerPacker {
   }
 
   /** Packs `body` as the answer of chain node `node`. */
-  answer(node: number, body: Json): void {
+  answer(node: number, body: unknown): void {
     this.builder.answer(node, this.pack(body, false));
   }
 
@@ -46,7 +50,7 @@ export class AnswerPacker {
     const root = value;
     const packer = this;
     const text = JSON.stringify(value, function (this: unknown, key: string, member: unknown) {
-      if (!isSharedPiece(this, key, member, root)) return member;
+      if (key === '' || !packer.isShared(this, key, member, root)) return member;
       return `lacak-piece-${packer.nonce}-${packer.pack(member, true)}`;
     });
     if (!shared) {

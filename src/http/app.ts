@@ -18,6 +18,7 @@ import { registerAccessHooks, safeUrl } from './access-hooks.js';
 import { registerMemberRoutes } from './me.js';
 import { registerBulkRoutes } from './bulk-routes.js';
 import { registerWebRoutes } from './web-routes.js';
+import type { CurrentPageCards } from '../web/current-cards.js';
 import { registerPrivateAnswers } from './private-answers.js';
 import { whoisHandlerFor } from '../whois/handler.js';
 import { heavyAnswerer } from '../offload/answerer.js';
@@ -51,6 +52,8 @@ export interface AppDeps {
   readonly currentIp?: CurrentIpAnswers;
   /** The WHOIS server's packed answers, for /healthz to report. */
   readonly currentWhois?: CurrentWhoisAnswers;
+  /** The page's cards of current answers, packed (issue 15). */
+  readonly currentCards?: CurrentPageCards;
   /** Rendered entities, shared with `currentIp` when the caller made that. */
   readonly entities?: EntityCache;
 }
@@ -127,7 +130,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
         now: (now ?? Date.now)(),
       });
       // What the pre-encoded current answers hold (issue 15): memory to watch against its budget.
-      const kept = rdap.currentIp ? { answersKept: { rdap: rdap.currentIp.stats, ...(deps.currentWhois ? { whois: deps.currentWhois.stats } : {}) } } : {};
+      const kept = rdap.currentIp
+        ? { answersKept: { rdap: rdap.currentIp.stats, ...(deps.currentWhois ? { whois: deps.currentWhois.stats } : {}), ...(deps.currentCards ? { page: deps.currentCards.stats } : {}) } }
+        : {};
       return { status, version: lacakVersion(), ...report, ...kept };
     });
     routes.get('/readyz', async (_request, reply) => {
@@ -145,7 +150,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     // Its own scope: it reads text bodies as streams, which no other route wants.
     routes.register(async (bulk) => registerBulkRoutes(bulk, { service, registry: config.registry, refuse, now }));
     // Its own scope: security headers for a page, not for RDAP's cross-origin clients.
-    routes.register(async (web) => registerWebRoutes(web, { service, registry: config.registry, whois: (question) => `${whois.answerKey(question.key, question).lines.join('\n')}\n` }));
+    routes.register(async (web) => registerWebRoutes(web, { service, registry: config.registry, whois: (question) => `${whois.answerKey(question.key, question).lines.join('\n')}\n`, cards: deps.currentCards }));
   });
 
   app.setNotFoundHandler((request, reply) => {

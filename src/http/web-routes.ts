@@ -18,13 +18,16 @@ import type { StoredObject } from '../model/types.js';
 import { SCRIPT, STYLESHEET } from '../web/assets.js';
 import { FAVICON } from '../web/favicon.js';
 import { pickWebLang } from '../web/messages.js';
-import { renderPage, type PageAnswer, type PageLinks, type PageQuery } from '../web/page.js';
+import { ipCardFor, renderPage, type PageAnswer, type PageLinks, type PageQuery } from '../web/page.js';
+import type { CurrentPageCards } from '../web/current-cards.js';
 
 export interface WebDeps {
   readonly service: LookupService;
   readonly registry: string;
   /** The WHOIS answer, as text, to a search key (never flags) at the page's time. */
   readonly whois: (question: { readonly key: string; readonly at?: string; readonly tz?: string }) => string;
+  /** Cards of current answers packed ahead of time (issue 15). */
+  readonly cards?: CurrentPageCards;
 }
 
 const ZONES = new Set(['Asia/Jakarta', 'Asia/Makassar', 'Asia/Jayapura', 'UTC']);
@@ -119,6 +122,9 @@ function ask(deps: WebDeps, names: NameSearch, caller: Caller, show: Show, query
   if (!q) return { answer: { kind: 'none' }, links: { rdap: null, whois: null } };
   const timeParams = query.at ? `?${new URLSearchParams({ at: query.at, tz: query.tz }).toString()}` : '';
   const whois = `/whois?${new URLSearchParams({ q, ...(query.at ? { at: query.at, tz: query.tz } : {}) }).toString()}`;
+  // A current answer packed ahead of time (a plain address, nothing asked of the time).
+  const packed = query.at ? null : deps.cards?.card(q);
+  if (packed) return { answer: { kind: 'ip', card: packed.card, asOf: packed.asOf, q }, links: { rdap: `/ip/${encodeURIComponent(q)}`, whois } };
   const address = parseAddressWithPort(q);
   const range = parseRange(q);
   if (address || range.ok) {
@@ -134,7 +140,8 @@ function ask(deps: WebDeps, names: NameSearch, caller: Caller, show: Show, query
     const history = service.addressHistory(q);
     const a = outcome.value;
     const referral = referralFor(a.authority, address ? `ip/${formatIp(a.query.range.family, a.query.range.start)}` : `ip/${formatCidr(leadingPrefix(a.query.range))}`);
-    return { answer: { kind: 'ip', answer: a, history: history.kind === 'ok' ? history.value.records : [], referral }, links: { rdap, whois } };
+    const card = ipCardFor(a, history.kind === 'ok' ? history.value.records : [], referral, deps.registry);
+    return { answer: { kind: 'ip', card, asOf: a.asOf, q: a.query.text }, links: { rdap, whois } };
   }
   // Something shaped like an address that is not one (`1.2.3.4.5`, `198.51.100.41 51234`):
   // say so, rather than searching it as a name.

@@ -10,11 +10,13 @@ import { PackedAnswers, type PackedData } from '../encoded/packed.js';
 import type { CurrentIpAnswers } from '../rdap/current-ip.js';
 import type { PackReport } from '../rdap/pack.js';
 import type { CurrentWhoisAnswers, WhoisPackData } from '../whois/current-answers.js';
+import type { CurrentPageCards } from '../web/current-cards.js';
+import type { PageCardPack } from '../web/pack.js';
 
 export interface PreEncodeRequest {
   readonly dbPath: string;
   readonly config: Config;
-  /** Memory for both packs (0: none): RDAP's is made first, WHOIS's takes what it leaves. */
+  /** Memory for the packs (0: none): RDAP's is made first, then the page's cards; WHOIS's takes what they leave. */
   readonly maxBytes: number;
 }
 
@@ -31,6 +33,7 @@ export interface PreEncodeReply {
   readonly packed?: PackedData;
   readonly report?: PackReport;
   readonly whois?: WhoisPackData;
+  readonly pages?: PageCardPack;
   readonly error?: string;
 }
 
@@ -39,6 +42,14 @@ export interface PreEncoded {
   readonly answers: PackedAnswers;
   readonly report: PackReport;
   readonly whois: WhoisPackData;
+  readonly pages: PageCardPack;
+}
+
+/** Where the packs are served from: each takes up its own. */
+export interface PackUsers {
+  readonly rdap: CurrentIpAnswers;
+  readonly whois?: CurrentWhoisAnswers;
+  readonly pages?: CurrentPageCards;
 }
 
 /** Runs packCurrentAnswers in a worker thread: the server answers on meanwhile. `signal` stops it. */
@@ -52,8 +63,8 @@ export function preEncodeInWorker(request: PreEncodeRequest, signal?: AbortSigna
       reject(new Error('packing stopped: the server is closing'));
     });
     worker.once('message', (reply: PreEncodeReply) => {
-      if (reply.index && reply.packed && reply.report && reply.whois) {
-        resolve({ built: builtIndexFromData(reply.index), answers: new PackedAnswers(reply.packed), report: reply.report, whois: reply.whois });
+      if (reply.index && reply.packed && reply.report && reply.whois && reply.pages) {
+        resolve({ built: builtIndexFromData(reply.index), answers: new PackedAnswers(reply.packed), report: reply.report, whois: reply.whois, pages: reply.pages });
       } else reject(new Error(reply.error ?? 'the pre-encoding worker sent nothing'));
     });
     worker.once('error', reject);
@@ -77,8 +88,7 @@ export class PreEncoder {
   constructor(
     private readonly request: PreEncodeRequest,
     private readonly service: LookupService,
-    private readonly answers: CurrentIpAnswers,
-    private readonly whois: CurrentWhoisAnswers | null,
+    private readonly users: PackUsers,
     private readonly log?: Logger,
     private readonly build: (request: PreEncodeRequest, signal: AbortSignal) => Promise<PreEncoded> = preEncodeInWorker,
   ) {}
@@ -115,10 +125,12 @@ export class PreEncoder {
         this.again = true;
         return;
       }
-      this.answers.usePack({ index: done.built.index, answers: done.answers });
-      this.whois?.usePack({ index: done.built.index, data: done.whois });
+      const { rdap, whois, pages } = this.users;
+      rdap.usePack({ index: done.built.index, answers: done.answers });
+      whois?.usePack({ index: done.built.index, data: done.whois });
+      pages?.usePack(done.built.index, done.pages);
       this.log?.info(
-        { importId: done.built.importId, chains: done.report.chains, rdap: this.answers.stats.packed, whois: this.whois?.stats.packed ?? null, ms: Date.now() - started },
+        { importId: done.built.importId, chains: done.report.chains, rdap: rdap.stats.packed, whois: whois?.stats.packed ?? null, pages: pages?.stats.packed ?? null, ms: Date.now() - started },
         'current answers packed',
       );
     } catch (err) {

@@ -9,6 +9,7 @@ import { PackedAnswers, packedBuffers } from '../encoded/packed.js';
 import { whoisHandlerFor } from '../whois/handler.js';
 import { packWhoisAnswers, whoisPackBuffers } from '../whois/current-answers.js';
 import { packCurrentAnswers } from '../rdap/pack.js';
+import { packPageCards } from '../web/pack.js';
 import { packInstant, type PreEncodeReply, type PreEncodeRequest } from './pack-answers.js';
 
 const request = workerData as PreEncodeRequest;
@@ -20,11 +21,13 @@ try {
     const now = () => instant;
     const service = new LookupService(db, request.config, undefined, { bootstrap: loadBootstrap(request.config.bootstrapDir), now });
     const rdap = packCurrentAnswers(request.config, service, request.maxBytes);
-    const left = request.maxBytes - new PackedAnswers(rdap.data).memoryBytes;
+    let left = request.maxBytes - new PackedAnswers(rdap.data).memoryBytes;
+    const pages = packPageCards(request.config, service, Math.max(0, left));
+    left -= new PackedAnswers(pages.pack.data).memoryBytes;
     const whois = packWhoisAnswers(service, whoisHandlerFor(request.config, service, { now }), request.config.registry, instant, Math.max(0, left));
     const index = builtIndexData(service.builtIndex);
-    const reply: PreEncodeReply = { index, packed: rdap.data, report: rdap.report, whois: whois.data };
-    parentPort!.postMessage(reply, [...builtIndexBuffers(index), ...packedBuffers(rdap.data), ...whoisPackBuffers(whois.data)]);
+    const reply: PreEncodeReply = { index, packed: rdap.data, report: rdap.report, whois: whois.data, pages: pages.pack };
+    parentPort!.postMessage(reply, [...builtIndexBuffers(index), ...packedBuffers(rdap.data), ...whoisPackBuffers(whois.data), ...packedBuffers(pages.pack.data)]);
   } finally {
     db.close();
   }

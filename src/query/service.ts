@@ -98,7 +98,8 @@ export class LookupService {
   private readonly memberCache = new Map<number | null, ReadonlyMap<string, StoredObject>>();
   private snapshotCache: { importId: number; bySource: ReadonlyMap<string, SnapshotRow[]> } | null = null;
   private readonly rebuild: IndexBuilder;
-  private readonly now: () => number;
+  /** The service's clock (epoch ms): what "now" is for its answers. */
+  readonly now: () => number;
   /** RFC 9224 bootstrap files: who serves the space and AS numbers no source of lacak covers. */
   private readonly bootstrap: Bootstrap | undefined;
 

@@ -104,6 +104,14 @@ export class RangeStore {
     return this.coveringRows(family, first, last, at === null ? 'current' : at, kind).map((row) => rowToObject(row));
   }
 
+  /** Every network version that has ended (any source, placeholders included): its span. */
+  *endedNetworks(): Generator<{ readonly family: Family; readonly start: bigint; readonly end: bigint }> {
+    const stmt = this.db.prepare<[], { family: Family; first: Buffer; last: Buffer }>(
+      "SELECT family, first, last FROM objects WHERE class IN ('inetnum', 'inet6num') AND valid_to IS NOT NULL",
+    );
+    for (const row of stmt.iterate()) yield { family: row.family, start: ipFromKey(row.first), end: ipFromKey(row.last) };
+  }
+
   /** Every version, of any time, of the networks covering [first, last] (placeholders included). */
   coveringVersions(family: Family, first: bigint, last: bigint): StoredObject[] {
     return this.coveringRows(family, first, last, 'ever', 'networks').map((row) => rowToObject(row));

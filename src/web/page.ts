@@ -6,8 +6,8 @@ import { firstValue, stripComment } from '../model/types.js';
 import { formatRange } from '../net/prefix.js';
 import type { HistoryRecord } from '../query/service.js';
 import type { AsOf, IpAnswer, NotFound, QueryProblem, SnapshotChange } from '../query/types.js';
-import { ANSWER_TEXT, changeLines, portText, type Found } from '../i18n/answer-texts.js';
-import { createdAt, lastModifiedAt } from '../model/dates.js';
+import { ANSWER_TEXT, changeLines, type Found } from '../i18n/answer-texts.js';
+import { ipCardOf, type CardHolder, type IpCard } from './card.js';
 import { WEB_TEXT, type WebLang } from './messages.js';
 import { formatInstant } from '../query/time.js';
 import { BULK_LINES } from '../policy/access.js';
@@ -21,7 +21,8 @@ export interface PageQuery {
 
 export type PageAnswer =
   | { readonly kind: 'none' }
-  | { readonly kind: 'ip'; readonly answer: IpAnswer; readonly history: readonly HistoryRecord<IpAnswer>[]; readonly referral?: Referral | null }
+  /** `q`: the question as the answer quotes it (the citation link asks it again). */
+  | { readonly kind: 'ip'; readonly card: IpCard; readonly asOf: AsOf; readonly q: string }
   | {
       readonly kind: 'object';
       readonly object: StoredObject;
@@ -77,44 +78,45 @@ function row(label: string, content: string | null, extra = '', name = ''): stri
   return content === null ? '' : `<div class="row"${name ? ` data-field="${name}"` : ''}><dt>${esc(label)}</dt><dd>${content}${extra}</dd></div>`;
 }
 
-function ipCard(lang: WebLang, a: IpAnswer, history: readonly HistoryRecord<IpAnswer>[], referral: Referral | null, registry: string): string {
+function ipCard(lang: WebLang, c: IpCard, asOf: AsOf, q: string): string {
   const t = WEB_TEXT[lang];
-  const say = ANSWER_TEXT[lang];
-  const h = a.holder;
-  const holderName = a.holderName?.text ?? h.key;
-  const legal = a.member?.legalContact;
-  const member = a.member
-    ? `${esc(a.member.name ?? a.member.orgHandle)} <span class="handle">${esc(a.member.orgHandle)}</span>${legal ? `<br>${esc(t.legalDesk)}: ${esc(legal.name)}, <a href="mailto:${esc(legal.email)}">${esc(legal.email)}</a>, ${esc(legal.phone)}` : ''}`
+  const legal = c.member?.legal;
+  const member = c.member
+    ? `${esc(c.member.name)} <span class="handle">${esc(c.member.handle)}</span>${legal ? `<br>${esc(t.legalDesk)}: ${esc(legal.name)}, <a href="mailto:${esc(legal.email)}">${esc(legal.email)}</a>, ${esc(legal.phone)}` : ''}`
     : null;
-  const noMember = a.noMember ? say.noMember(a.noMember, registry, holderName) : null;
-  const authority = a.authority.kind === 'this-registry' ? null : `${esc(say.authority(a.authority, registry))}${referral ? `<br>${referralLinks(lang, referral)}` : ''}`;
-  const abuse = a.abuse
-    ? `<span id="abuse">${esc(a.abuse.mailbox)}</span> <button type="button" class="copy" data-copy="abuse" aria-label="${esc(t.copyAbuse)}">${esc(t.copy)}</button>${a.abuse.inherited ? `<br><small>${esc(t.inheritedFrom(a.abuse.network.key))}</small>` : ''}`
+  const abuse = c.abuse
+    ? `<span id="abuse">${esc(c.abuse.mailbox)}</span> <button type="button" class="copy" data-copy="abuse" aria-label="${esc(t.copyAbuse)}">${esc(t.copy)}</button>${c.abuse.inheritedFrom !== null ? `<br><small>${esc(t.inheritedFrom(c.abuse.inheritedFrom))}</small>` : ''}`
     : null;
-  const chain = [...a.chain]
-    .reverse()
-    .map((o) => `<li>${esc(formatRange(o.range!))} <span class="handle">${esc(value(o, 'netname') ?? o.key)}</span> <small>${esc(value(o, 'status') ?? '')} · ${esc(o.source)}</small></li>`)
-    .join('');
+  const chain = c.chain.map((n) => `<li>${esc(n.range)} <span class="handle">${esc(n.netname)}</span> <small>${esc(n.status)} · ${esc(n.source)}</small></li>`).join('');
   return `<article class="card" aria-labelledby="holder">
-<h2 id="holder">${esc(holderName)}</h2>
-${a.change ? changeWarning(lang, a.change, { kind: 'ok', answer: a }, a.asOf.instant, registry) : ''}
+<h2 id="holder">${esc(c.holderName)}</h2>
+${c.change ? c.change[lang] : ''}
 <dl>
-${row(t.network, `<span data-range>${esc(formatRange(h.range!))}</span> <span class="handle">${esc(value(h, 'netname') ?? '')}</span>`, '', 'network')}
-${row(t.authority, authority, '', 'authority')}
-${row(t.member, member ?? (noMember ? esc(noMember) : null), '', 'member')}
+${row(t.network, `<span data-range>${esc(c.range)}</span> <span class="handle">${esc(c.netname)}</span>`, '', 'network')}
+${row(t.authority, c.authority ? c.authority[lang] : null, '', 'authority')}
+${row(t.member, member ?? (c.noMember?.[lang] ? esc(c.noMember[lang]) : null), '', 'member')}
 ${row(t.abuse, abuse, '', 'abuse')}
-${row(t.subAllocation, a.subAllocation && a.subAllocation.id !== h.id ? esc(a.subAllocation.key) : null)}
-${row(t.country, value(h, 'country') ? esc(value(h, 'country')!.toUpperCase()) : null)}
-${row(t.status, value(h, 'status') ? esc(value(h, 'status')!.toUpperCase()) : null)}
-${row(t.registered, value(h, 'created') ? esc(value(h, 'created')!) : null)}
-${row(t.changed, value(h, 'last-modified') ? esc(value(h, 'last-modified')!) : null)}
-${a.query.port !== null ? row(t.port, esc(portText(lang, a, registry))) : ''}
+${row(t.subAllocation, c.subAllocation !== null ? esc(c.subAllocation) : null)}
+${row(t.country, c.country ? esc(c.country) : null)}
+${row(t.status, c.status ? esc(c.status) : null)}
+${row(t.registered, c.registered ? esc(c.registered) : null)}
+${row(t.changed, c.changed ? esc(c.changed) : null)}
+${c.port ? row(t.port, esc(c.port[lang])) : ''}
 </dl>
 <h3>${esc(t.chain)}</h3>
 <ol class="chain">${chain}</ol>
-${timeline(lang, history, a.asOf.instant)}
-${provenance(lang, a.asOf, a.query.text)}
+${timeline(lang, c.history)}
+${provenance(lang, asOf, q)}
 </article>`;
+}
+
+/** The card of an address's answer: page.ts words the parts that need a language. */
+export function ipCardFor(a: IpAnswer, history: readonly HistoryRecord<IpAnswer>[], referral: Referral | null, registry: string): IpCard {
+  const authority = a.authority;
+  return ipCardOf(a, history, registry, {
+    authority: (lang) => authority.kind === 'this-registry' ? '' : `${esc(ANSWER_TEXT[lang].authority(authority, registry))}${referral ? `<br>${referralLinks(lang, referral)}` : ''}`,
+    change: (lang) => changeWarning(lang, a.change!, { kind: 'ok', answer: a }, a.asOf.instant, registry),
+  });
 }
 
 /**
@@ -122,18 +124,15 @@ ${provenance(lang, a.asOf, a.query.text)}
  * it) and its network's own dates (when the registry says it was registered and changed);
  * the period the answer was read for is marked, so a past-time answer shows where it sits.
  */
-function timeline(lang: WebLang, history: readonly HistoryRecord<IpAnswer>[], instant: number): string {
+function timeline(lang: WebLang, history: readonly CardHolder[]): string {
   if (history.length === 0) return '';
   const t = WEB_TEXT[lang];
   const day = (ms: number) => `<time datetime="${formatInstant(ms)}">${esc(formatInstant(ms).slice(0, 10))}</time>`;
   const items = history
     .map((r) => {
-      const holder = r.value.holder;
-      const created = createdAt(holder);
-      const modified = lastModifiedAt(holder);
-      const own = [created !== null ? `${esc(t.registeredOn)} ${day(created)}` : '', modified !== null ? `${esc(t.changedOn)} ${day(modified)}` : ''].filter((x) => x).join(', ');
-      const current = r.from <= instant && (r.until === null || instant < r.until) ? ` aria-current="true" class="current"` : '';
-      return `<li${current}>${esc(r.value.holderName?.text ?? holder.key)} <small>${esc(value(holder, 'netname') ?? '')}</small><br><small>${esc(t.seenInSnapshots)} ${day(r.from)} – ${r.until === null ? esc(t.now) : day(r.until)}${own ? `; ${own}` : ''}</small></li>`;
+      const own = [r.created !== null ? `${esc(t.registeredOn)} ${day(r.created)}` : '', r.modified !== null ? `${esc(t.changedOn)} ${day(r.modified)}` : ''].filter((x) => x).join(', ');
+      const current = r.current ? ` aria-current="true" class="current"` : '';
+      return `<li${current}>${esc(r.name)} <small>${esc(r.netname)}</small><br><small>${esc(t.seenInSnapshots)} ${day(r.from)} – ${r.until === null ? esc(t.now) : day(r.until)}${own ? `; ${own}` : ''}</small></li>`;
     })
     .join('');
   return `<h3>${esc(t.history)}</h3><ol class="timeline">${items}</ol>`;
@@ -271,7 +270,7 @@ export function renderPage(lang: WebLang, query: PageQuery, answer: PageAnswer, 
   const t = WEB_TEXT[lang];
   const body =
     answer.kind === 'ip'
-      ? ipCard(lang, answer.answer, answer.history, answer.referral ?? null, registry)
+      ? ipCard(lang, answer.card, answer.asOf, answer.q)
       : answer.kind === 'object'
         ? objectCard(lang, answer)
         : answer.kind === 'names'

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/http/app.js';
 import type { CurrentIpAnswers } from '../../src/rdap/current-ip.js';
+import type { CurrentPageCards } from '../../src/web/current-cards.js';
 import { loadBootstrap } from '../../src/referral/bootstrap.js';
 import { LookupService } from '../../src/query/service.js';
 import { buildSampleRegistry } from '../../src/sample.js';
@@ -59,11 +60,15 @@ export async function sampleService(options: { env?: Record<string, string>; now
 
 /**
  * The app over the sample registry; a setting given as `undefined` is left unset (e.g.
- * LACAK_BASE_URL). `currentIp` makes the current address answers the app serves (issue 15).
+ * LACAK_BASE_URL). `currentIp` and `currentCards` make the current address answers and page
+ * cards the app serves (issue 15).
  */
 export async function sampleApp(
   env: Record<string, string | undefined> = {},
-  options: { currentIp?: (config: Config, service: LookupService) => CurrentIpAnswers } = {},
+  options: {
+    currentIp?: (config: Config, service: LookupService) => CurrentIpAnswers;
+    currentCards?: (config: Config, service: LookupService) => CurrentPageCards;
+  } = {},
 ): Promise<SampleApp> {
   const settings = { LACAK_BASE_URL: 'https://rdap.lacak.example/', LACAK_PORT43: 'whois.lacak.example', ...env };
   const sample = await sampleService({ env: Object.fromEntries(Object.entries(settings).filter((kv): kv is [string, string] => kv[1] !== undefined)) });
@@ -71,7 +76,7 @@ export async function sampleApp(
   const state = openStateDb(':memory:');
   const keys = new KeyStore(state);
   const audit = new AuditLog(state, randomBytes(32));
-  const app = buildApp({ config, service, logger: quietLog, keys, audit, currentIp: options.currentIp?.(config, service) });
+  const app = buildApp({ config, service, logger: quietLog, keys, audit, currentIp: options.currentIp?.(config, service), currentCards: options.currentCards?.(config, service) });
   await app.ready();
   return {
     app,

@@ -22,14 +22,14 @@ function fakes(served: { importId: number }) {
 }
 
 const request: PreEncodeRequest = { dbPath: 'unused', config: {} as never, maxBytes: 2 };
-const packOf = (importId: number) => ({ built: { importId, index: { importId } }, answers: {}, report: {}, whois: {} }) as unknown as PreEncoded;
+const packOf = (importId: number) => ({ built: { importId, index: { importId } }, answers: {}, report: {}, whois: {}, pages: {} }) as unknown as PreEncoded;
 
 describe('PreEncoder', () => {
   it('swaps in a pack of the import served, or of a newer one, with its index', async () => {
     const served = { importId: 4 };
     const f = fakes(served);
     const imports = [4, 5];
-    const encoder = new PreEncoder(request, f.service as never, f.answers as never, null, undefined, async () => packOf(imports.shift()!));
+    const encoder = new PreEncoder(request, f.service as never, { rdap: f.answers as never }, undefined, async () => packOf(imports.shift()!));
     await encoder.run();
     await encoder.run();
     expect(f.adopted).toEqual([4, 5]);
@@ -42,7 +42,7 @@ describe('PreEncoder', () => {
     const f = fakes(served);
     const imports = [6, 7];
     let builds = 0;
-    const encoder = new PreEncoder(request, f.service as never, f.answers as never, null, undefined, async () => {
+    const encoder = new PreEncoder(request, f.service as never, { rdap: f.answers as never }, undefined, async () => {
       builds++;
       return packOf(imports.shift()!);
     });
@@ -59,7 +59,7 @@ describe('PreEncoder', () => {
     let concurrent = 0;
     let most = 0;
     let builds = 0;
-    const encoder = new PreEncoder(request, f.service as never, f.answers as never, null, undefined, async () => {
+    const encoder = new PreEncoder(request, f.service as never, { rdap: f.answers as never }, undefined, async () => {
       builds++;
       most = Math.max(most, ++concurrent);
       await new Promise((r) => setTimeout(r, 10));
@@ -79,7 +79,7 @@ describe('PreEncoder', () => {
   it('does nothing once closed', async () => {
     const f = fakes({ importId: 1 });
     let builds = 0;
-    const encoder = new PreEncoder(request, f.service as never, f.answers as never, null, undefined, async () => {
+    const encoder = new PreEncoder(request, f.service as never, { rdap: f.answers as never }, undefined, async () => {
       builds++;
       return packOf(1);
     });
