@@ -10,7 +10,7 @@ import { formatRange } from '../net/prefix.js';
 import type { HistoryRecord } from '../query/service.js';
 import type { IpAnswer } from '../query/types.js';
 import { ANSWER_TEXT, portText } from '../i18n/answer-texts.js';
-import { createdAt, lastModifiedAt } from '../model/dates.js';
+import { createdAt, lastModifiedAt, parseRpslDate } from '../model/dates.js';
 import type { WebLang } from './messages.js';
 
 /** A text in each of the page's languages. */
@@ -108,14 +108,31 @@ export function ipCardOf(a: IpAnswer, history: readonly HistoryRecord<IpAnswer>[
 }
 
 // ---- packed form: arrays, not keyed objects (a pack holds hundreds of thousands) ----------
+// A history record or a network of the chain that repeats the card's own holder (the usual
+// case: the holder is the last network of its chain and the one holder over time) writes
+// SAME in place of the repeated value.
 
 /** Where each part sits in a card's packed form; member, abuse and each network are shared pieces. */
 export const CARD_AT = { member: 4, abuse: 6, chain: 15 } as const;
 
+/** Neither a string, a number nor null: no value it stands in for can be taken for it. */
+const SAME = true;
+
 type Tuple = readonly unknown[];
+
+/** `value`, or SAME when it is the card's own `own`. */
+function unlessSame<T>(value: T, own: T): T | typeof SAME {
+  return value === own ? SAME : value;
+}
+
+function orOwn<T>(value: T | typeof SAME, own: T): T {
+  return value === SAME ? own : value;
+}
 
 /** The card as arrays of values, for JSON in a pack. */
 export function cardTuple(c: IpCard): Tuple {
+  const status = c.status ?? '';
+  const [created, modified] = ownDates(c);
   return [
     c.holderName,
     c.range,
@@ -131,39 +148,57 @@ export function cardTuple(c: IpCard): Tuple {
     c.changed,
     c.port,
     c.change,
-    c.history.map((r) => [r.name, r.netname, r.from, r.until, r.created, r.modified, r.current ? 1 : 0]),
-    c.chain.map((n) => [n.range, n.netname, n.status, n.source]),
+    c.history.map((r) => [unlessSame(r.name, c.holderName), unlessSame(r.netname, c.netname), r.from, r.until, unlessSame(r.created, created), unlessSame(r.modified, modified), r.current ? 1 : 0]),
+    c.chain.map((n) => [unlessSame(n.range, c.range), unlessSame(n.netname, c.netname), unlessSame(n.status, status), n.source]),
   ];
+}
+
+/** The holder's own dates as instants, as its history record has them when it is the holder over time. */
+function ownDates(c: Pick<IpCard, 'registered' | 'changed'>): [number | null, number | null] {
+  return [parseRpslDate(c.registered ?? undefined), parseRpslDate(c.changed ?? undefined)];
 }
 
 /** The inverse of cardTuple. */
 export function cardFromTuple(t: Tuple): IpCard {
   const member = t[CARD_AT.member] as [string, string, [string, string, string] | null] | null;
   const abuse = t[CARD_AT.abuse] as [string, string | null] | null;
+  const holderName = t[0] as string;
+  const range = t[1] as string;
+  const netname = t[2] as string;
+  const status = t[9] as string | null;
+  const registered = t[10] as string | null;
+  const changed = t[11] as string | null;
+  const [created, modified] = ownDates({ registered, changed });
+  type Same = typeof SAME;
   return {
-    holderName: t[0] as string,
-    range: t[1] as string,
-    netname: t[2] as string,
+    holderName,
+    range,
+    netname,
     authority: t[3] as Worded | null,
     member: member ? { name: member[0], handle: member[1], legal: member[2] ? { name: member[2][0], email: member[2][1], phone: member[2][2] } : null } : null,
     noMember: t[5] as IpCard['noMember'],
     abuse: abuse ? { mailbox: abuse[0], inheritedFrom: abuse[1] } : null,
     subAllocation: t[7] as string | null,
     country: t[8] as string | null,
-    status: t[9] as string | null,
-    registered: t[10] as string | null,
-    changed: t[11] as string | null,
+    status,
+    registered,
+    changed,
     port: t[12] as Worded | null,
     change: t[13] as Worded | null,
-    history: (t[14] as [string, string, number, number | null, number | null, number | null, number][]).map((r) => ({
-      name: r[0],
-      netname: r[1],
+    history: (t[14] as [string | Same, string | Same, number, number | null, number | null | Same, number | null | Same, number][]).map((r) => ({
+      name: orOwn(r[0], holderName),
+      netname: orOwn(r[1], netname),
       from: r[2],
       until: r[3],
-      created: r[4],
-      modified: r[5],
+      created: orOwn(r[4], created),
+      modified: orOwn(r[5], modified),
       current: r[6] === 1,
     })),
-    chain: (t[CARD_AT.chain] as [string, string, string, string][]).map((n) => ({ range: n[0], netname: n[1], status: n[2], source: n[3] })),
+    chain: (t[CARD_AT.chain] as [string | Same, string | Same, string | Same, string][]).map((n) => ({
+      range: orOwn(n[0], range),
+      netname: orOwn(n[1], netname),
+      status: orOwn(n[2], status ?? ''),
+      source: n[3],
+    })),
   };
 }

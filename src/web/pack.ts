@@ -18,6 +18,11 @@ export interface PageCardPack {
   readonly sources: readonly SourceSnapshot[];
 }
 
+/** The statuses of APNIC-style inetnums and inet6nums, repeated card after card (encoding only: one a card lacks is not used). */
+const CARD_WORDS = ['ALLOCATED PORTABLE', 'ALLOCATED NON-PORTABLE', 'ALLOCATED UNSPECIFIED', 'ASSIGNED PORTABLE', 'ASSIGNED NON-PORTABLE']
+  .map((status) => JSON.stringify(status))
+  .sort((a, b) => b.length - a.length);
+
 const MEMBER = String(CARD_AT.member);
 const ABUSE = String(CARD_AT.abuse);
 
@@ -32,7 +37,7 @@ const cardPiece: SharedPieceRule = (holder, key, value, root) =>
 export function packPageCards(config: Config, service: LookupService, maxBytes: number): { readonly pack: PageCardPack; readonly cards: number } {
   const index = service.rangeIndex;
   const builder = new PackBuilder(index.chainNodes);
-  const packer = new AnswerPacker(builder, [], [], cardPiece);
+  const packer = new AnswerPacker(builder, [], CARD_WORDS, cardPiece);
   const oneHistory = nodesOfOneHistory(index, service.ranges.endedNetworks());
   let sources: readonly SourceSnapshot[] = [];
   let cards = 0;
