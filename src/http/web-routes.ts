@@ -2,7 +2,7 @@
 // works without JavaScript; GET /whois: the WHOIS text of the same question, for the page's
 // link. Security headers (CSP and friends) apply to this scope only: RDAP stays open to
 // cross-origin clients.
-import helmet from '@fastify/helmet';
+import helmet from 'helmet';
 import type { FastifyInstance } from 'fastify';
 import { formatIp, looksLikeAddress, parseAddressWithPort } from '../net/ip.js';
 import { formatCidr, formatRange, leadingPrefix, parseRange, type IpRange } from '../net/prefix.js';
@@ -62,12 +62,11 @@ export async function registerWebRoutes(app: FastifyInstance, deps: WebDeps): Pr
     },
     strictTransportSecurity: overHttps ? {} : false,
   });
-  const overHttp = pageHeaders(false);
-  const overHttps = pageHeaders(true);
-  // global: false leaves the headers to the hook below, which picks them per request.
-  await app.register(helmet, { global: false, ...overHttp });
-  app.addHook('onRequest', async (request, reply) => {
-    reply.helmet(request.protocol === 'https' ? overHttps : overHttp);
+  // Made once each: helmet builds its headers when asked for a middleware, not per request.
+  const overHttp = helmet(pageHeaders(false));
+  const overHttps = helmet(pageHeaders(true));
+  app.addHook('onRequest', (request, reply, done) => {
+    (request.protocol === 'https' ? overHttps : overHttp)(request.raw, reply.raw, (err) => done(err as Error | undefined));
   });
 
   app.get('/static/lacak.css', async (_request, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(STYLESHEET));

@@ -64,8 +64,12 @@ export interface PageLinks {
 
 const ZONES = ['Asia/Jakarta', 'Asia/Makassar', 'Asia/Jayapura', 'UTC'] as const;
 
+const ENTITY: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const SPECIAL = /[&<>"']/;
+
 export function esc(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  // Most values have nothing to escape: a test is cheaper than a replace that finds nothing.
+  return SPECIAL.test(text) ? text.replace(/[&<>"']/g, (c) => ENTITY[c]!) : text;
 }
 
 
@@ -221,6 +225,23 @@ function notFoundCard(lang: WebLang, answer: Extract<PageAnswer, { kind: 'notFou
   return `<article class="card notice" role="status"><h2>${esc(t.notFoundTitle)}</h2>${change}<p data-field="authority">${esc(text)}</p>${where}</article>`;
 }
 
+/** Parts of the page that depend on its language and time zone only, made once each. */
+const made = new Map<string, string>();
+
+function once(key: string, make: () => string): string {
+  let part = made.get(key);
+  if (part === undefined) {
+    part = make();
+    // Keys come from the page's two languages and four zones; a bound all the same.
+    if (made.size < 64) made.set(key, part);
+  }
+  return part;
+}
+
+function zoneOptions(lang: WebLang, tz: string): string {
+  return once(`zones\0${lang}\0${tz}`, () => ZONES.map((z) => `<option value="${z}"${z === tz ? ' selected' : ''}>${esc(WEB_TEXT[lang].zone(z))}</option>`).join(''));
+}
+
 /** The bulk line limits per role, written the way each language writes numbers (10.000, 10,000). */
 const LINE_LIMITS: Record<WebLang, Record<'anonymous' | 'member' | 'lea', string>> = {
   id: lineLimits(new Intl.NumberFormat('id-ID')),
@@ -237,8 +258,12 @@ function lineLimits(number: Intl.NumberFormat): Record<'anonymous' | 'member' | 
  * its fields has a name: even a form submitted without the script sends no key anywhere.
  */
 function bulkSection(lang: WebLang, tz: string): string {
+  return once(`bulk\0${lang}\0${tz}`, () => bulkSectionOf(lang, tz));
+}
+
+function bulkSectionOf(lang: WebLang, tz: string): string {
   const t = WEB_TEXT[lang];
-  const zones = ZONES.map((z) => `<option value="${z}"${z === tz ? ' selected' : ''}>${esc(t.zone(z))}</option>`).join('');
+  const zones = zoneOptions(lang, tz);
   const messages = { progress: t.bulkProgress, done: t.bulkDone, interrupted: t.bulkInterrupted, empty: t.bulkEmpty, refused: t.bulkRefused };
   const data = Object.entries(messages).map(([k, v]) => ` data-msg-${k}="${esc(v)}"`).join('');
   return `<section class="bulk" aria-labelledby="bulk-title">
@@ -281,7 +306,7 @@ export function renderPage(lang: WebLang, query: PageQuery, answer: PageAnswer, 
             ? `<article class="card error" role="alert"><h2>${esc(t.errorTitle)}</h2><p>${esc(ANSWER_TEXT[lang].problem(answer.problem))}</p></article>`
             : `<p class="intro">${esc(t.intro)}</p>`;
   const raw = [links.rdap ? `<a href="${esc(links.rdap)}">${esc(t.rawRdap)}</a>` : '', links.whois ? `<a href="${esc(links.whois)}">${esc(t.rawWhois)}</a>` : ''].filter((x) => x).join(' · ');
-  const zones = ZONES.map((z) => `<option value="${z}"${z === query.tz ? ' selected' : ''}>${esc(t.zone(z))}</option>`).join('');
+  const zones = zoneOptions(lang, query.tz);
   return `<!doctype html>
 <html lang="${lang}">
 <head>
