@@ -268,7 +268,7 @@ export async function startServer(
 }
 
 /** Waits for the server to report its current answers packed (issue 15); null if it never does within 10 minutes. */
-export async function packedAnswers(port: number, log: (line: string) => void, front: 'rdap' | 'whois' = 'rdap'): Promise<RdapBenchResult['pack']> {
+export async function packedAnswers(port: number, log: (line: string) => void, front: 'rdap' | 'whois' | 'page' = 'rdap'): Promise<RdapBenchResult['pack']> {
   const started = performance.now();
   let said = started;
   while (performance.now() - started < 600_000) {
@@ -519,7 +519,7 @@ export async function benchRdap(o: RdapBenchOptions): Promise<RdapBenchResult> {
     }, lacakPort);
     const lacakStartMs = performance.now() - startedAt;
     servers.push(lacak);
-    const pack = await packedAnswers(lacak.port, o.log);
+    const pack = await packedAnswers(lacak.port, o.log, o.html ? 'page' : 'rdap');
 
     // The bare route's body: the median-sized 200 answer among the first hits of the load list.
     const sizer = await KeepAliveClient.open(lacak.port);
