@@ -11,6 +11,7 @@ import type { HistoryRecord } from '../query/service.js';
 import type { IpAnswer } from '../query/types.js';
 import { ANSWER_TEXT, portText } from '../i18n/answer-texts.js';
 import { createdAt, lastModifiedAt, parseRpslDate } from '../model/dates.js';
+import { formatInstant } from '../query/time.js';
 import type { WebLang } from './messages.js';
 
 /** A text in each of the page's languages. */
@@ -144,13 +145,23 @@ export function cardTuple(c: IpCard): Tuple {
     c.subAllocation,
     c.country,
     c.status,
-    c.registered,
-    c.changed,
+    dateTuple(c.registered),
+    dateTuple(c.changed),
     c.port,
     c.change,
     c.history.map((r) => [unlessSame(r.name, c.holderName), unlessSame(r.netname, c.netname), r.from, r.until, unlessSame(r.created, created), unlessSame(r.modified, modified), r.current ? 1 : 0]),
     c.chain.map((n) => [unlessSame(n.range, c.range), unlessSame(n.netname, c.netname), unlessSame(n.status, status), n.source]),
   ];
+}
+
+/** A date as its instant when that gives back the same text (`2019-03-12T04:21:09Z`), else the text. */
+function dateTuple(text: string | null): string | number | null {
+  const ms = text === null ? null : parseRpslDate(text);
+  return ms !== null && formatInstant(ms) === text ? ms : text;
+}
+
+function dateFromTuple(value: string | number | null): string | null {
+  return typeof value === 'number' ? formatInstant(value) : value;
 }
 
 /** The holder's own dates as instants, as its history record has them when it is the holder over time. */
@@ -166,8 +177,8 @@ export function cardFromTuple(t: Tuple): IpCard {
   const range = t[1] as string;
   const netname = t[2] as string;
   const status = t[9] as string | null;
-  const registered = t[10] as string | null;
-  const changed = t[11] as string | null;
+  const registered = dateFromTuple(t[10] as string | number | null);
+  const changed = dateFromTuple(t[11] as string | number | null);
   const [created, modified] = ownDates({ registered, changed });
   type Same = typeof SAME;
   return {
