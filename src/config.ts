@@ -116,12 +116,12 @@ const EnvSchema = z.object({
    */
   LACAK_ANSWER_CACHE_MB: z.coerce.number().int().min(0).max(65_536).default(256),
   /**
-   * Memory for the current answers packed ahead of time in a worker thread after each import
+   * Memory for the current answers packed ahead of time in a child process after each import
    * (issue 15), in MiB: RDAP's (anonymous, English) first, then the page's cards, WHOIS's in
    * what they leave (a WHOIS answer made as asked costs least). 0 packs nothing. The default
    * keeps the serving process of the 650,000-network bench registry within 1.5 GiB.
    */
-  LACAK_ANSWER_PACK_MB: z.coerce.number().int().min(0).max(4000).default(1200),
+  LACAK_ANSWER_PACK_MB: z.coerce.number().int().min(0).max(4000).default(1350),
   /** WHOIS: a connection silent this long is closed (RIPE's 305). */
   LACAK_WHOIS_IDLE_MS: z.coerce.number().int().min(100).default(60_000),
   /** WHOIS: longest query line in bytes (RIPE's 107 beyond it). */

@@ -1,6 +1,6 @@
 // Pre-encoded answers packed into a few large buffers (issue 15): hundreds of thousands of
 // answers as typed arrays rather than millions of small JS objects, cheap to hold, to hand
-// from a worker thread (transferred, not copied) and to the garbage collector.
+// from the packing process (read whole from a file) and to the garbage collector.
 //
 // An answer is a piece: bytes with holes. A hole is either one of the request's own parts
 // (numbered from 0, below PIECE_HOLE) or another piece (PIECE_HOLE + its number): the
@@ -26,11 +26,6 @@ export interface PackedData {
   readonly holes: Uint32Array;
   /** The answer piece of each chain node of the index, or -1. */
   readonly nodePiece: Int32Array;
-}
-
-/** The buffers of a pack, for a worker's transfer list. */
-export function packedBuffers(data: PackedData): ArrayBuffer[] {
-  return [...data.chunks, data.pieceStart, data.pieceLength, data.holeStart, data.holes, data.nodePiece].map((a) => a.buffer as ArrayBuffer);
 }
 
 export class PackedAnswers {

@@ -1,7 +1,11 @@
-// Current answers packed ahead of time (issue 15), RDAP's and WHOIS's: built in a worker thread
-// over its own read-only connection, with its own index, and handed back with that index so
-// that the three are swapped in together.
-import { Worker } from 'node:worker_threads';
+// Current answers packed ahead of time (issue 15), RDAP's, the page's cards and WHOIS's: built
+// in a child process over its own read-only connection, with its own index, and handed back
+// with that index (through a file: see array-file.ts) so that they are swapped in together.
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readArrays } from './array-file.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { LookupService } from '../query/service.js';
@@ -52,26 +56,49 @@ export interface PackUsers {
   readonly pages?: CurrentPageCards;
 }
 
-/** Runs packCurrentAnswers in a worker thread: the server answers on meanwhile. `signal` stops it. */
-export function preEncodeInWorker(request: PreEncodeRequest, signal?: AbortSignal): Promise<PreEncoded> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./pack-worker.js', import.meta.url), { workerData: request });
+/** What the child is asked: the request, and the file to write the index and packs to. */
+export interface PreEncodeChildRequest extends PreEncodeRequest {
+  readonly outPath: string;
+}
+
+/**
+ * Runs the packing in a child process (pack-child.ts): the server answers on meanwhile, and
+ * the memory packing takes leaves with the child. `signal` stops it.
+ */
+export function preEncodeInChild(request: PreEncodeRequest, signal?: AbortSignal): Promise<PreEncoded> {
+  // The child writes the packs here (about LACAK_ANSWER_PACK_MB); the server reads them whole and removes it.
+  const dir = mkdtempSync(join(tmpdir(), 'lacak-pack-'));
+  const outPath = join(dir, 'packs');
+  const done = new Promise<PreEncoded>((resolve, reject) => {
+    const child = fork(new URL('./pack-child.js', import.meta.url), [], { serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     // A server that is closing does not wait for a pack it will never serve.
-    worker.unref();
-    signal?.addEventListener('abort', () => {
-      void worker.terminate();
+    child.unref();
+    child.channel?.unref();
+    const stop = () => {
+      child.kill();
       reject(new Error('packing stopped: the server is closing'));
-    });
-    worker.once('message', (reply: PreEncodeReply) => {
-      if (reply.index && reply.packed && reply.report && reply.whois && reply.pages) {
+    };
+    if (signal?.aborted) return stop();
+    signal?.addEventListener('abort', stop, { once: true });
+    child.once('message', (message: { skeleton?: unknown; error?: string }) => {
+      signal?.removeEventListener('abort', stop);
+      if (message.skeleton === undefined) return reject(new Error(message.error ?? 'the packing process sent nothing'));
+      try {
+        const reply = readArrays(outPath, message.skeleton) as PreEncodeReply;
+        if (!reply.index || !reply.packed || !reply.report || !reply.whois || !reply.pages) throw new Error('the packing process sent an incomplete pack');
         resolve({ built: builtIndexFromData(reply.index), answers: new PackedAnswers(reply.packed), report: reply.report, whois: reply.whois, pages: reply.pages });
-      } else reject(new Error(reply.error ?? 'the pre-encoding worker sent nothing'));
+      } catch (err) {
+        reject(err as Error);
+      }
     });
-    worker.once('error', reject);
-    worker.once('exit', (code) => {
-      if (code !== 0) reject(new Error(`the pre-encoding worker exited with ${code}`));
+    child.once('error', reject);
+    child.once('exit', (code, killed) => {
+      if (code !== 0) reject(new Error(`the packing process exited with ${code ?? killed}`));
     });
+    const childRequest: PreEncodeChildRequest = { ...request, outPath };
+    child.send(childRequest);
   });
+  return done.finally(() => rmSync(dir, { recursive: true, force: true }));
 }
 
 /**
@@ -90,7 +117,7 @@ export class PreEncoder {
     private readonly service: LookupService,
     private readonly users: PackUsers,
     private readonly log?: Logger,
-    private readonly build: (request: PreEncodeRequest, signal: AbortSignal) => Promise<PreEncoded> = preEncodeInWorker,
+    private readonly build: (request: PreEncodeRequest, signal: AbortSignal) => Promise<PreEncoded> = preEncodeInChild,
   ) {}
 
   /** Stops a run in progress and any later one. */

@@ -2,7 +2,7 @@
 // rendered by the same code as any other answer (renderIpAnswer, with the one policy module
 // deciding each view), with marks where each request has parts of its own (its URL, the base
 // URL, the instant, the time served), and kept encoded: for the anonymous view in English,
-// every chain's answer packed ahead of time (pack.ts, run in a worker thread by
+// every chain's answer packed ahead of time (pack.ts, run in a child process by
 // offload/pack-answers.ts); for other views and languages, each answer once asked, in a
 // byte-bounded LRU. A request then costs an index lookup and a copy: no SQL, no JSON.parse
 // of a stored row, no JSON.stringify.

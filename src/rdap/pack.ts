@@ -1,6 +1,6 @@
 // The anonymous English answer of every chain of networks, packed (issue 15): each rendered by
-// the same code as any answer, cut into pieces, entities and notices shared. Run in a worker
-// thread by offload/pack-answers.ts.
+// the same code as any answer, cut into pieces, entities and notices shared. Run in the
+// packing process by offload/pack-answers.ts.
 import type { Config } from '../config.js';
 import { formatIp } from '../net/ip.js';
 import { ANONYMOUS } from '../policy/access.js';

@@ -1,7 +1,7 @@
 // The page's card for the current answer of every chain of networks, packed (issue 15): made
 // by the same code as any card (ipCardFor, with its holders over time), kept as JSON of its
 // packed form, the member, the abuse contact and each network of the chain stored once. Run
-// in a worker thread by offload/pack-answers.ts.
+// in the packing process by offload/pack-answers.ts.
 import type { Config } from '../config.js';
 import { formatIp } from '../net/ip.js';
 import { answerHoldsForChain, type LookupService } from '../query/service.js';

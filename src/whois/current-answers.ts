@@ -6,7 +6,7 @@
 // contacts, routes, the banner and trailer) are stored once.
 import { formatIp } from '../net/ip.js';
 import type { RangeIndex } from '../index/range-index.js';
-import { PIECE_HOLE, PackBuilder, PackedAnswers, packedBuffers, type PackedData } from '../encoded/packed.js';
+import { PIECE_HOLE, PackBuilder, PackedAnswers, type PackedData } from '../encoded/packed.js';
 import { cutHoles, literalPattern } from '../encoded/template.js';
 import { answerHoldsForChain, type LookupService } from '../query/service.js';
 import { formatInstant } from '../query/time.js';
@@ -24,11 +24,6 @@ export interface WhoisPackData {
   readonly pairPieces: Int32Array;
   /** Route chain nodes of the index the pack was made for (pairKey's radix). */
   readonly routeNodes: number;
-}
-
-/** The buffers of a WHOIS pack, for a worker's transfer list. */
-export function whoisPackBuffers(data: WhoisPackData): ArrayBuffer[] {
-  return [...packedBuffers(data.packed), data.pairKeys.buffer as ArrayBuffer, data.pairPieces.buffer as ArrayBuffer];
 }
 
 function pairKey(node: number, routeNode: number, routeNodes: number): number {
@@ -121,7 +116,7 @@ export function packWhoisAnswers(service: LookupService, handler: WhoisHandler, 
   return { data: { packed: builder.finish(), pairKeys: keys, pairPieces: pieces, routeNodes }, answers: pairs.size };
 }
 
-/** The pack of a worker's index: served only while that index is. */
+/** The pack of the packing process's index: served only while that index is. */
 export interface WhoisPack {
   readonly index: RangeIndex;
   readonly data: WhoisPackData;
