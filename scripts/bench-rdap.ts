@@ -236,7 +236,7 @@ export async function startServer(
   ready: () => Promise<boolean> = () => answersHealthz(port),
   timeoutMs = 600_000,
 ): Promise<Server> {
-  const child = spawn(process.execPath, nodeArgs, { env: { PATH: process.env.PATH ?? '', ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('MALLOC_'))), ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, nodeArgs, { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   const logs: string[] = [];
   createInterface({ input: child.stderr! }).on('line', (line) => {
     logs.push(line);

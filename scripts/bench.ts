@@ -780,7 +780,7 @@ async function rdapSection(dbPath: string, ranges: Ranges, seed: number, setting
       '-',
       'none (print only)',
     );
-    info('   packing', `in a worker thread, ${ms(r.pack.ms)} after the server was ready; the load ran after it`);
+    info('   packing', `in a child process, ${ms(r.pack.ms)} after the server was ready; the load ran after it`);
   } else info('   packing', 'the server reported no pack within 10 minutes: the load ran on answers made as asked');
   if (r.lacakRssAnonBytes !== null) {
     const networks = r.pack?.networks ?? 0;
@@ -875,7 +875,7 @@ async function webSection(dbPath: string, ranges: Ranges, seed: number, settings
   const lp = r.lacakProbe;
   if (r.pack) {
     figure('j. page cards packed ahead of time', `${r.pack.answers} chains`, `${r.pack.networks} networks; ${(r.pack.bytes / Math.max(1, r.pack.networks)).toFixed(0)} B per network, ${bytes(r.pack.bytes)} in all`, '-', 'none (print only)');
-    info('   packing', `RDAP, page cards and WHOIS in a worker thread, ${ms(r.pack.ms)} after the server was ready; the load ran after it`);
+    info('   packing', `RDAP, page cards and WHOIS in a child process, ${ms(r.pack.ms)} after the server was ready; the load ran after it`);
   }
   if (r.lacakRssAnonBytes !== null) {
     const afterGc = r.lacakRssAnonAfterGcBytes === null ? '' : `; ${bytes(r.lacakRssAnonAfterGcBytes)} after a forced GC`;

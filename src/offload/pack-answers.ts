@@ -70,7 +70,8 @@ export function preEncodeInChild(request: PreEncodeRequest, signal?: AbortSignal
   const dir = mkdtempSync(join(tmpdir(), 'lacak-pack-'));
   const outPath = join(dir, 'packs');
   const done = new Promise<PreEncoded>((resolve, reject) => {
-    const child = fork(new URL('./pack-child.js', import.meta.url), [], { serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    // execArgv: the child's own defaults (a debugger or profiler flag of the server's is not for it).
+    const child = fork(new URL('./pack-child.js', import.meta.url), [], { execArgv: [], serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     // A server that is closing does not wait for a pack it will never serve.
     child.unref();
     child.channel?.unref();
@@ -92,8 +93,8 @@ export function preEncodeInChild(request: PreEncodeRequest, signal?: AbortSignal
       }
     });
     child.once('error', reject);
-    child.once('exit', (code, killed) => {
-      if (code !== 0) reject(new Error(`the packing process exited with ${code ?? killed}`));
+    child.once('exit', (code, signal) => {
+      if (code !== 0) reject(new Error(`the packing process exited with ${code ?? signal}`));
     });
     const childRequest: PreEncodeChildRequest = { ...request, outPath };
     child.send(childRequest);
