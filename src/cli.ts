@@ -8,6 +8,7 @@ import { LACAK_ERR, LacakError, isLacakError } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
 import type { DataIssue } from './model/types.js';
 import { checkFiles, importFiles, type ImportFormat, type ImportReport } from './importers/run-import.js';
+import { ImportProgress, logProgress, terminalProgress } from './importers/progress.js';
 import { DEFAULT_INPUT_LIMITS, parseMaxLine, parseMaxObject, type InputLimits } from './io/lines.js';
 import { openRegistryDb, type Db } from './store/db.js';
 import { openStateDb } from './store/state-db.js';
@@ -127,6 +128,9 @@ function buildProgram(ctx: Context): Command {
       const config = ctx.config(opts.db);
       const log = ctx.log(config);
       const db = openRegistryDb(config.dbPath, { create: true });
+      // On a terminal, a line redrawn four times a second; off one, a log line every few seconds.
+      const terminal = process.stderr.isTTY ? terminalProgress(process.stderr) : null;
+      const progress = new ImportProgress(terminal ?? logProgress(log), terminal ? 250 : config.importProgressMs);
       try {
         const report = await importFiles(
           db,
@@ -140,7 +144,12 @@ function buildProgram(ctx: Context): Command {
             maxDeletePct: opts.maxDelete,
             allowMassDelete: opts.allowMassDelete,
             limits: inputLimits(opts),
-            onIssue: printIssue,
+            // A defect's line is not written over the progress line: it is cleared first, drawn again later.
+            onIssue: (issue) => {
+              terminal?.clear();
+              printIssue(issue);
+            },
+            progress,
           },
           log,
         );

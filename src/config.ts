@@ -110,6 +110,8 @@ const EnvSchema = z.object({
   LACAK_BOOTSTRAP_MAX_AGE: duration('90d'),
   /** How often the server checks the registry database for a finished import. */
   LACAK_POLL_MS: z.coerce.number().int().min(50).default(2000),
+  /** `lacak import` off a terminal: a progress log line at most this often (issue 16). */
+  LACAK_IMPORT_PROGRESS_MS: z.coerce.number().int().min(100).default(5000),
   /**
    * Memory for current RDAP address answers kept encoded once asked (issue 15), in MiB: the
    * views and languages the pack does not hold. 0 renders each of those afresh.
@@ -177,6 +179,8 @@ export interface Config {
   readonly placeholderNetnames: readonly string[];
   readonly placeholderStatuses: readonly string[];
   readonly pollMs: number;
+  /** LACAK_IMPORT_PROGRESS_MS. */
+  readonly importProgressMs: number;
   readonly sampleDir: string;
   readonly bootstrapDir: string;
   /** LACAK_STALE_AFTER in ms: a source whose newest snapshot is older makes /healthz say `stale`. */
@@ -255,6 +259,7 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: {
     placeholderNetnames: Object.freeze(e.LACAK_PLACEHOLDER_NETNAMES.map((x) => x.toUpperCase())),
     placeholderStatuses: Object.freeze(e.LACAK_PLACEHOLDER_STATUSES.map((x) => x.toUpperCase())),
     pollMs: e.LACAK_POLL_MS,
+    importProgressMs: e.LACAK_IMPORT_PROGRESS_MS,
     sampleDir: join(root, 'data', 'sample'),
     bootstrapDir: resolve(e.LACAK_BOOTSTRAP_DIR ?? join(root, 'data', 'bootstrap')),
     staleAfterMs: e.LACAK_STALE_AFTER,

@@ -10,6 +10,7 @@ import { parseRpslBatches } from '../rpsl/parse.js';
 import { toRegistryObject } from '../rpsl/to-model.js';
 import { delegatedSnapshotTime, readDelegatedObjects } from './delegated-stats.js';
 import { readMembers } from '../members/parse.js';
+import type { ImportProgress } from './progress.js';
 
 /** References whose targets must exist (contacts, maintainers, organisations, IRTs). */
 const CHECKED_REFERENCES = ['admin-c', 'tech-c', 'zone-c', 'abuse-c', 'org', 'sponsoring-org', 'mnt-by', 'mnt-lower', 'mnt-routes', 'mnt-domains', 'mnt-irt', 'mnt-ref'];
@@ -85,6 +86,8 @@ export interface ImportRequest {
   /** Called for every defect as it is found (the CLI prints `file:line: code message`). */
   readonly onIssue?: (issue: DataIssue) => void;
   readonly now?: () => number;
+  /** Told of each file begun, each object read and the finishing phase (issue 16). */
+  readonly progress?: ImportProgress;
 }
 
 export interface ImportReport extends ImportSummary {
@@ -128,10 +131,13 @@ export async function importFiles(db: Db, request: ImportRequest, log: Logger): 
     request.onIssue?.(issue);
     log.debug({ issue }, 'import issue');
   };
+  const { progress } = request;
   try {
     for (const path of request.files) {
       const digest = new FileDigest();
+      progress?.reading(inputName(path));
       for await (const item of readImportFile(path, { format: request.format, defaultSource: request.source, digest, limits: request.limits })) {
+        if (item.kind === 'object') progress?.object();
         if (item.kind === 'dated') {
           if (!run) run = new ImportRun(db, runOptions(request, request.at ?? item.at));
           continue;
@@ -186,7 +192,9 @@ export async function importFiles(db: Db, request: ImportRequest, log: Logger): 
     if (request.strict && errors > 0) {
       throw new LacakError(LACAK_ERR.STRICT, `--strict: ${errors} object error(s) found; nothing imported`);
     }
+    progress?.finishing();
     const summary = run.finish(files);
+    progress?.done();
     const result: ImportReport = { ...summary, files, errors, warnings };
     log.info(
       {
@@ -205,6 +213,7 @@ export async function importFiles(db: Db, request: ImportRequest, log: Logger): 
     );
     return result;
   } catch (err) {
+    progress?.done();
     run?.abort();
     throw err;
   }
