@@ -69,7 +69,7 @@ export async function serve(config: Config, log: Logger): Promise<RunningServer>
   const currentWhois = new CurrentWhoisAnswers(service);
   const currentCards = new CurrentPageCards(service);
   const preEncoder = new PreEncoder(
-    { dbPath: config.dbPath, config, maxBytes: config.answerPackBytes },
+    { dbPath: config.dbPath, config, maxBytes: config.answerPackBytes, keep: true },
     service,
     { rdap: currentIp, whois: currentWhois, pages: currentCards },
     log.child({ component: 'answers' }),

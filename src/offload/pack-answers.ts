@@ -2,10 +2,12 @@
 // in a child process over its own read-only connection, with its own index, and handed back
 // with that index (through a file: see array-file.ts) so that they are swapped in together.
 import { fork } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { accessSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { readArrays } from './array-file.js';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ArrayFileRefused, readArrayFile } from './array-file.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { LookupService } from '../query/service.js';
@@ -22,6 +24,8 @@ export interface PreEncodeRequest {
   readonly config: Config;
   /** Memory for the packs (0: none): RDAP's is made first, then the page's cards; WHOIS's takes what they leave. */
   readonly maxBytes: number;
+  /** Keep the packs beside the database (packsFileOf) for the next start, where it may write. */
+  readonly keep?: boolean;
 }
 
 /**
@@ -56,19 +60,102 @@ export interface PackUsers {
   readonly pages?: CurrentPageCards;
 }
 
-/** What the child is asked: the request, and the file to write the index and packs to. */
+/** What the child is asked: the request, the file to write the index and packs to, and what to stamp it with. */
 export interface PreEncodeChildRequest extends PreEncodeRequest {
   readonly outPath: string;
+  readonly stamp: PackStamp;
+}
+
+/**
+ * What a packs file says of itself, besides the import it was made for: files of another
+ * build of lacak, other settings or other bootstrap files are not used (issue 16).
+ */
+export interface PackStamp {
+  readonly format: typeof PACKS_FORMAT;
+  /** A hash of lacak's own code, as it runs: the layout and the answers are its. */
+  readonly code: string;
+  /** A hash of the settings the answers were made with. */
+  readonly settings: string;
+  readonly bootstrap: string | null;
+}
+
+const PACKS_FORMAT = 'lacak-packs-1';
+
+/** The file kept beside the database: the index and packs of its newest import. */
+export function packsFileOf(dbPath: string): string {
+  return `${dbPath}.packs`;
+}
+
+let codeHash: string | undefined;
+
+/** A hash of every module of lacak as it runs (src/ under tsx and vitest, dist/src/ once built). */
+function codeIdentity(): string {
+  if (codeHash) return codeHash;
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const hash = createHash('sha256');
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (/\.(js|ts)$/.test(entry.name)) hash.update(path.slice(root.length)).update(readFileSync(path));
+    }
+  };
+  walk(root);
+  return (codeHash = hash.digest('hex'));
+}
+
+/** The stamp packs made now, with `config`, would carry. */
+export function packStamp(config: Config, bootstrap: string | null): PackStamp {
+  // Sets and Maps as lists, so that every setting counts.
+  const settings = JSON.stringify(config, (_k, v: unknown) => (v instanceof Set || v instanceof Map ? [...v] : v instanceof RegExp ? String(v) : v));
+  return { format: PACKS_FORMAT, code: codeIdentity(), settings: createHash('sha256').update(settings).digest('hex'), bootstrap };
+}
+
+/** Why a packs file stamped `meta` is not for `stamp` and `importId`, or null. */
+function refusal(meta: unknown, stamp: PackStamp, importId: number | null): string | null {
+  const m = (meta ?? {}) as Partial<PackStamp> & { importId?: number };
+  if (m.format !== stamp.format) return `another format (${String(m.format)})`;
+  if (m.code !== stamp.code) return 'written by another build of lacak';
+  if (m.settings !== stamp.settings) return 'made with other settings';
+  if (m.bootstrap !== stamp.bootstrap) return 'made with other bootstrap files';
+  if (importId !== null && m.importId !== importId) return `made for import ${String(m.importId)}, not ${importId}`;
+  return null;
+}
+
+function preEncodedOf(reply: PreEncodeReply): PreEncoded {
+  if (!reply.index || !reply.packed || !reply.report || !reply.whois || !reply.pages) throw new ArrayFileRefused('an incomplete pack');
+  return { built: builtIndexFromData(reply.index), answers: new PackedAnswers(reply.packed), report: reply.report, whois: reply.whois, pages: reply.pages };
+}
+
+/**
+ * The packs kept beside the database, if they are those of `importId` made by this build
+ * with these settings and unchanged since (checked byte for byte); else ArrayFileRefused.
+ */
+export async function readPacksFile(path: string, stamp: PackStamp, importId: number): Promise<PreEncoded> {
+  return preEncodedOf((await readArrayFile(path, (meta) => refusal(meta, stamp, importId))) as PreEncodeReply);
+}
+
+/** Whether the server may write its packs file beside the database. */
+function canWriteBeside(path: string): boolean {
+  try {
+    accessSync(dirname(path), constants.W_OK);
+    return !existsSync(path) || (accessSync(path, constants.W_OK), true);
+  } catch {
+    return false;
+  }
 }
 
 /**
  * Runs the packing in a child process (pack-child.ts): the server answers on meanwhile, and
- * the memory packing takes leaves with the child. `signal` stops it.
+ * the memory packing takes leaves with the child. The child writes its index and packs to a
+ * file, which the server reads and then keeps beside the database for the next start
+ * (`keepAs`; issue 16), or removes where it may not write. `signal` stops it.
  */
-export function preEncodeInChild(request: PreEncodeRequest, signal?: AbortSignal): Promise<PreEncoded> {
-  // The child writes the packs here (about LACAK_ANSWER_PACK_MB); the server reads them whole and removes it.
-  const dir = mkdtempSync(join(tmpdir(), 'lacak-pack-'));
-  const outPath = join(dir, 'packs');
+export function preEncodeInChild(request: PreEncodeRequest, stamp: PackStamp, keepAs: string | null, signal?: AbortSignal): Promise<PreEncoded> {
+  const keep = keepAs !== null && canWriteBeside(keepAs);
+  const dir = keep ? null : mkdtempSync(join(tmpdir(), 'lacak-pack-'));
+  // Beside the file it replaces, so that the rename is atomic; a reader never sees half a file.
+  const outPath = dir ? join(dir, 'packs') : `${keepAs}.tmp-${process.pid}-${Date.now()}`;
   const done = new Promise<PreEncoded>((resolve, reject) => {
     // execArgv: the child's own defaults (a debugger or profiler flag of the server's is not for it).
     const child = fork(new URL('./pack-child.js', import.meta.url), [], { execArgv: [], serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
@@ -81,25 +168,49 @@ export function preEncodeInChild(request: PreEncodeRequest, signal?: AbortSignal
     };
     if (signal?.aborted) return stop();
     signal?.addEventListener('abort', stop, { once: true });
-    child.once('message', (message: { skeleton?: unknown; error?: string }) => {
+    child.once('message', (message: { written?: boolean; error?: string }) => {
       signal?.removeEventListener('abort', stop);
-      if (message.skeleton === undefined) return reject(new Error(message.error ?? 'the packing process sent nothing'));
-      try {
-        const reply = readArrays(outPath, message.skeleton) as PreEncodeReply;
-        if (!reply.index || !reply.packed || !reply.report || !reply.whois || !reply.pages) throw new Error('the packing process sent an incomplete pack');
-        resolve({ built: builtIndexFromData(reply.index), answers: new PackedAnswers(reply.packed), report: reply.report, whois: reply.whois, pages: reply.pages });
-      } catch (err) {
-        reject(err as Error);
-      }
+      if (!message.written) return reject(new Error(message.error ?? 'the packing process sent nothing'));
+      // Just written by our own child: its stamp is checked, its bytes need not be hashed again.
+      readArrayFile(outPath, (meta) => refusal(meta, stamp, null), false)
+        .then((reply) => {
+          const packed = preEncodedOf(reply as PreEncodeReply);
+          if (keep) renameSync(outPath, keepAs);
+          resolve(packed);
+        })
+        .catch(reject);
     });
     child.once('error', reject);
     child.once('exit', (code, signal) => {
       if (code !== 0) reject(new Error(`the packing process exited with ${code ?? signal}`));
     });
-    const childRequest: PreEncodeChildRequest = { ...request, outPath };
+    const childRequest: PreEncodeChildRequest = { ...request, outPath, stamp };
     child.send(childRequest);
   });
-  return done.finally(() => rmSync(dir, { recursive: true, force: true }));
+  return done.finally(() => (dir ? rmSync(dir, { recursive: true, force: true }) : rmSync(outPath, { force: true })));
+}
+
+/**
+ * The packs of the import `service` serves: read from the file kept beside the database when
+ * it is theirs (a restart is served from memory in moments: issue 16), else made by a child.
+ */
+export function keptOrPacked(service: LookupService, log?: Logger): (request: PreEncodeRequest, signal: AbortSignal) => Promise<PreEncoded> {
+  return async (request, signal) => {
+    const stamp = packStamp(request.config, service.bootstrapPublication);
+    const kept = request.keep ? packsFileOf(request.dbPath) : null;
+    if (kept && existsSync(kept)) {
+      const started = Date.now();
+      try {
+        const read = await readPacksFile(kept, stamp, service.importId);
+        log?.info({ file: kept, importId: service.importId, ms: Date.now() - started }, 'current answers read from the packs file');
+        return read;
+      } catch (err) {
+        if (!(err instanceof ArrayFileRefused)) throw err;
+        log?.info({ file: kept, reason: err.reason }, 'packs file not used: packing again');
+      }
+    }
+    return preEncodeInChild(request, stamp, kept, signal);
+  };
 }
 
 /**
@@ -118,7 +229,7 @@ export class PreEncoder {
     private readonly service: LookupService,
     private readonly users: PackUsers,
     private readonly log?: Logger,
-    private readonly build: (request: PreEncodeRequest, signal: AbortSignal) => Promise<PreEncoded> = preEncodeInChild,
+    private readonly build: (request: PreEncodeRequest, signal: AbortSignal) => Promise<PreEncoded> = keptOrPacked(service, log),
   ) {}
 
   /** Stops a run in progress and any later one. */

@@ -13,7 +13,7 @@ import { whoisHandlerFor } from '../whois/handler.js';
 import { packWhoisAnswers } from '../whois/current-answers.js';
 import { packCurrentAnswers } from '../rdap/pack.js';
 import { packPageCards } from '../web/pack.js';
-import { writeArrays } from './array-file.js';
+import { writeArrayFile } from './array-file.js';
 import { packInstant, type PreEncodeChildRequest, type PreEncodeReply } from './pack-answers.js';
 
 function pack(request: PreEncodeChildRequest): PreEncodeReply {
@@ -40,9 +40,11 @@ process.once('message', (request: PreEncodeChildRequest) => {
     rmSync(request.outPath, { force: true });
     process.exit(0);
   });
-  let reply: { skeleton?: unknown; error?: string };
+  let reply: { written?: boolean; error?: string };
   try {
-    reply = { skeleton: writeArrays(request.outPath, pack(request)) };
+    const packs = pack(request);
+    writeArrayFile(request.outPath, { ...request.stamp, importId: packs.index!.importId }, packs);
+    reply = { written: true };
   } catch (err) {
     reply = { error: (err as Error).message };
   }

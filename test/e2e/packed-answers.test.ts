@@ -1,7 +1,9 @@
 // `lacak serve` packs its current answers in a child process (issue 15): RDAP answers, the
-// page's cards and WHOIS answers arrive through a temporary file, are served from memory,
-// and the file is gone once they are in.
-import { mkdirSync, readdirSync } from 'node:fs';
+// page's cards and WHOIS answers arrive through a file, are served from memory, and the file
+// is kept beside the database; the next start reads it instead of packing again (issue 16),
+// unless it is cut short, changed, or made for another import.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSampleRegistry } from '../../src/sample.js';
@@ -18,12 +20,19 @@ describe('answers packed by a child process', () => {
   let server: ServerProcess;
 
   const kept = async () => ((await (await fetch(`${server.baseUrl}/healthz`)).json()) as { answersKept: Kept }).answersKept;
+  const packsFile = `${db}.packs`;
+
+  /** Starts the server and waits until its packs are in; the log lines about the packs file. */
+  async function start(): Promise<string[]> {
+    server = await startServer(CLI, { LACAK_DB: db, TMPDIR: scratch, LACAK_RATE_EXEMPT: '127.0.0.0/8' });
+    for (let i = 0; i < 600 && (await kept()).page.packed === null; i++) await new Promise((res) => setTimeout(res, 100));
+    return server.logs.filter((l) => l.includes('packs file') || l.includes('current answers packed'));
+  }
 
   beforeAll(async () => {
     await buildSampleRegistry(SAMPLE_DIR, db, quietLog);
     mkdirSync(scratch);
-    server = await startServer(CLI, { LACAK_DB: db, TMPDIR: scratch, LACAK_RATE_EXEMPT: '127.0.0.0/8' });
-    for (let i = 0; i < 600 && (await kept()).page.packed === null; i++) await new Promise((res) => setTimeout(res, 100));
+    await start();
   }, 90_000);
   afterAll(async () => {
     await server?.stop();
@@ -34,6 +43,9 @@ describe('answers packed by a child process', () => {
     const packs = await kept();
     for (const front of ['rdap', 'whois', 'page'] as const) expect(packs[front].packed?.answers, front).toBeGreaterThan(0);
     expect(readdirSync(scratch)).toEqual([]);
+    // Kept beside the database for the next start, and nothing half-written left there.
+    expect(existsSync(packsFile)).toBe(true);
+    expect(readdirSync(tmp.dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
     expect(server.logs.some((l) => l.includes('"msg":"current answers packed"'))).toBe(true);
   });
 
@@ -63,4 +75,36 @@ describe('answers packed by a child process', () => {
     expect(html).toContain('class="timeline"');
     expect((await kept()).page.packed!.hits).toBe(before.page.packed!.hits);
   });
+
+  /** Restarts the server; the one log line that says where its packs came from. */
+  async function restart(): Promise<string> {
+    await server.stop();
+    const lines = await start();
+    expect((await kept()).page.packed?.answers).toBeGreaterThan(0);
+    return lines.map((l) => JSON.parse(l) as { msg: string; reason?: string }).map((l) => (l.reason ? `${l.msg}: ${l.reason}` : l.msg)).join(' | ');
+  }
+
+  it('reads its packs from the file at the next start instead of packing again', async () => {
+    expect(await restart()).toBe('current answers read from the packs file | current answers packed');
+  }, 60_000);
+
+  it('packs again when the file was changed or cut short, and keeps the new one', async () => {
+    const bytes = readFileSync(packsFile);
+    bytes[Math.floor(bytes.length / 3)] ^= 0x20;
+    writeFileSync(packsFile, bytes);
+    expect(await restart()).toBe('packs file not used: packing again: changed since it was written (SHA-256 differs) | current answers packed');
+    truncateSync(packsFile, statSync(packsFile).size - 100);
+    expect(await restart()).toMatch(/^packs file not used: packing again: cut short[^|]* \| current answers packed$/);
+    expect(await restart()).toBe('current answers read from the packs file | current answers packed');
+  }, 120_000);
+
+  it('packs again when the file was made for another import', async () => {
+    await server.stop();
+    const more = join(tmp.dir, 'late.db');
+    writeFileSync(more, 'inetnum: 203.0.113.200 - 203.0.113.201\nnetname: LATE-NET\ncountry: ID\nadmin-c: IH1-IDNIC\ntech-c: IH1-IDNIC\nstatus: ASSIGNED PORTABLE\nmnt-by: MAINT-IDNIC\nsource: LATE\n');
+    const r = spawnSync(process.execPath, [CLI, 'import', '--db', db, '--at', '2026-06-01T00:00:00Z', more], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const lines = await start();
+    expect(lines.map((l) => (JSON.parse(l) as { reason?: string }).reason ?? '')).toContain('made for import 4, not 5');
+  }, 60_000);
 });
