@@ -10,7 +10,7 @@ import { loadBootstrap } from './referral/bootstrap.js';
 import { freshness } from './query/freshness.js';
 import type { MigrationListener } from './store/migrations.js';
 import { buildSampleRegistry } from './sample.js';
-import { openRegistryDb } from './store/db.js';
+import { openRegistryDb, type Db } from './store/db.js';
 import { openStateDb, SERVER_BUSY_TIMEOUT_MS } from './store/state-db.js';
 import { AuditLog } from './access/audit.js';
 import { loadAuditKey } from './access/audit-key.js';
@@ -22,7 +22,10 @@ import { whoisHandlerFor } from './whois/handler.js';
 import { startWhoisServer } from './whois/server.js';
 import { OutputGuard } from './net/output-guard.js';
 import { CurrentIpAnswers } from './rdap/current-ip.js';
-import { PreEncoder } from './offload/pack-answers.js';
+import { PreEncoder, keptFilesOf, packStamp, readKeptIndex } from './offload/pack-answers.js';
+import { ArrayFileRefused } from './offload/array-file.js';
+import { ObjectStore } from './store/objects.js';
+import type { BuiltIndex } from './index/build-from-db.js';
 import { CurrentPageCards } from './web/current-cards.js';
 import { CurrentWhoisAnswers } from './whois/current-answers.js';
 import { EntityCache } from './rdap/render.js';
@@ -48,6 +51,7 @@ export async function serve(config: Config, log: Logger): Promise<RunningServer>
   const service = new LookupService(db, config, log.child({ component: 'query' }), {
     indexBuilder: workerIndexBuilder(config.dbPath, indexSettings(config)),
     bootstrap,
+    built: await keptIndex(config, db, bootstrap.publication, log),
   });
   const keys = new KeyStore(state);
   const audit = new AuditLog(state, auditKey);
@@ -145,4 +149,25 @@ export async function serve(config: Config, log: Logger): Promise<RunningServer>
       return closing;
     },
   };
+}
+
+/**
+ * The index kept beside the database by the last packing, when it is that of the newest
+ * import and this build and settings made it: a start in moments instead of reading every
+ * network (issue 16). Anything else is said in the log and the index is built as before.
+ */
+async function keptIndex(config: Config, db: Db, bootstrapPublication: string | null, log: Logger): Promise<BuiltIndex | undefined> {
+  const file = keptFilesOf(config.dbPath).index;
+  if (config.answerPackBytes <= 0 || !existsSync(file)) return undefined;
+  const started = Date.now();
+  const importId = new ObjectStore(db).lastImportId();
+  try {
+    const built = await readKeptIndex(config.dbPath, packStamp(config, bootstrapPublication), importId);
+    log.info({ file, importId, ms: Date.now() - started }, 'index read from the index file');
+    return built;
+  } catch (err) {
+    if (!(err instanceof ArrayFileRefused)) throw err;
+    log.info({ file, reason: err.reason }, 'index file not used: reading the networks');
+    return undefined;
+  }
 }

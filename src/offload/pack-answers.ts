@@ -62,7 +62,7 @@ export interface PackUsers {
 
 /** What the child is asked: the request, the file to write the index and packs to, and what to stamp it with. */
 export interface PreEncodeChildRequest extends PreEncodeRequest {
-  readonly outPath: string;
+  readonly out: { readonly index: string; readonly packs: string };
   readonly stamp: PackStamp;
 }
 
@@ -81,9 +81,9 @@ export interface PackStamp {
 
 const PACKS_FORMAT = 'lacak-packs-1';
 
-/** The file kept beside the database: the index and packs of its newest import. */
-export function packsFileOf(dbPath: string): string {
-  return `${dbPath}.packs`;
+/** The files kept beside the database for its newest import: its index, and its packs. */
+export function keptFilesOf(dbPath: string): { readonly index: string; readonly packs: string } {
+  return { index: `${dbPath}.index`, packs: `${dbPath}.packs` };
 }
 
 let codeHash: string | undefined;
@@ -122,17 +122,27 @@ function refusal(meta: unknown, stamp: PackStamp, importId: number | null): stri
   return null;
 }
 
-function preEncodedOf(reply: PreEncodeReply): PreEncoded {
-  if (!reply.index || !reply.packed || !reply.report || !reply.whois || !reply.pages) throw new ArrayFileRefused('an incomplete pack');
-  return { built: builtIndexFromData(reply.index), answers: new PackedAnswers(reply.packed), report: reply.report, whois: reply.whois, pages: reply.pages };
+function preEncodedOf(index: BuiltIndexData, reply: PreEncodeReply): PreEncoded {
+  if (!reply.packed || !reply.report || !reply.whois || !reply.pages) throw new ArrayFileRefused('an incomplete pack');
+  return { built: builtIndexFromData(index), answers: new PackedAnswers(reply.packed), report: reply.report, whois: reply.whois, pages: reply.pages };
 }
 
 /**
- * The packs kept beside the database, if they are those of `importId` made by this build
- * with these settings and unchanged since (checked byte for byte); else ArrayFileRefused.
+ * The index kept beside the database, if it is that of `importId`, made by this build with
+ * these settings and unchanged since (checked byte for byte); else ArrayFileRefused. A server
+ * starts from it in moments rather than reading every network (issue 16).
  */
-export async function readPacksFile(path: string, stamp: PackStamp, importId: number): Promise<PreEncoded> {
-  return preEncodedOf((await readArrayFile(path, (meta) => refusal(meta, stamp, importId))) as PreEncodeReply);
+export async function readKeptIndex(dbPath: string, stamp: PackStamp, importId: number): Promise<BuiltIndex> {
+  const data = (await readArrayFile(keptFilesOf(dbPath).index, (meta) => refusal(meta, stamp, importId))) as BuiltIndexData;
+  if (data.importId !== importId) throw new ArrayFileRefused(`holds import ${data.importId}, not ${importId}`);
+  return builtIndexFromData(data);
+}
+
+/** The index and packs kept beside the database, checked as readKeptIndex checks the index. */
+export async function readKeptPacks(dbPath: string, stamp: PackStamp, importId: number): Promise<PreEncoded> {
+  const kept = keptFilesOf(dbPath);
+  const index = (await readArrayFile(kept.index, (meta) => refusal(meta, stamp, importId))) as BuiltIndexData;
+  return preEncodedOf(index, (await readArrayFile(kept.packs, (meta) => refusal(meta, stamp, importId))) as PreEncodeReply);
 }
 
 /** Whether the server may write its packs file beside the database. */
@@ -151,11 +161,13 @@ function canWriteBeside(path: string): boolean {
  * file, which the server reads and then keeps beside the database for the next start
  * (`keepAs`; issue 16), or removes where it may not write. `signal` stops it.
  */
-export function preEncodeInChild(request: PreEncodeRequest, stamp: PackStamp, keepAs: string | null, signal?: AbortSignal): Promise<PreEncoded> {
-  const keep = keepAs !== null && canWriteBeside(keepAs);
+export function preEncodeInChild(request: PreEncodeRequest, stamp: PackStamp, signal?: AbortSignal): Promise<PreEncoded> {
+  const keepAs = request.keep ? keptFilesOf(request.dbPath) : null;
+  const keep = keepAs !== null && canWriteBeside(keepAs.packs) && canWriteBeside(keepAs.index);
   const dir = keep ? null : mkdtempSync(join(tmpdir(), 'lacak-pack-'));
-  // Beside the file it replaces, so that the rename is atomic; a reader never sees half a file.
-  const outPath = dir ? join(dir, 'packs') : `${keepAs}.tmp-${process.pid}-${Date.now()}`;
+  // Beside the files they replace, so that the renames are atomic; a reader never sees half a file.
+  const tmp = `.tmp-${process.pid}-${Date.now()}`;
+  const out = dir ? { index: join(dir, 'index'), packs: join(dir, 'packs') } : { index: `${keepAs!.index}${tmp}`, packs: `${keepAs!.packs}${tmp}` };
   const done = new Promise<PreEncoded>((resolve, reject) => {
     // execArgv: the child's own defaults (a debugger or profiler flag of the server's is not for it).
     const child = fork(new URL('./pack-child.js', import.meta.url), [], { execArgv: [], serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
@@ -172,10 +184,15 @@ export function preEncodeInChild(request: PreEncodeRequest, stamp: PackStamp, ke
       signal?.removeEventListener('abort', stop);
       if (!message.written) return reject(new Error(message.error ?? 'the packing process sent nothing'));
       // Just written by our own child: its stamp is checked, its bytes need not be hashed again.
-      readArrayFile(outPath, (meta) => refusal(meta, stamp, null), false)
-        .then((reply) => {
-          const packed = preEncodedOf(reply as PreEncodeReply);
-          if (keep) renameSync(outPath, keepAs);
+      const stamped = (meta: unknown) => refusal(meta, stamp, null);
+      Promise.all([readArrayFile(out.index, stamped, false), readArrayFile(out.packs, stamped, false)])
+        .then(([index, packs]) => {
+          const packed = preEncodedOf(index as BuiltIndexData, packs as PreEncodeReply);
+          if (keep) {
+            // The packs first: an index without its packs still starts a server; packs without their index are never read.
+            renameSync(out.packs, keepAs!.packs);
+            renameSync(out.index, keepAs!.index);
+          }
           resolve(packed);
         })
         .catch(reject);
@@ -184,10 +201,13 @@ export function preEncodeInChild(request: PreEncodeRequest, stamp: PackStamp, ke
     child.once('exit', (code, signal) => {
       if (code !== 0) reject(new Error(`the packing process exited with ${code ?? signal}`));
     });
-    const childRequest: PreEncodeChildRequest = { ...request, outPath, stamp };
+    const childRequest: PreEncodeChildRequest = { ...request, out, stamp };
     child.send(childRequest);
   });
-  return done.finally(() => (dir ? rmSync(dir, { recursive: true, force: true }) : rmSync(outPath, { force: true })));
+  return done.finally(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    else for (const path of [out.index, out.packs]) rmSync(path, { force: true });
+  });
 }
 
 /**
@@ -197,19 +217,19 @@ export function preEncodeInChild(request: PreEncodeRequest, stamp: PackStamp, ke
 export function keptOrPacked(service: LookupService, log?: Logger): (request: PreEncodeRequest, signal: AbortSignal) => Promise<PreEncoded> {
   return async (request, signal) => {
     const stamp = packStamp(request.config, service.bootstrapPublication);
-    const kept = request.keep ? packsFileOf(request.dbPath) : null;
-    if (kept && existsSync(kept)) {
+    const kept = keptFilesOf(request.dbPath);
+    if (request.keep && existsSync(kept.packs)) {
       const started = Date.now();
       try {
-        const read = await readPacksFile(kept, stamp, service.importId);
-        log?.info({ file: kept, importId: service.importId, ms: Date.now() - started }, 'current answers read from the packs file');
+        const read = await readKeptPacks(request.dbPath, stamp, service.importId);
+        log?.info({ file: kept.packs, importId: service.importId, ms: Date.now() - started }, 'current answers read from the packs file');
         return read;
       } catch (err) {
         if (!(err instanceof ArrayFileRefused)) throw err;
-        log?.info({ file: kept, reason: err.reason }, 'packs file not used: packing again');
+        log?.info({ file: kept.packs, reason: err.reason }, 'packs file not used: packing again');
       }
     }
-    return preEncodeInChild(request, stamp, kept, signal);
+    return preEncodeInChild(request, stamp, signal);
   };
 }
 

@@ -37,13 +37,16 @@ function pack(request: PreEncodeChildRequest): PreEncodeReply {
 process.once('message', (request: PreEncodeChildRequest) => {
   // A server that went away (killed, say) reads nothing: the file would only fill the disk.
   process.once('disconnect', () => {
-    rmSync(request.outPath, { force: true });
+    rmSync(request.out.index, { force: true });
+    rmSync(request.out.packs, { force: true });
     process.exit(0);
   });
   let reply: { written?: boolean; error?: string };
   try {
-    const packs = pack(request);
-    writeArrayFile(request.outPath, { ...request.stamp, importId: packs.index!.importId }, packs);
+    const { index, ...packs } = pack(request);
+    const stamp = { ...request.stamp, importId: index!.importId };
+    writeArrayFile(request.out.index, stamp, index);
+    writeArrayFile(request.out.packs, stamp, packs);
     reply = { written: true };
   } catch (err) {
     reply = { error: (err as Error).message };

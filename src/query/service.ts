@@ -107,7 +107,7 @@ export class LookupService {
     db: Db,
     private readonly config: Config,
     private readonly log?: Logger,
-    options: { now?: () => number; indexBuilder?: IndexBuilder; bootstrap?: Bootstrap; index?: boolean } = {},
+    options: { now?: () => number; indexBuilder?: IndexBuilder; bootstrap?: Bootstrap; index?: boolean; built?: BuiltIndex } = {},
   ) {
     this.objects = new ObjectStore(db);
     this.ranges = new RangeStore(db);
@@ -119,7 +119,8 @@ export class LookupService {
     this.rebuild = options.indexBuilder ?? inThreadIndexBuilder(db, settings);
     // A worker answering only searches and inverse queries needs no address index: without one
     // (`index: false`) every lookup is a SQL query.
-    this.built = options.index === false ? emptyBuiltIndex() : buildIndexFromDb(db, settings);
+    // `built`: an index read from the file kept beside the database (issue 16), for its newest import.
+    this.built = options.built ?? (options.index === false ? emptyBuiltIndex() : buildIndexFromDb(db, settings));
   }
 
   /** The import the in-memory index reflects. */

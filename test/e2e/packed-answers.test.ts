@@ -21,12 +21,13 @@ describe('answers packed by a child process', () => {
 
   const kept = async () => ((await (await fetch(`${server.baseUrl}/healthz`)).json()) as { answersKept: Kept }).answersKept;
   const packsFile = `${db}.packs`;
+  const indexFile = `${db}.index`;
 
   /** Starts the server and waits until its packs are in; the log lines about the packs file. */
   async function start(): Promise<string[]> {
     server = await startServer(CLI, { LACAK_DB: db, TMPDIR: scratch, LACAK_RATE_EXEMPT: '127.0.0.0/8' });
     for (let i = 0; i < 600 && (await kept()).page.packed === null; i++) await new Promise((res) => setTimeout(res, 100));
-    return server.logs.filter((l) => l.includes('packs file') || l.includes('current answers packed'));
+    return server.logs.filter((l) => l.includes('packs file') || l.includes('index file') || l.includes('current answers packed'));
   }
 
   beforeAll(async () => {
@@ -45,6 +46,7 @@ describe('answers packed by a child process', () => {
     expect(readdirSync(scratch)).toEqual([]);
     // Kept beside the database for the next start, and nothing half-written left there.
     expect(existsSync(packsFile)).toBe(true);
+    expect(existsSync(indexFile)).toBe(true);
     expect(readdirSync(tmp.dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
     expect(server.logs.some((l) => l.includes('"msg":"current answers packed"'))).toBe(true);
   });
@@ -84,27 +86,34 @@ describe('answers packed by a child process', () => {
     return lines.map((l) => JSON.parse(l) as { msg: string; reason?: string }).map((l) => (l.reason ? `${l.msg}: ${l.reason}` : l.msg)).join(' | ');
   }
 
-  it('reads its packs from the file at the next start instead of packing again', async () => {
-    expect(await restart()).toBe('current answers read from the packs file | current answers packed');
+  it('starts from the kept index and reads its packs from the file instead of packing again', async () => {
+    expect(await restart()).toBe('index read from the index file | current answers read from the packs file | current answers packed');
   }, 60_000);
 
-  it('packs again when the file was changed or cut short, and keeps the new one', async () => {
+  it('packs again when a file was changed or cut short, and keeps the new ones', async () => {
     const bytes = readFileSync(packsFile);
     bytes[Math.floor(bytes.length / 3)] ^= 0x20;
     writeFileSync(packsFile, bytes);
-    expect(await restart()).toBe('packs file not used: packing again: changed since it was written (SHA-256 differs) | current answers packed');
+    expect(await restart()).toBe('index read from the index file | packs file not used: packing again: changed since it was written (SHA-256 differs) | current answers packed');
     truncateSync(packsFile, statSync(packsFile).size - 100);
-    expect(await restart()).toMatch(/^packs file not used: packing again: cut short[^|]* \| current answers packed$/);
-    expect(await restart()).toBe('current answers read from the packs file | current answers packed');
+    expect(await restart()).toMatch(/^index read from the index file \| packs file not used: packing again: cut short[^|]* \| current answers packed$/);
+    const index = readFileSync(indexFile);
+    index[Math.floor(index.length / 2)] ^= 0x01;
+    writeFileSync(indexFile, index);
+    expect(await restart()).toMatch(/^index file not used: reading the networks: changed since it was written \(SHA-256 differs\) \| packs file not used: packing again: changed[^|]* \| current answers packed$/);
+    expect(await restart()).toBe('index read from the index file | current answers read from the packs file | current answers packed');
   }, 120_000);
 
-  it('packs again when the file was made for another import', async () => {
+  it('builds and packs again when the files were made for another import', async () => {
     await server.stop();
     const more = join(tmp.dir, 'late.db');
     writeFileSync(more, 'inetnum: 203.0.113.200 - 203.0.113.201\nnetname: LATE-NET\ncountry: ID\nadmin-c: IH1-IDNIC\ntech-c: IH1-IDNIC\nstatus: ASSIGNED PORTABLE\nmnt-by: MAINT-IDNIC\nsource: LATE\n');
     const r = spawnSync(process.execPath, [CLI, 'import', '--db', db, '--at', '2026-06-01T00:00:00Z', more], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     const lines = await start();
-    expect(lines.map((l) => (JSON.parse(l) as { reason?: string }).reason ?? '')).toContain('made for import 4, not 5');
+    const reasons = lines.map((l) => (JSON.parse(l) as { reason?: string }).reason ?? '');
+    // Neither the index nor the packs of import 4 serve import 5.
+    expect(reasons.filter((r) => r === 'made for import 4, not 5')).toHaveLength(2);
+    expect((await (await fetch(`${server.baseUrl}/readyz`)).json()) as { importId: number }).toMatchObject({ importId: 5 });
   }, 60_000);
 });
