@@ -160,9 +160,10 @@ async function keptIndex(config: Config, db: Db, bootstrapPublication: string | 
   const file = keptFilesOf(config.dbPath).index;
   if (config.answerPackBytes <= 0 || !existsSync(file)) return undefined;
   const started = Date.now();
-  const importId = new ObjectStore(db).lastImportId();
+  const objects = new ObjectStore(db);
+  const importId = objects.lastImportId();
   try {
-    const built = await readKeptIndex(config.dbPath, packStamp(config, bootstrapPublication), importId);
+    const built = await readKeptIndex(config.dbPath, packStamp(config, bootstrapPublication), { importId, finishedAt: objects.importFinishedAt(importId) });
     log.info({ file, importId, ms: Date.now() - started }, 'index read from the index file');
     return built;
   } catch (err) {

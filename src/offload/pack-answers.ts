@@ -104,21 +104,35 @@ function codeIdentity(): string {
   return (codeHash = hash.digest('hex'));
 }
 
-/** The stamp packs made now, with `config`, would carry. */
-export function packStamp(config: Config, bootstrap: string | null): PackStamp {
-  // Sets and Maps as lists, so that every setting counts.
-  const settings = JSON.stringify(config, (_k, v: unknown) => (v instanceof Set || v instanceof Map ? [...v] : v instanceof RegExp ? String(v) : v));
-  return { format: PACKS_FORMAT, code: codeIdentity(), settings: createHash('sha256').update(settings).digest('hex'), bootstrap };
+/**
+ * The settings the index and answers are made from (not ports, limits or paths, which change
+ * from start to start without changing an answer).
+ */
+function answerSettings(config: Config): unknown {
+  const { registry, port43, baseUrl, sources, managedOpaqueIds, placeholderNetnames, placeholderStatuses, bootstrapDir, bootstrapMaxAgeMs, staleAfterMs, answerPackBytes } = config;
+  return { registry, port43, baseUrl, sources, managedOpaqueIds, placeholderNetnames, placeholderStatuses, bootstrapDir, bootstrapMaxAgeMs, staleAfterMs, answerPackBytes };
 }
 
-/** Why a packs file stamped `meta` is not for `stamp` and `importId`, or null. */
-function refusal(meta: unknown, stamp: PackStamp, importId: number | null): string | null {
-  const m = (meta ?? {}) as Partial<PackStamp> & { importId?: number };
+/** The stamp packs made now, with `config`, would carry. */
+export function packStamp(config: Config, bootstrap: string | null): PackStamp {
+  return { format: PACKS_FORMAT, code: codeIdentity(), settings: createHash('sha256').update(JSON.stringify(answerSettings(config))).digest('hex'), bootstrap };
+}
+
+/** Which import a file was made for: its number and when it committed (numbers start again in a database made anew). */
+export interface ImportMark {
+  readonly importId: number;
+  readonly finishedAt: number | null;
+}
+
+/** Why a file stamped `meta` is not for `stamp` and `made` (null: any import), or null. */
+function refusal(meta: unknown, stamp: PackStamp, made: ImportMark | null): string | null {
+  const m = (meta ?? {}) as Partial<PackStamp & ImportMark>;
   if (m.format !== stamp.format) return `another format (${String(m.format)})`;
   if (m.code !== stamp.code) return 'written by another build of lacak';
   if (m.settings !== stamp.settings) return 'made with other settings';
   if (m.bootstrap !== stamp.bootstrap) return 'made with other bootstrap files';
-  if (importId !== null && m.importId !== importId) return `made for import ${String(m.importId)}, not ${importId}`;
+  if (made !== null && m.importId !== made.importId) return `made for import ${String(m.importId)}, not ${made.importId}`;
+  if (made !== null && m.finishedAt !== made.finishedAt) return `made for another database's import ${made.importId}`;
   return null;
 }
 
@@ -132,17 +146,17 @@ function preEncodedOf(index: BuiltIndexData, reply: PreEncodeReply): PreEncoded 
  * these settings and unchanged since (checked byte for byte); else ArrayFileRefused. A server
  * starts from it in moments rather than reading every network (issue 16).
  */
-export async function readKeptIndex(dbPath: string, stamp: PackStamp, importId: number): Promise<BuiltIndex> {
-  const data = (await readArrayFile(keptFilesOf(dbPath).index, (meta) => refusal(meta, stamp, importId))) as BuiltIndexData;
-  if (data.importId !== importId) throw new ArrayFileRefused(`holds import ${data.importId}, not ${importId}`);
+export async function readKeptIndex(dbPath: string, stamp: PackStamp, made: ImportMark): Promise<BuiltIndex> {
+  const data = (await readArrayFile(keptFilesOf(dbPath).index, (meta) => refusal(meta, stamp, made))) as BuiltIndexData;
+  if (data.importId !== made.importId) throw new ArrayFileRefused(`holds import ${data.importId}, not ${made.importId}`);
   return builtIndexFromData(data);
 }
 
 /** The index and packs kept beside the database, checked as readKeptIndex checks the index. */
-export async function readKeptPacks(dbPath: string, stamp: PackStamp, importId: number): Promise<PreEncoded> {
+export async function readKeptPacks(dbPath: string, stamp: PackStamp, made: ImportMark): Promise<PreEncoded> {
   const kept = keptFilesOf(dbPath);
-  const index = (await readArrayFile(kept.index, (meta) => refusal(meta, stamp, importId))) as BuiltIndexData;
-  return preEncodedOf(index, (await readArrayFile(kept.packs, (meta) => refusal(meta, stamp, importId))) as PreEncodeReply);
+  const index = (await readArrayFile(kept.index, (meta) => refusal(meta, stamp, made))) as BuiltIndexData;
+  return preEncodedOf(index, (await readArrayFile(kept.packs, (meta) => refusal(meta, stamp, made))) as PreEncodeReply);
 }
 
 /** Whether the server may write its packs file beside the database. */
@@ -221,7 +235,7 @@ export function keptOrPacked(service: LookupService, log?: Logger): (request: Pr
     if (request.keep && existsSync(kept.packs)) {
       const started = Date.now();
       try {
-        const read = await readKeptPacks(request.dbPath, stamp, service.importId);
+        const read = await readKeptPacks(request.dbPath, stamp, { importId: service.importId, finishedAt: service.objects.importFinishedAt(service.importId) });
         log?.info({ file: kept.packs, importId: service.importId, ms: Date.now() - started }, 'current answers read from the packs file');
         return read;
       } catch (err) {

@@ -16,7 +16,7 @@ import { packPageCards } from '../web/pack.js';
 import { writeArrayFile } from './array-file.js';
 import { packInstant, type PreEncodeChildRequest, type PreEncodeReply } from './pack-answers.js';
 
-function pack(request: PreEncodeChildRequest): PreEncodeReply {
+function pack(request: PreEncodeChildRequest): PreEncodeReply & { finishedAt: number | null } {
   const db = openRegistryDb(request.dbPath, { readonly: true });
   try {
     // One instant for every answer packed: its text is where the WHOIS answers' hole is cut.
@@ -28,7 +28,8 @@ function pack(request: PreEncodeChildRequest): PreEncodeReply {
     const pages = packPageCards(request.config, service, Math.max(0, left));
     left -= new PackedAnswers(pages.pack.data).memoryBytes;
     const whois = packWhoisAnswers(service, whoisHandlerFor(request.config, service, { now }), request.config.registry, instant, Math.max(0, left));
-    return { index: builtIndexData(service.builtIndex), packed: rdap.data, report: rdap.report, whois: whois.data, pages: pages.pack };
+    const index = builtIndexData(service.builtIndex);
+    return { index, packed: rdap.data, report: rdap.report, whois: whois.data, pages: pages.pack, finishedAt: service.objects.importFinishedAt(index.importId) };
   } finally {
     db.close();
   }
@@ -43,8 +44,8 @@ process.once('message', (request: PreEncodeChildRequest) => {
   });
   let reply: { written?: boolean; error?: string };
   try {
-    const { index, ...packs } = pack(request);
-    const stamp = { ...request.stamp, importId: index!.importId };
+    const { index, finishedAt, ...packs } = pack(request);
+    const stamp = { ...request.stamp, importId: index!.importId, finishedAt };
     writeArrayFile(request.out.index, stamp, index);
     writeArrayFile(request.out.packs, stamp, packs);
     reply = { written: true };

@@ -37,6 +37,7 @@ export class ObjectStore {
   private readonly allAtStmt;
   private readonly snapshotsStmt;
   private readonly lastImportStmt;
+  private readonly finishedAtStmt;
   private readonly versionsStmt;
   private readonly importsStmt;
 
@@ -79,6 +80,7 @@ export class ObjectStore {
       'SELECT id, snapshot_at, format, files, lacak_version, finished_at FROM imports WHERE finished_at IS NOT NULL ORDER BY id',
     );
     this.lastImportStmt = db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM imports WHERE finished_at IS NOT NULL');
+    this.finishedAtStmt = db.prepare<[number], { finished_at: number | null }>('SELECT finished_at FROM imports WHERE id = ?');
   }
 
   byId(id: number): StoredObject | null {
@@ -140,6 +142,14 @@ export class ObjectStore {
       files: (JSON.parse(r.files) as { name: string; sha256: string; bytes: number }[]).map((f) => ({ name: f.name, sha256: f.sha256, bytes: f.bytes })),
       lacakVersion: r.lacak_version,
     }));
+  }
+
+  /**
+   * When import `id` committed (null: none such): with its id, what tells one database's import
+   * from another's that happens to have the same number (a database made again from scratch).
+   */
+  importFinishedAt(id: number): number | null {
+    return this.finishedAtStmt.get(id)?.finished_at ?? null;
   }
 
   /** The newest finished import: changes exactly when an import commits. */

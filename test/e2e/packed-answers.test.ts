@@ -3,7 +3,7 @@
 // is kept beside the database; the next start reads it instead of packing again (issue 16),
 // unless it is cut short, changed, or made for another import.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSampleRegistry } from '../../src/sample.js';
@@ -24,8 +24,8 @@ describe('answers packed by a child process', () => {
   const indexFile = `${db}.index`;
 
   /** Starts the server and waits until its packs are in; the log lines about the packs file. */
-  async function start(): Promise<string[]> {
-    server = await startServer(CLI, { LACAK_DB: db, TMPDIR: scratch, LACAK_RATE_EXEMPT: '127.0.0.0/8' });
+  async function start(env: Record<string, string> = {}): Promise<string[]> {
+    server = await startServer(CLI, { LACAK_DB: db, TMPDIR: scratch, LACAK_RATE_EXEMPT: '127.0.0.0/8', ...env });
     for (let i = 0; i < 600 && (await kept()).page.packed === null; i++) await new Promise((res) => setTimeout(res, 100));
     return server.logs.filter((l) => l.includes('packs file') || l.includes('index file') || l.includes('current answers packed'));
   }
@@ -79,15 +79,24 @@ describe('answers packed by a child process', () => {
   });
 
   /** Restarts the server; the one log line that says where its packs came from. */
-  async function restart(): Promise<string> {
+  async function restart(env: Record<string, string> = {}): Promise<string> {
     await server.stop();
-    const lines = await start();
+    const lines = await start(env);
     expect((await kept()).page.packed?.answers).toBeGreaterThan(0);
     return lines.map((l) => JSON.parse(l) as { msg: string; reason?: string }).map((l) => (l.reason ? `${l.msg}: ${l.reason}` : l.msg)).join(' | ');
   }
 
   it('starts from the kept index and reads its packs from the file instead of packing again', async () => {
     expect(await restart()).toBe('index read from the index file | current answers read from the packs file | current answers packed');
+  }, 60_000);
+
+  it('reads them whatever the settings that change no answer, and not after one that does', async () => {
+    // Limits and timeouts are no part of an answer; the WHOIS server named in every answer is.
+    expect(await restart({ LACAK_RATE_ANONYMOUS: '1234', LACAK_WHOIS_IDLE_MS: '30000' })).toBe('index read from the index file | current answers read from the packs file | current answers packed');
+    const otherSettings = 'index file not used: reading the networks: made with other settings | packs file not used: packing again: made with other settings | current answers packed';
+    expect(await restart({ LACAK_PORT43: 'whois.elsewhere.example' })).toBe(otherSettings);
+    // Back to the settings before: those files were replaced by the other settings' ones.
+    expect(await restart()).toBe(otherSettings);
   }, 60_000);
 
   it('packs again when a file was changed or cut short, and keeps the new ones', async () => {
@@ -115,5 +124,15 @@ describe('answers packed by a child process', () => {
     // Neither the index nor the packs of import 4 serve import 5.
     expect(reasons.filter((r) => r === 'made for import 4, not 5')).toHaveLength(2);
     expect((await (await fetch(`${server.baseUrl}/readyz`)).json()) as { importId: number }).toMatchObject({ importId: 5 });
+  }, 60_000);
+
+  it('does not take the files of a database made anew for its own, though the import numbers match', async () => {
+    await server.stop();
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${db}${suffix}`, { force: true });
+    await buildSampleRegistry(SAMPLE_DIR, db, quietLog);
+    const r = spawnSync(process.execPath, [CLI, 'import', '--db', db, '--at', '2026-06-01T00:00:00Z', join(tmp.dir, 'late.db')], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const reasons = (await start()).map((l) => (JSON.parse(l) as { reason?: string }).reason ?? '');
+    expect(reasons.filter((reason) => reason === "made for another database's import 5")).toHaveLength(2);
   }, 60_000);
 });
