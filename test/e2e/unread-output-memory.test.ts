@@ -1,7 +1,7 @@
 // Issue 13, finding 2, measured as the issue measured it: the real server (`lacak serve`),
 // 20 WHOIS `-k` connections each sending 15 big inverse queries and 5 HTTP keep-alive
 // connections each pipelining 100 reverse searches (pages of 50 networks), none of them ever reading. The
-// server's resident memory is sampled throughout; it must stay within 200 MiB of what the
+// server's resident memory is sampled throughout; it must stay within 256 MiB of what the
 // same questions cost when read (today it grows by gigabytes), and every one of those
 // connections must be closed once stuck for LACAK_WRITE_STALL_MS.
 import { existsSync, readFileSync } from 'node:fs';
@@ -59,7 +59,7 @@ const closedUnread = () =>
 
 describe('server memory under clients that never read', () => {
   it.skipIf(!existsSync('/proc/self/status'))(
-    'stays within 200 MiB of its working size, and closes every stuck connection',
+    'stays within 256 MiB of its working size, and closes every stuck connection',
     async () => {
       const pid = server.child.pid!;
       // Its working size: the same questions asked once each by clients that read.
@@ -84,9 +84,13 @@ describe('server memory under clients that never read', () => {
       } finally {
         for (const c of clients) c.destroy();
       }
-      // Measured: about +120 MiB (two stuck answers per connection are in the kernel's
-      // buffers, not here); the server before issue 13's fix grew by 2,471 MiB.
-      expect((peak - base) / MIB, `resident memory grew from ${Math.round(base / MIB)} MiB by`).toBeLessThan(200);
+      // Measured: +92 to +172 MiB from a base that still held the memory of packing answers in
+      // a thread, +143 to +220 MiB from one without it (packing moved to a child process in
+      // issue 15; the peak itself, 350–430 MiB, is as before): what is rendered for the stuck
+      // clients before the output limits stop it, and garbage not yet collected. Two stuck
+      // answers per connection are in the kernel's buffers, not here. The server before issue
+      // 13's fix grew by 2,471 MiB.
+      expect((peak - base) / MIB, `resident memory grew from ${Math.round(base / MIB)} MiB by`).toBeLessThan(256);
       expect(closedUnread()).toBe(clients.length);
       // And it still answers.
       expect(Buffer.byteLength(await ask(`-i mnt-by ${BIG_MAINTAINER}\n`))).toBeGreaterThan(1_500_000);
