@@ -1,18 +1,18 @@
 // Current answers packed ahead of time (issue 15), RDAP's, the page's cards and WHOIS's: built
 // in a child process over its own read-only connection, with its own index, and handed back
-// with that index (through a file: see array-file.ts) so that they are swapped in together.
+// with that index (through files, kept beside the database for the next start: kept-files.ts)
+// so that they are swapped in together.
 import { fork } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { accessSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { ArrayFileRefused, readArrayFile } from './array-file.js';
+import { canWriteBeside, keptFilesOf, packStamp, preEncodedOf, readKeptPacks, refusal, type PackStamp } from './kept-files.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { LookupService } from '../query/service.js';
-import { builtIndexFromData, type BuiltIndex, type BuiltIndexData } from '../index/build-from-db.js';
-import { PackedAnswers, type PackedData } from '../encoded/packed.js';
+import type { BuiltIndex, BuiltIndexData } from '../index/build-from-db.js';
+import type { PackedAnswers, PackedData } from '../encoded/packed.js';
 import type { CurrentIpAnswers } from '../rdap/current-ip.js';
 import type { PackReport } from '../rdap/pack.js';
 import type { CurrentWhoisAnswers, WhoisPackData } from '../whois/current-answers.js';
@@ -64,109 +64,6 @@ export interface PackUsers {
 export interface PreEncodeChildRequest extends PreEncodeRequest {
   readonly out: { readonly index: string; readonly packs: string };
   readonly stamp: PackStamp;
-}
-
-/**
- * What a packs file says of itself, besides the import it was made for: files of another
- * build of lacak, other settings or other bootstrap files are not used (issue 16).
- */
-export interface PackStamp {
-  readonly format: typeof PACKS_FORMAT;
-  /** A hash of lacak's own code, as it runs: the layout and the answers are its. */
-  readonly code: string;
-  /** A hash of the settings the answers were made with. */
-  readonly settings: string;
-  readonly bootstrap: string | null;
-}
-
-const PACKS_FORMAT = 'lacak-packs-1';
-
-/** The files kept beside the database for its newest import: its index, and its packs. */
-export function keptFilesOf(dbPath: string): { readonly index: string; readonly packs: string } {
-  return { index: `${dbPath}.index`, packs: `${dbPath}.packs` };
-}
-
-let codeHash: string | undefined;
-
-/** A hash of every module of lacak as it runs (src/ under tsx and vitest, dist/src/ once built). */
-function codeIdentity(): string {
-  if (codeHash) return codeHash;
-  const root = fileURLToPath(new URL('..', import.meta.url));
-  const hash = createHash('sha256');
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (/\.(js|ts)$/.test(entry.name)) hash.update(path.slice(root.length)).update(readFileSync(path));
-    }
-  };
-  walk(root);
-  return (codeHash = hash.digest('hex'));
-}
-
-/**
- * The settings the index and answers are made from (not ports, limits or paths, which change
- * from start to start without changing an answer).
- */
-function answerSettings(config: Config): unknown {
-  const { registry, port43, baseUrl, sources, managedOpaqueIds, placeholderNetnames, placeholderStatuses, bootstrapDir, bootstrapMaxAgeMs, staleAfterMs, answerPackBytes } = config;
-  return { registry, port43, baseUrl, sources, managedOpaqueIds, placeholderNetnames, placeholderStatuses, bootstrapDir, bootstrapMaxAgeMs, staleAfterMs, answerPackBytes };
-}
-
-/** The stamp packs made now, with `config`, would carry. */
-export function packStamp(config: Config, bootstrap: string | null): PackStamp {
-  return { format: PACKS_FORMAT, code: codeIdentity(), settings: createHash('sha256').update(JSON.stringify(answerSettings(config))).digest('hex'), bootstrap };
-}
-
-/** Which import a file was made for: its number and when it committed (numbers start again in a database made anew). */
-export interface ImportMark {
-  readonly importId: number;
-  readonly finishedAt: number | null;
-}
-
-/** Why a file stamped `meta` is not for `stamp` and `made` (null: any import), or null. */
-function refusal(meta: unknown, stamp: PackStamp, made: ImportMark | null): string | null {
-  const m = (meta ?? {}) as Partial<PackStamp & ImportMark>;
-  if (m.format !== stamp.format) return `another format (${String(m.format)})`;
-  if (m.code !== stamp.code) return 'written by another build of lacak';
-  if (m.settings !== stamp.settings) return 'made with other settings';
-  if (m.bootstrap !== stamp.bootstrap) return 'made with other bootstrap files';
-  if (made !== null && m.importId !== made.importId) return `made for import ${String(m.importId)}, not ${made.importId}`;
-  if (made !== null && m.finishedAt !== made.finishedAt) return `made for another database's import ${made.importId}`;
-  return null;
-}
-
-function preEncodedOf(index: BuiltIndexData, reply: PreEncodeReply): PreEncoded {
-  if (!reply.packed || !reply.report || !reply.whois || !reply.pages) throw new ArrayFileRefused('an incomplete pack');
-  return { built: builtIndexFromData(index), answers: new PackedAnswers(reply.packed), report: reply.report, whois: reply.whois, pages: reply.pages };
-}
-
-/**
- * The index kept beside the database, if it is that of `importId`, made by this build with
- * these settings and unchanged since (checked byte for byte); else ArrayFileRefused. A server
- * starts from it in moments rather than reading every network (issue 16).
- */
-export async function readKeptIndex(dbPath: string, stamp: PackStamp, made: ImportMark): Promise<BuiltIndex> {
-  const data = (await readArrayFile(keptFilesOf(dbPath).index, (meta) => refusal(meta, stamp, made))) as BuiltIndexData;
-  if (data.importId !== made.importId) throw new ArrayFileRefused(`holds import ${data.importId}, not ${made.importId}`);
-  return builtIndexFromData(data);
-}
-
-/** The index and packs kept beside the database, checked as readKeptIndex checks the index. */
-export async function readKeptPacks(dbPath: string, stamp: PackStamp, made: ImportMark): Promise<PreEncoded> {
-  const kept = keptFilesOf(dbPath);
-  const index = (await readArrayFile(kept.index, (meta) => refusal(meta, stamp, made))) as BuiltIndexData;
-  return preEncodedOf(index, (await readArrayFile(kept.packs, (meta) => refusal(meta, stamp, made))) as PreEncodeReply);
-}
-
-/** Whether the server may write its packs file beside the database. */
-function canWriteBeside(path: string): boolean {
-  try {
-    accessSync(dirname(path), constants.W_OK);
-    return !existsSync(path) || (accessSync(path, constants.W_OK), true);
-  } catch {
-    return false;
-  }
 }
 
 /**
