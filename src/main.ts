@@ -22,7 +22,7 @@ import { whoisHandlerFor } from './whois/handler.js';
 import { startWhoisServer } from './whois/server.js';
 import { OutputGuard } from './net/output-guard.js';
 import { CurrentIpAnswers } from './rdap/current-ip.js';
-import { PreEncoder } from './offload/pack-answers.js';
+import { PreEncoder, keptOrPacked } from './offload/pack-answers.js';
 import { keptFilesOf, packStamp, readKeptIndex } from './offload/kept-files.js';
 import { ArrayFileRefused } from './offload/array-file.js';
 import { ObjectStore } from './store/objects.js';
@@ -49,10 +49,11 @@ export async function serve(config: Config, log: Logger): Promise<RunningServer>
   const db = openRegistryDb(config.dbPath, { onMigrate });
   const state = openStateDb(config.stateDbPath, { busyTimeoutMs: SERVER_BUSY_TIMEOUT_MS, onMigrate });
   const bootstrap = loadBootstrap(config.bootstrapDir);
+  const startedFrom = await keptIndex(config, db, bootstrap.publication, log);
   const service = new LookupService(db, config, log.child({ component: 'query' }), {
     indexBuilder: workerIndexBuilder(config.dbPath, indexSettings(config)),
     bootstrap,
-    built: await keptIndex(config, db, bootstrap.publication, log),
+    built: startedFrom,
   });
   const keys = new KeyStore(state);
   const audit = new AuditLog(state, auditKey);
@@ -73,11 +74,13 @@ export async function serve(config: Config, log: Logger): Promise<RunningServer>
   const currentIp = new CurrentIpAnswers(config, service, entities, config.answerCacheBytes);
   const currentWhois = new CurrentWhoisAnswers(service);
   const currentCards = new CurrentPageCards(service);
+  const answersLog = log.child({ component: 'answers' });
   const preEncoder = new PreEncoder(
     { dbPath: config.dbPath, config, maxBytes: config.answerPackBytes, keep: true },
     service,
     { rdap: currentIp, whois: currentWhois, pages: currentCards },
-    log.child({ component: 'answers' }),
+    answersLog,
+    keptOrPacked(service, answersLog, startedFrom),
   );
   const app = buildApp({ config, service, logger: log, keys, audit, output, heavy, currentIp, currentWhois, currentCards, entities });
 

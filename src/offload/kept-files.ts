@@ -82,9 +82,9 @@ export function refusal(meta: unknown, stamp: PackStamp, made: ImportMark | null
   return null;
 }
 
-export function preEncodedOf(index: BuiltIndexData, reply: PreEncodeReply): PreEncoded {
+export function preEncodedOf(built: BuiltIndex, reply: PreEncodeReply): PreEncoded {
   if (!reply.packed || !reply.report || !reply.whois || !reply.pages) throw new ArrayFileRefused('an incomplete pack');
-  return { built: builtIndexFromData(index), answers: new PackedAnswers(reply.packed), report: reply.report, whois: reply.whois, pages: reply.pages };
+  return { built, answers: new PackedAnswers(reply.packed), report: reply.report, whois: reply.whois, pages: reply.pages };
 }
 
 /**
@@ -98,11 +98,13 @@ export async function readKeptIndex(dbPath: string, stamp: PackStamp, made: Impo
   return builtIndexFromData(data);
 }
 
-/** The index and packs kept beside the database, checked as readKeptIndex checks the index. */
-export async function readKeptPacks(dbPath: string, stamp: PackStamp, made: ImportMark): Promise<PreEncoded> {
-  const kept = keptFilesOf(dbPath);
-  const index = (await readArrayFile(kept.index, (meta) => refusal(meta, stamp, made))) as BuiltIndexData;
-  return preEncodedOf(index, (await readArrayFile(kept.packs, (meta) => refusal(meta, stamp, made))) as PreEncodeReply);
+/**
+ * The index and packs kept beside the database, checked as readKeptIndex checks the index;
+ * `index`: the kept index the server already started from (not read twice).
+ */
+export async function readKeptPacks(dbPath: string, stamp: PackStamp, made: ImportMark, index?: BuiltIndex): Promise<PreEncoded> {
+  const built = index ?? (await readKeptIndex(dbPath, stamp, made));
+  return preEncodedOf(built, (await readArrayFile(keptFilesOf(dbPath).packs, (meta) => refusal(meta, stamp, made))) as PreEncodeReply);
 }
 
 /** Whether the server may write its packs file beside the database. */

@@ -11,7 +11,7 @@ import { canWriteBeside, keptFilesOf, packStamp, preEncodedOf, readKeptPacks, re
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { LookupService } from '../query/service.js';
-import type { BuiltIndex, BuiltIndexData } from '../index/build-from-db.js';
+import { builtIndexFromData, type BuiltIndex, type BuiltIndexData } from '../index/build-from-db.js';
 import type { PackedAnswers, PackedData } from '../encoded/packed.js';
 import type { CurrentIpAnswers } from '../rdap/current-ip.js';
 import type { PackReport } from '../rdap/pack.js';
@@ -98,7 +98,7 @@ export function preEncodeInChild(request: PreEncodeRequest, stamp: PackStamp, si
       const stamped = (meta: unknown) => refusal(meta, stamp, null);
       Promise.all([readArrayFile(out.index, stamped, false), readArrayFile(out.packs, stamped, false)])
         .then(([index, packs]) => {
-          const packed = preEncodedOf(index as BuiltIndexData, packs as PreEncodeReply);
+          const packed = preEncodedOf(builtIndexFromData(index as BuiltIndexData), packs as PreEncodeReply);
           if (keep) {
             // The packs first: an index without its packs still starts a server; packs without their index are never read.
             renameSync(out.packs, keepAs!.packs);
@@ -124,15 +124,18 @@ export function preEncodeInChild(request: PreEncodeRequest, stamp: PackStamp, si
 /**
  * The packs of the import `service` serves: read from the file kept beside the database when
  * it is theirs (a restart is served from memory in moments: issue 16), else made by a child.
+ * `startedFrom`: the kept index the service was started from, if it was.
  */
-export function keptOrPacked(service: LookupService, log?: Logger): (request: PreEncodeRequest, signal: AbortSignal) => Promise<PreEncoded> {
+export function keptOrPacked(service: LookupService, log?: Logger, startedFrom?: BuiltIndex): (request: PreEncodeRequest, signal: AbortSignal) => Promise<PreEncoded> {
   return async (request, signal) => {
     const stamp = packStamp(request.config, service.bootstrapPublication);
     const kept = keptFilesOf(request.dbPath);
     if (request.keep && existsSync(kept.packs)) {
       const started = Date.now();
       try {
-        const read = await readKeptPacks(request.dbPath, stamp, { importId: service.importId, finishedAt: service.objects.importFinishedAt(service.importId) });
+        // The kept index the service started from, while it still serves it, is not read again.
+        const served = startedFrom !== undefined && service.builtIndex === startedFrom ? startedFrom : undefined;
+        const read = await readKeptPacks(request.dbPath, stamp, { importId: service.importId, finishedAt: service.objects.importFinishedAt(service.importId) }, served);
         log?.info({ file: kept.packs, importId: service.importId, ms: Date.now() - started }, 'current answers read from the packs file');
         return read;
       } catch (err) {
