@@ -1,7 +1,10 @@
 // Bench child: one `importFiles` run in a process of its own, so the peak RSS it reports
 // is the import's alone and not the bench's (which holds a million ranges for baselines).
 //
-//   node dist/scripts/bench-import.js --db FILE --at TIME files...   → one JSON line on stdout
+//   node dist/scripts/bench-import.js --db FILE --at TIME [--into] files...   → one JSON line on stdout
+//
+// Without --into the database is made anew (a first load); with it, the files are imported
+// into the registry already there (the daily re-import).
 import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
@@ -12,6 +15,9 @@ export interface ImportChildResult {
   readonly ms: number;
   readonly closeMs: number;
   readonly created: number;
+  readonly changed: number;
+  readonly deleted: number;
+  readonly unchanged: number;
   readonly rejected: number;
   readonly errors: number;
   readonly warnings: number;
@@ -21,16 +27,16 @@ export interface ImportChildResult {
 }
 
 const { values, positionals } = parseArgs({
-  options: { db: { type: 'string' }, at: { type: 'string' } },
+  options: { db: { type: 'string' }, at: { type: 'string' }, into: { type: 'boolean' } },
   allowPositionals: true,
 });
 if (!values.db || !values.at || positionals.length === 0) throw new Error('usage: bench-import --db FILE --at TIME files...');
 
-// A fresh file every run: an import into existing data would compare digests instead of inserting.
-for (const suffix of ['', '-wal', '-shm']) rmSync(values.db + suffix, { force: true });
+// A first load starts from no file at all: an import into existing data compares instead of inserting.
+if (!values.into) for (const suffix of ['', '-wal', '-shm']) rmSync(values.db + suffix, { force: true });
 const db = openRegistryDb(values.db, { create: true });
 const started = performance.now();
-const report = await importFiles(db, { files: positionals, format: 'rpsl', at: Date.parse(values.at) }, pino({ level: 'silent' }));
+const report = await importFiles(db, { files: positionals, format: 'rpsl', at: Date.parse(values.at), parseInWorker: true }, pino({ level: 'silent' }));
 const ms = performance.now() - started;
 const closing = performance.now();
 db.close();
@@ -40,6 +46,9 @@ const result: ImportChildResult = {
   ms,
   closeMs,
   created: report.created,
+  changed: report.changed,
+  deleted: report.deleted,
+  unchanged: report.unchanged,
   rejected: report.rejected,
   errors: report.errors,
   warnings: report.warnings,

@@ -4,7 +4,7 @@
 // IPv4 ranges not CIDR-aligned, and the organisations, contacts and maintainers they
 // refer to. Everything follows from the seed; nothing reads Math.random or the clock.
 //
-//   node dist/scripts/generate-dataset.js --out DIR [--inetnum 1000000] [--inet6num 300000] [--seed 1]
+//   node dist/scripts/generate-dataset.js --out DIR [--inetnum 1000000] [--inet6num 300000] [--seed 1] [--next-day]
 import { once } from 'node:events';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -580,16 +580,60 @@ class TextFile {
 
 export interface DatasetSummary {
   readonly files: readonly string[];
-  readonly counts: Readonly<Record<keyof typeof DATASET_FILES, number>>;
+  /** Objects per file; for a next day also the networks gone, changed and added. */
+  readonly counts: Readonly<Record<keyof typeof DATASET_FILES, number>> & { readonly gone?: number; readonly changed?: number; readonly added?: number };
+}
+
+/**
+ * The next day's dump of the same registry (issue 16's daily re-import): of the networks, 0.2 %
+ * are gone, 1 % changed (a remark added) and 0.2 % get a new customer assignment in their first
+ * half; everything else reads exactly as the day before.
+ */
+class NextDay {
+  private readonly rng: Rng;
+  /** Every network key of the day before: a new assignment must not repeat one. */
+  private readonly keys = new Set<string>();
+  gone = 0;
+  changed = 0;
+  added = 0;
+
+  constructor(params: DatasetParams) {
+    this.rng = streamRng(params.seed, 13);
+    for (const net of ipv4Networks(params)) this.keys.add(`${formatIpv4(net.start)} - ${formatIpv4(net.end)}`);
+    for (const net of ipv6Networks(params)) this.keys.add(`${formatIpv6(net.start)}/${net.length}`);
+  }
+
+  /** The texts one network of the day before becomes on the next day. */
+  next(text: string, key: string, half: string | null, assigned: string): string[] {
+    const draw = this.rng();
+    if (draw < 0.002) {
+      this.gone++;
+      return [];
+    }
+    if (draw < 0.012) {
+      this.changed++;
+      return [text.replace('\n', '\nremarks:        Contact details updated\n')];
+    }
+    if (draw < 0.014 && half !== null && !this.keys.has(half)) {
+      this.keys.add(half);
+      this.added++;
+      const child = text
+        .replace(key, half)
+        .replace(/^netname:( +)(\S+)/m, (_, pad: string, name: string) => `netname:${pad}${name}-NEW`)
+        .replace(/^status:( +).*$/m, (_, pad: string) => `status:${pad}${assigned}`);
+      return [text, child];
+    }
+    return [text];
+  }
 }
 
 /** Writes the six files into `out`; returns their paths (in import order) and object counts. */
-export async function generateDataset(out: string, params: DatasetParams): Promise<DatasetSummary> {
+export async function generateDataset(out: string, params: DatasetParams, nextDay = false): Promise<DatasetSummary> {
   mkdirSync(out, { recursive: true });
   const header = `% Synthetic IDNIC registry for lacak's bench (seed ${params.seed}, ${params.inetnum} inetnum, ${params.inet6num} inet6num).\n% Fictional data; addresses are spread over real unicast space.\n\n`;
   const open = (name: keyof typeof DATASET_FILES) => new TextFile(join(out, DATASET_FILES[name]), header);
   const orgs = organisationCount(params);
-  const counts = {} as Record<keyof typeof DATASET_FILES, number>;
+  const counts = {} as Record<keyof typeof DATASET_FILES, number> & { gone?: number; changed?: number; added?: number };
 
   const mntner = open('mntner');
   mntner.add(
@@ -616,10 +660,14 @@ export async function generateDataset(out: string, params: DatasetParams): Promi
 
   const inetnum = open('inetnum');
   const textRng = streamRng(params.seed, 12);
+  const churn = nextDay ? new NextDay(params) : null;
   let serial = 0;
   for (const net of ipv4Networks(params)) {
     const key = `${formatIpv4(net.start)} - ${formatIpv4(net.end)}`;
-    if (inetnum.add(networkText(params, textRng, net, key, 'inetnum', ++serial))) await inetnum.flush();
+    // The text is drawn whatever the network's fate, so every other network reads as the day before.
+    const text = networkText(params, textRng, net, key, 'inetnum', ++serial);
+    const half = net.end > net.start ? `${formatIpv4(net.start)} - ${formatIpv4(net.start + Math.floor((net.end - net.start + 1) / 2) - 1)}` : null;
+    for (const t of churn ? churn.next(text, key, half, 'ASSIGNED PA') : [text]) if (inetnum.add(t)) await inetnum.flush();
   }
   await inetnum.close();
   counts.inetnum = inetnum.objects;
@@ -627,10 +675,13 @@ export async function generateDataset(out: string, params: DatasetParams): Promi
   const inet6num = open('inet6num');
   for (const net of ipv6Networks(params)) {
     const key = `${formatIpv6(net.start)}/${net.length}`;
-    if (inet6num.add(networkText(params, textRng, net, key, 'inet6num', ++serial))) await inet6num.flush();
+    const text = networkText(params, textRng, net, key, 'inet6num', ++serial);
+    const half = net.length < 128 ? `${formatIpv6(net.start)}/${net.length + 1}` : null;
+    for (const t of churn ? churn.next(text, key, half, 'ASSIGNED') : [text]) if (inet6num.add(t)) await inet6num.flush();
   }
   await inet6num.close();
   counts.inet6num = inet6num.objects;
+  if (churn) Object.assign(counts, { gone: churn.gone, changed: churn.changed, added: churn.added });
 
   const order = ['mntner', 'person', 'role', 'organisation', 'inetnum', 'inet6num'] as const;
   return { files: order.map((name) => join(out, DATASET_FILES[name])), counts };
@@ -658,12 +709,13 @@ async function main(): Promise<void> {
       inetnum: { type: 'string' },
       inet6num: { type: 'string' },
       seed: { type: 'string' },
+      'next-day': { type: 'boolean' },
     },
   });
-  if (!values.out) throw new Error('usage: generate-dataset --out DIR [--inetnum 1000000] [--inet6num 300000] [--seed 1]');
+  if (!values.out) throw new Error('usage: generate-dataset --out DIR [--inetnum 1000000] [--inet6num 300000] [--seed 1] [--next-day]');
   const params = datasetParamsFromArgs(values);
   const started = performance.now();
-  const summary = await generateDataset(resolve(values.out), params);
+  const summary = await generateDataset(resolve(values.out), params, values['next-day'] ?? false);
   const seconds = (performance.now() - started) / 1000;
   for (const [name, count] of Object.entries(summary.counts)) console.log(`${name.padEnd(13)} ${count}`);
   console.log(`written to ${resolve(values.out)} in ${seconds.toFixed(1)} s`);
