@@ -144,6 +144,7 @@ function buildProgram(ctx: Context): Command {
             maxDeletePct: opts.maxDelete,
             allowMassDelete: opts.allowMassDelete,
             limits: inputLimits(opts),
+            parseInWorker: true,
             // A defect's line is not written over the progress line: it is cleared first, drawn again later.
             onIssue: (issue) => {
               terminal?.clear();

@@ -2,74 +2,19 @@
 import { stat } from 'node:fs/promises';
 import { LACAK_ERR, LacakError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { DataIssue, RegistryObject } from '../model/types.js';
+import type { DataIssue } from '../model/types.js';
+import type { ObjectRecord } from '../store/rows.js';
 import { ImportRun, type ImportedFile, type ImportSummary } from '../store/writer.js';
 import { openRegistryDb, type Db } from '../store/db.js';
-import { DEFAULT_INPUT_LIMITS, FileDigest, INPUT_ISSUE, inputName, readLineBatches, type InputLimits } from './input.js';
-import { parseRpslBatches } from '../rpsl/parse.js';
-import { toRegistryObject } from '../rpsl/to-model.js';
-import { delegatedSnapshotTime, readDelegatedObjects } from './delegated-stats.js';
-import { readMembers } from '../members/parse.js';
+import { inputName, type InputLimits } from './input.js';
 import type { ImportProgress } from './progress.js';
+import { readRecordBatches, type ImportFormat } from './read-file.js';
+import { readRecordBatchesInWorker } from './read-in-worker.js';
+
+export type { ImportFormat } from './read-file.js';
 
 /** References whose targets must exist (contacts, maintainers, organisations, IRTs). */
 const CHECKED_REFERENCES = ['admin-c', 'tech-c', 'zone-c', 'abuse-c', 'org', 'sponsoring-org', 'mnt-by', 'mnt-lower', 'mnt-routes', 'mnt-domains', 'mnt-irt', 'mnt-ref'];
-
-export type ImportFormat = 'rpsl' | 'delegated' | 'members-csv';
-
-/** What one file yields, whatever its format. */
-export type ImportItem =
-  | { readonly kind: 'object'; readonly object: RegistryObject; readonly issues: readonly DataIssue[] }
-  /** `rejected`: the defect cost an object that could not even be parsed (one over --max-object). */
-  | { readonly kind: 'issue'; readonly issue: DataIssue; readonly rejected?: boolean }
-  /** The file's own date (delegated header); only the first file's counts. */
-  | { readonly kind: 'dated'; readonly at: number };
-
-export interface ReadOptions {
-  readonly format: ImportFormat;
-  readonly defaultSource?: string;
-  readonly digest?: FileDigest;
-  /** Default: DEFAULT_INPUT_LIMITS. */
-  readonly limits?: InputLimits;
-}
-
-/** Streams the objects of one input file, with its defects as values. */
-export async function* readImportFile(path: string, options: ReadOptions): AsyncGenerator<ImportItem> {
-  const file = inputName(path);
-  const limits = options.limits ?? DEFAULT_INPUT_LIMITS;
-  const input = { digest: options.digest, limits };
-  switch (options.format) {
-    case 'rpsl': {
-      for await (const parsed of parseRpslBatches(readLineBatches(path, input), file, limits)) {
-        const issues = [...parsed.issues];
-        if (!parsed.object) {
-          for (const issue of issues) yield { kind: 'issue', issue, rejected: issue.code === INPUT_ISSUE.OBJECT_TOO_LARGE };
-          continue;
-        }
-        const converted = toRegistryObject(parsed.object, { defaultSource: options.defaultSource });
-        issues.push(...converted.issues);
-        if (converted.object) yield { kind: 'object', object: converted.object, issues };
-        else for (const issue of issues) yield { kind: 'issue', issue };
-      }
-      return;
-    }
-    case 'delegated': {
-      for await (const item of readDelegatedObjects(path, input)) {
-        if (item.header) yield { kind: 'dated', at: delegatedSnapshotTime(item.header).getTime() };
-        if (item.object) yield { kind: 'object', object: item.object, issues: [] };
-        if (item.issue) yield { kind: 'issue', issue: item.issue };
-      }
-      return;
-    }
-    case 'members-csv': {
-      for await (const item of readMembers(path, input)) {
-        if (item.object) yield { kind: 'object', object: item.object, issues: [] };
-        if (item.issue) yield { kind: 'issue', issue: item.issue };
-      }
-      return;
-    }
-  }
-}
 
 export interface ImportRequest {
   readonly files: readonly string[];
@@ -88,6 +33,11 @@ export interface ImportRequest {
   readonly now?: () => number;
   /** Told of each file begun, each object read and the finishing phase (issue 16). */
   readonly progress?: ImportProgress;
+  /**
+   * Parse each file in a worker thread while this one writes (the CLI does; stdin is always read
+   * here). Needs the built worker script, so tests that run the sources read in-thread.
+   */
+  readonly parseInWorker?: boolean;
 }
 
 export interface ImportReport extends ImportSummary {
@@ -133,14 +83,29 @@ export async function importFiles(db: Db, request: ImportRequest, log: Logger): 
   };
   const { progress } = request;
   try {
-    for (const path of request.files) {
-      const digest = new FileDigest();
-      progress?.reading(inputName(path));
-      for await (const item of readImportFile(path, { format: request.format, defaultSource: request.source, digest, limits: request.limits })) {
-        if (item.kind === 'object') progress?.object();
-        if (item.kind === 'dated') {
-          if (!run) run = new ImportRun(db, runOptions(request, request.at ?? item.at));
-          continue;
+    // RPSL carries no date of its own: the run starts now, and what it already holds is read
+    // inside its transaction. A dry run (and `check`) parses every object, to report every defect.
+    let known: ReadonlySet<string> | undefined;
+    if (request.format === 'rpsl') {
+      run = new ImportRun(db, runOptions(request, request.at ?? now()));
+      if (!request.dryRun) known = new Set(run.knownDigests());
+    }
+    const options = { format: request.format, source: request.source, limits: request.limits, known };
+    const inWorker = request.parseInWorker === true && !request.files.includes('-');
+    let file = '';
+    for await (const items of inWorker ? readRecordBatchesInWorker(request.files, options) : readRecordBatches(request.files, options)) {
+      for (const item of items) {
+        switch (item.kind) {
+          case 'file':
+            file = item.name;
+            progress?.reading(file);
+            continue;
+          case 'digest':
+            files.push({ name: file, sha256: item.sha256, bytes: item.bytes });
+            continue;
+          case 'dated':
+            run ??= new ImportRun(db, runOptions(request, request.at ?? item.at));
+            continue;
         }
         run ??= new ImportRun(db, runOptions(request, request.at ?? now()));
         if (item.kind === 'issue') {
@@ -148,28 +113,25 @@ export async function importFiles(db: Db, request: ImportRequest, log: Logger): 
           if (item.rejected) run.reject();
           continue;
         }
+        progress?.object();
+        if (item.kind === 'unchanged') {
+          if (run.keep(item.digest) === 'duplicate') {
+            run.reject();
+            report(clashIssue({ ...run.knownKey(item.digest), file, keyLine: item.line }, 'duplicate'));
+          }
+          continue;
+        }
         for (const issue of item.issues) report(issue);
         if (hasError(item.issues)) {
           run.reject();
           continue;
         }
-        const object = request.source && request.format !== 'rpsl' ? { ...item.object, source: request.source } : item.object;
-        const outcome = run.write(object);
+        const outcome = run.write(item.record);
         if (outcome === 'duplicate' || outcome === 'handle-taken') {
           run.reject();
-          report({
-            file: object.file,
-            line: object.keyLine ?? object.line,
-            code: outcome === 'duplicate' ? 'DUPLICATE_KEY' : 'NIC_HDL_TAKEN',
-            message:
-              outcome === 'duplicate'
-                ? `${object.className} ${object.key} (${object.source}) appears more than once in this run; the first is kept`
-                : `${object.className} ${object.key} (${object.source}): the handle is already used by a ${object.className === 'person' ? 'role' : 'person'} object`,
-            severity: 'error',
-          });
+          report(clashIssue(item.record, outcome));
         }
       }
-      files.push({ name: inputName(path), sha256: digest.hex(), bytes: digest.bytes });
     }
     run ??= new ImportRun(db, runOptions(request, request.at ?? now()));
     if (!request.dryRun && run.counts.created + run.counts.changed + run.counts.unchanged === 0) {
@@ -217,6 +179,21 @@ export async function importFiles(db: Db, request: ImportRequest, log: Logger): 
     run?.abort();
     throw err;
   }
+}
+
+/** A repeated key, or a person's handle a role already has (or the other way round). */
+function clashIssue(record: Pick<ObjectRecord, 'source' | 'className' | 'key' | 'file' | 'keyLine'>, outcome: 'duplicate' | 'handle-taken'): DataIssue {
+  const what = `${record.className} ${record.key} (${record.source})`;
+  return {
+    file: record.file,
+    line: record.keyLine,
+    code: outcome === 'duplicate' ? 'DUPLICATE_KEY' : 'NIC_HDL_TAKEN',
+    message:
+      outcome === 'duplicate'
+        ? `${what} appears more than once in this run; the first is kept`
+        : `${what}: the handle is already used by a ${record.className === 'person' ? 'role' : 'person'} object`,
+    severity: 'error',
+  };
 }
 
 function runOptions(request: ImportRequest, at: number) {

@@ -1,6 +1,7 @@
 // RPSL text → paragraphs, one object each. Kept apart from attribute parsing so a
 // dump streams with memory bounded by its largest object (RFC 2622 §2: objects are
 // separated by blank lines), and that largest object by the import's limits.
+import { hash } from 'node:crypto';
 
 export interface RpslParagraph {
   /** The paragraph's lines, comment lines left out, a trailing `\r` removed. */
@@ -171,4 +172,16 @@ export function* splitRpslParagraphsSync(lines: Iterable<string>, limits?: Parag
   }
   const last = splitter.finish();
   if (last) yield last;
+}
+
+/**
+ * What one paragraph's text digests to: SHA-256 (132 bits of it, as base64) of its lines and of
+ * the default source that applies to it. Stored with the object (objects.digest), it lets a
+ * re-import know an object it already holds without parsing it again (issue 16). Null for a
+ * paragraph the reader cut or dropped: such a paragraph is always parsed, and so reported.
+ * The version tag changes whenever the same text would be stored differently.
+ */
+export function paragraphDigest(paragraph: RpslParagraph, defaultSource = ''): string | null {
+  if (paragraph.oversize || paragraph.cut || paragraph.lines.length === 0) return null;
+  return hash('sha256', `lacak-rpsl-1\n${defaultSource}\n${paragraph.lines.join('\n')}`, 'base64').slice(0, 22);
 }

@@ -6,7 +6,8 @@ import type Database from 'better-sqlite3';
 /** One schema step. `summary` is what the server's log says it did when it ran (issue 14). */
 export interface Migration {
   readonly summary: string;
-  readonly sql: string;
+  /** The step, as SQL; or as code where SQL cannot say it (a column added only if missing). */
+  readonly sql: string | ((db: Database.Database) => void);
 }
 
 /** Told after each migration commits: the server logs it, so an upgrade says what it changed. */
@@ -99,6 +100,23 @@ export const REGISTRY_MIGRATIONS: readonly Migration[] = [
    WHERE attribute = 'org' AND object_id IN (SELECT id FROM objects WHERE source LIKE 'DELEGATED-%');
   `,
   },
+  // 3: nothing reads references by object (every query starts from a target), and the index
+  // cost an import a B-tree entry for each of its ~4.3 references per object (issue 16).
+  {
+    summary: 'references: the unused index by object id is dropped',
+    sql: `DROP INDEX IF EXISTS refs_object;`,
+  },
+  // 4: the digest of the text each object was read from (rpsl/paragraphs.ts paragraphDigest):
+  // a re-import finds its unchanged objects by it without parsing them (issue 16). Objects
+  // stored before have none; the next import that finds them unchanged gives them theirs.
+  {
+    summary: 'objects: the digest of the text each was read from, for re-imports to know unchanged objects unparsed',
+    // ALTER TABLE has no IF NOT EXISTS: a store set back to an older user_version (tests do) has it already.
+    sql: (db) => {
+      const columns = db.prepare<[], { name: string }>('PRAGMA table_info(objects)').all();
+      if (!columns.some((c) => c.name === 'digest')) db.exec('ALTER TABLE objects ADD COLUMN digest TEXT');
+    },
+  },
 ];
 
 /** Applies the migrations a database has not had yet, each in its own transaction. */
@@ -107,7 +125,9 @@ export function applyMigrations(db: Database.Database, migrations: readonly Migr
   for (let v = version; v < migrations.length; v++) {
     const started = Date.now();
     db.transaction(() => {
-      db.exec(migrations[v]!.sql);
+      const step = migrations[v]!.sql;
+      if (typeof step === 'string') db.exec(step);
+      else step(db);
       db.pragma(`user_version = ${v + 1}`);
     })();
     onMigrate?.({ path, version: v + 1, summary: migrations[v]!.summary, ms: Date.now() - started });

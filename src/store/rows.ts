@@ -28,13 +28,6 @@ export function sizeBucket(first: bigint, last: bigint): number {
   return (last - first + 1n).toString(2).length - 1;
 }
 
-export function upperValue(object: RegistryObject, name: string): string | null {
-  const v = firstValue(object, name);
-  if (v === undefined) return null;
-  const s = stripComment(v).toUpperCase();
-  return s.length > 0 ? s : null;
-}
-
 /** The attribute each class is searched by name with (RDAP `name=`/`fn=`, WHOIS names). */
 export const NAME_ATTRIBUTE: Readonly<Record<string, string>> = {
   inetnum: 'netname',
@@ -52,19 +45,76 @@ export const NAME_ATTRIBUTE: Readonly<Record<string, string>> = {
 export function derivedColumns(object: RegistryObject) {
   const range = object.range;
   const nameAttribute = NAME_ATTRIBUTE[object.className];
+  // One pass for the first value of each attribute a column is made of (five scans cost an
+  // import as much as its JSON).
+  let name: string | undefined;
+  let netname: string | undefined;
+  let status: string | undefined;
+  let org: string | undefined;
+  let opaqueId: string | undefined;
+  for (const [attribute, value] of object.attributes) {
+    if (attribute === nameAttribute) name ??= value;
+    if (attribute === 'netname') netname ??= value;
+    else if (attribute === 'status') status ??= value;
+    else if (attribute === 'org') org ??= value;
+    else if (attribute === 'opaque-id') opaqueId ??= value;
+  }
   return {
-    name: nameAttribute ? upperValue(object, nameAttribute) : null,
-    netname: upperValue(object, 'netname'),
-    status: upperValue(object, 'status'),
+    name: upperText(name),
+    netname: upperText(netname),
+    status: upperText(status),
     // Whom the space is registered to: the organisation, or a delegated record's account
     // (what the index needs to tell the registry's own account from others).
-    org: upperValue(object, 'org') ?? upperValue(object, 'opaque-id'),
+    org: upperText(org) ?? upperText(opaqueId),
     family: range ? range.family : null,
     first: range ? ipKey(range.start) : null,
     last: range ? ipKey(range.end) : null,
     bucket: range ? sizeBucket(range.start, range.end) : null,
     asn_first: object.asns ? object.asns.first : null,
     asn_last: object.asns ? object.asns.last : null,
+  };
+}
+
+function upperText(value: string | undefined): string | null {
+  if (value === undefined) return null;
+  const s = stripComment(value).toUpperCase();
+  return s.length > 0 ? s : null;
+}
+
+/**
+ * An object as the writer stores it: its row of `objects` and its `refs`, made once per object
+ * (in the thread that parsed it, when the import parses in a worker: importers/parse-worker.ts).
+ * `attributes` is the stored JSON: equal text is an unchanged object.
+ */
+export interface ObjectRecord extends ReturnType<typeof derivedColumns> {
+  readonly source: string;
+  readonly className: string;
+  readonly key: string;
+  readonly attributes: string;
+  /** Flat: attribute, target, attribute, target, ... */
+  readonly references: readonly string[];
+  readonly file: string;
+  readonly line: number;
+  /** The line of the attribute giving the key, for key-level issues (a repeated key). */
+  readonly keyLine: number;
+  /** The digest of the text it was read from (rpsl/paragraphs.ts paragraphDigest); null for other formats. */
+  readonly digest: string | null;
+}
+
+export function objectRecord(object: RegistryObject, digest: string | null): ObjectRecord {
+  const references: string[] = [];
+  for (const r of object.references) references.push(r.attribute, r.target);
+  return {
+    source: object.source,
+    className: object.className,
+    key: object.key,
+    attributes: JSON.stringify(object.attributes),
+    ...derivedColumns(object),
+    references,
+    file: object.file,
+    line: object.line,
+    keyLine: object.keyLine ?? object.line,
+    digest,
   };
 }
 

@@ -1,10 +1,9 @@
 // One import run = one snapshot, inside one SQLite transaction: it commits whole or
 // not at all (a kill -9 leaves uncommitted WAL frames that SQLite discards on open).
 import { LACAK_ERR, LacakError } from '../errors.js';
-import type { RegistryObject } from '../model/types.js';
 import { lacakVersion } from '../version.js';
 import type { Db } from './db.js';
-import { derivedColumns } from './rows.js';
+import type { ObjectRecord } from './rows.js';
 
 export interface ImportRunOptions {
   /** Snapshot instant, epoch ms. */
@@ -49,6 +48,21 @@ export interface UnresolvedReference {
 
 export type WriteOutcome = 'created' | 'changed' | 'unchanged' | 'duplicate' | 'handle-taken';
 
+/** A (source, class) pair, made once and shared by every known object of it. */
+interface PairName {
+  readonly source: string;
+  readonly className: string;
+}
+
+/** A current object known by the digest of its text: what an unchanged paragraph stands for. */
+interface KnownObject {
+  readonly id: number;
+  readonly pair: PairName;
+}
+
+/** References written per statement: one call per row cost as much as the row (~4 per object). */
+const REFS_PER_INSERT = 64;
+
 /** person and role share one namespace of NIC handles within a source (RFC 2622 nic-hdl). */
 const NIC_HANDLE_PEER: Readonly<Record<string, string>> = { person: 'role', role: 'person' };
 
@@ -64,6 +78,19 @@ export class ImportRun {
   readonly counts: ImportCounts = { created: 0, changed: 0, deleted: 0, unchanged: 0, rejected: 0 };
   private readonly pairs = new Map<string, PairState>();
   private readonly seen = new Set<number>();
+  /**
+   * Loading into an empty store: the index of references, dropped inside this run's
+   * transaction and made again from the rows before it commits. One sort of the ~4 references
+   * an object has costs far less than as many random B-tree inserts (the objects' own indexes
+   * stay: kept up as rows come, they cost less than made again at the end). Null otherwise.
+   */
+  private deferredIndexes: { readonly name: string; readonly sql: string }[] | null = null;
+  /** Current objects by digest (knownDigests): empty until asked for. */
+  private readonly known = new Map<string, KnownObject>();
+  /** The connection's mmap size before the run, given back after it. */
+  private readonly mmapBefore: number;
+  /** References waiting for a full statement: object id, attribute, target, ... */
+  private readonly pendingRefs: (number | bigint | string)[] = [];
   private readonly started = Date.now();
   private open = true;
   private readonly stmts;
@@ -77,17 +104,20 @@ export class ImportRun {
       latestOfSource: db.prepare<[string], { at: number | null }>('SELECT max(at) AS at FROM snapshots WHERE source = ?'),
       pairAt: db.prepare<[string, string, number], { n: number }>('SELECT count(*) AS n FROM snapshots WHERE source = ? AND class = ? AND at = ?'),
       countCurrent: db.prepare<[string, string], { n: number }>('SELECT count(*) AS n FROM objects WHERE source = ? AND class = ? AND valid_to IS NULL'),
-      current: db.prepare<[string, string, string], { id: number; attributes: string; import_id: number }>(
-        'SELECT id, attributes, import_id FROM objects WHERE source = ? AND class = ? AND key = ? AND valid_to IS NULL',
+      current: db.prepare<[string, string, string], { id: number; attributes: string; import_id: number; digest: string | null }>(
+        'SELECT id, attributes, import_id, digest FROM objects WHERE source = ? AND class = ? AND key = ? AND valid_to IS NULL',
       ),
+      setDigest: db.prepare<[string, number]>('UPDATE objects SET digest = ? WHERE id = ?'),
+      storedKey: db.prepare<[number], { source: string; className: string; key: string }>('SELECT source, class AS className, key FROM objects WHERE id = ?'),
       close: db.prepare<[number, number, number]>('UPDATE objects SET valid_to = ?, closed_by = ? WHERE id = ?'),
       insert: db.prepare(
         // Positional parameters: binding by name costs about as much as the row itself.
         `INSERT INTO objects (source, class, key, valid_from, import_id, attributes, netname, name, status, org,
-           family, first, last, bucket, asn_first, asn_last, file, line)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           family, first, last, bucket, asn_first, asn_last, file, line, digest)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertRef: db.prepare<[number | bigint, string, string]>('INSERT INTO refs (object_id, attribute, target) VALUES (?, ?, ?)'),
+      insertRefs: db.prepare(`INSERT INTO refs (object_id, attribute, target) VALUES ${Array.from({ length: REFS_PER_INSERT }, () => '(?, ?, ?)').join(', ')}`),
       pairCurrentIds: db.prepare<[string, string, number], { id: number }>(
         'SELECT id FROM objects WHERE source = ? AND class = ? AND valid_to IS NULL AND import_id != ?',
       ),
@@ -97,31 +127,55 @@ export class ImportRun {
            deleted = @deleted, unchanged = @unchanged, rejected = @rejected, duration_ms = @duration_ms WHERE id = @id`,
       ),
     };
+    // Reading a national registry through the map would count every page of it as this
+    // process's memory (issue 16: peak RSS within 1 GiB); SQLite's own cache is bounded.
+    this.mmapBefore = db.pragma('mmap_size', { simple: true }) as number;
+    db.pragma('mmap_size = 0');
     db.exec('BEGIN IMMEDIATE');
     const info = db
       .prepare(`INSERT INTO imports (snapshot_at, started_at, format, files, pairs, lacak_version) VALUES (?, ?, ?, '[]', '[]', ?)`)
       .run(options.at, this.started, options.format, lacakVersion());
     this.importId = Number(info.lastInsertRowid);
+    if (db.prepare('SELECT 1 FROM objects LIMIT 1').get() === undefined) this.deferIndexes();
+  }
+
+  private deferIndexes(): void {
+    const indexes = this.db
+      .prepare<[], { name: string; sql: string }>("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'refs' AND sql IS NOT NULL ORDER BY name")
+      .all();
+    for (const { name } of indexes) this.db.exec(`DROP INDEX "${name}"`);
+    this.deferredIndexes = indexes;
+  }
+
+  /** Makes the deferred indexes again (before anything reads through them). */
+  private restoreIndexes(): void {
+    if (!this.deferredIndexes) return;
+    for (const { sql } of this.deferredIndexes) this.db.exec(sql);
+    this.deferredIndexes = null;
   }
 
   /** Writes one object; the first object of a (source, class) pair checks the snapshot order. */
-  write(object: RegistryObject): WriteOutcome {
+  write(object: ObjectRecord): WriteOutcome {
     const pair = this.enterPair(object.source, object.className);
     const peer = NIC_HANDLE_PEER[object.className];
     if (peer && this.stmts.current.get(object.source, peer, object.key)) return 'handle-taken';
     // The attributes as stored are the object's content: equal text means unchanged.
-    const attributes = JSON.stringify(object.attributes);
+    const { attributes } = object;
     if (pair.currentBefore > 0) {
       const current = this.stmts.current.get(object.source, object.className, object.key);
       if (current) {
         if (current.import_id === this.importId || this.seen.has(current.id)) return 'duplicate';
         if (current.attributes === attributes) {
           this.seen.add(current.id);
+          // Stored before digests were, or read from differently spaced text: known by this one from now on.
+          if (object.digest !== null && current.digest !== object.digest) this.stmts.setDigest.run(object.digest, current.id);
           this.counts.unchanged++;
           return 'unchanged';
         }
+        // Seen: the same text later in this run is a repeat, not the object as it stood.
+        this.seen.add(current.id);
         this.stmts.close.run(this.options.at, this.importId, current.id);
-        this.insert(object, attributes);
+        this.insert(object);
         this.counts.changed++;
         return 'changed';
       }
@@ -129,7 +183,7 @@ export class ImportRun {
     // A pair with no current objects needs no lookup: the unique index on current
     // keys catches a key repeated within this run.
     try {
-      this.insert(object, attributes);
+      this.insert(object);
     } catch (err) {
       if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') return 'duplicate';
       throw err;
@@ -139,10 +193,48 @@ export class ImportRun {
   }
 
   /**
+   * The digests of the current objects (RPSL ones read since digests are stored), for the
+   * reader to pass their paragraphs on unparsed. Read inside this run's transaction, so no
+   * other import can change what they stand for.
+   */
+  knownDigests(): string[] {
+    this.assertOpen();
+    const pairs = new Map<string, PairName>();
+    const rows = this.db.prepare<[], { id: number; source: string; class: string; digest: string }>(
+      'SELECT id, source, class, digest FROM objects WHERE valid_to IS NULL AND digest IS NOT NULL',
+    );
+    for (const row of rows.iterate()) {
+      const name = `${row.source}\0${row.class}`;
+      let pair = pairs.get(name);
+      if (!pair) pairs.set(name, (pair = { source: row.source, className: row.class }));
+      this.known.set(row.digest, { id: row.id, pair });
+    }
+    return [...this.known.keys()];
+  }
+
+  /** A paragraph the reader knew by its digest: the current object it stands for is still there, unchanged. */
+  keep(digest: string): 'unchanged' | 'duplicate' {
+    const known = this.known.get(digest);
+    if (!known) throw new Error(`no current object has the digest ${digest}`);
+    this.enterPair(known.pair.source, known.pair.className);
+    if (this.seen.has(known.id)) return 'duplicate';
+    this.seen.add(known.id);
+    this.counts.unchanged++;
+    return 'unchanged';
+  }
+
+  /** The key of the object a digest stands for (to name a repeated one). */
+  knownKey(digest: string): { readonly source: string; readonly className: string; readonly key: string } {
+    return this.stmts.storedKey.get(this.known.get(digest)!.id)!;
+  }
+
+  /**
    * References from this run's objects to handles that no current object has (any source:
    * references resolve across sources). Checked on dry runs, where nothing else waits.
    */
   unresolvedReferences(attributes: readonly string[], limit: number): UnresolvedReference[] {
+    this.flushRefs();
+    this.restoreIndexes();
     const marks = attributes.map(() => '?').join(', ');
     return this.db
       .prepare<unknown[], UnresolvedReference>(
@@ -163,6 +255,8 @@ export class ImportRun {
   finish(files: readonly ImportedFile[]): ImportSummary {
     this.assertOpen();
     try {
+      this.flushRefs();
+      this.restoreIndexes();
       for (const pair of this.pairs.values()) this.closeVanished(pair);
       const pairs = [...this.pairs.values()].map((p) => [p.source, p.className] as const);
       for (const [source, className] of pairs) this.stmts.snapshot.run(source, className, this.options.at, this.importId);
@@ -178,6 +272,7 @@ export class ImportRun {
       const dryRun = this.options.dryRun ?? false;
       this.db.exec(dryRun ? 'ROLLBACK' : 'COMMIT');
       this.open = false;
+      this.db.pragma(`mmap_size = ${this.mmapBefore}`);
       return { importId: this.importId, at: this.options.at, pairs, durationMs, dryRun, ...this.counts };
     } catch (err) {
       this.abort();
@@ -190,6 +285,7 @@ export class ImportRun {
     if (!this.open) return;
     this.open = false;
     if (this.db.inTransaction) this.db.exec('ROLLBACK');
+    this.db.pragma(`mmap_size = ${this.mmapBefore}`);
   }
 
   private enterPair(source: string, className: string): PairState {
@@ -235,29 +331,44 @@ export class ImportRun {
     this.counts.deleted += vanished.length;
   }
 
-  private insert(object: RegistryObject, attributes: string): void {
-    const d = derivedColumns(object);
+  private insert(o: ObjectRecord): void {
     const info = this.stmts.insert.run(
-      object.source,
-      object.className,
-      object.key,
+      o.source,
+      o.className,
+      o.key,
       this.options.at,
       this.importId,
-      attributes,
-      d.netname,
-      d.name,
-      d.status,
-      d.org,
-      d.family,
-      d.first,
-      d.last,
-      d.bucket,
-      d.asn_first,
-      d.asn_last,
-      object.file,
-      object.line,
+      o.attributes,
+      o.netname,
+      o.name,
+      o.status,
+      o.org,
+      o.family,
+      o.first,
+      o.last,
+      o.bucket,
+      o.asn_first,
+      o.asn_last,
+      o.file,
+      o.line,
+      o.digest,
     );
-    for (const ref of object.references) this.stmts.insertRef.run(info.lastInsertRowid, ref.attribute, ref.target);
+    const refs = o.references;
+    const pending = this.pendingRefs;
+    for (let i = 0; i < refs.length; i += 2) {
+      pending.push(info.lastInsertRowid, refs[i]!, refs[i + 1]!);
+      if (pending.length === 3 * REFS_PER_INSERT) {
+        this.stmts.insertRefs.run(...pending);
+        pending.length = 0;
+      }
+    }
+  }
+
+  /** Writes the references still waiting: before anything reads them. */
+  private flushRefs(): void {
+    const pending = this.pendingRefs;
+    for (let i = 0; i < pending.length; i += 3) this.stmts.insertRef.run(pending[i] as number, pending[i + 1] as string, pending[i + 2] as string);
+    pending.length = 0;
   }
 
   private assertOpen(): void {

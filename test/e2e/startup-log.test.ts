@@ -55,13 +55,15 @@ describe('the start-up log', () => {
     const migrated = first.filter((l) => l.msg === 'database migrated');
     expect(migrated).toEqual([
       expect.objectContaining({ component: 'store', db, version: 2, migration: "delegated records' account ids move from org: to opaque-id:, in objects and their references" }),
+      expect.objectContaining({ component: 'store', db, version: 3, migration: 'references: the unused index by object id is dropped' }),
+      expect.objectContaining({ component: 'store', db, version: 4, migration: expect.stringMatching(/^objects: the digest of the text/) }),
       // The state database is new: its schema is made step by step, and said so.
       expect.objectContaining({ component: 'store', db: state, version: 1, migration: 'state schema: API keys and the audit log' }),
       expect.objectContaining({ component: 'store', db: state, version: 2, migration: expect.stringMatching(/^audit rows record their chain/) }),
     ]);
     for (const l of migrated) expect(l.ms).toEqual(expect.any(Number));
     const check = new Database(db, { readonly: true });
-    expect(check.pragma('user_version', { simple: true })).toBe(2);
+    expect(check.pragma('user_version', { simple: true })).toBe(4);
     check.close();
 
     const second = await startLog({ LACAK_DB: db, LACAK_STALE_AFTER: '36500d', LACAK_BOOTSTRAP_MAX_AGE: '36500d' });
