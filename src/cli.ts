@@ -24,6 +24,7 @@ import { formatInstant, parseInstant } from './query/time.js';
 import { exportRpsl } from './export/rpsl.js';
 import { exportDelegated } from './export/delegated.js';
 import { serve } from './main.js';
+import { keepIndexOf } from './offload/kept-files.js';
 import { lacakVersion } from './version.js';
 
 function parseAt(value: string): number {
@@ -70,6 +71,19 @@ function summaryLine(r: ImportReport): string {
     `${what}: snapshot ${new Date(r.at).toISOString()}; created ${r.created}, changed ${r.changed}, deleted ${r.deleted}, ` +
     `unchanged ${r.unchanged}, rejected ${r.rejected}; ${r.errors} error(s), ${r.warnings} warning(s); ${(r.durationMs / 1000).toFixed(2)} s`
   );
+}
+
+/**
+ * The index of what was just imported, kept beside the database for the next server start.
+ * The import stands whatever happens here: a server without the file reads the networks.
+ */
+function keepIndex(config: Config, db: Db, log: Logger): void {
+  try {
+    const kept = keepIndexOf(config, db, loadBootstrap(config.bootstrapDir).publication);
+    if (kept) log.info(kept, 'index file written');
+  } catch (err) {
+    log.warn({ err }, 'index file not written: the next server start reads the networks');
+  }
 }
 
 interface Context {
@@ -155,6 +169,7 @@ function buildProgram(ctx: Context): Command {
           log,
         );
         process.stdout.write(summaryLine(report) + '\n');
+        if (!report.dryRun) keepIndex(config, db, log);
       } finally {
         db.close();
       }

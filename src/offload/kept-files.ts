@@ -3,13 +3,16 @@
 // server starts from the kept index in moments and reads the kept packs instead of packing
 // again; any file that is not exactly theirs is refused with a reason, never served.
 import { createHash } from 'node:crypto';
-import { accessSync, constants, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config.js';
-import { builtIndexFromData, type BuiltIndex, type BuiltIndexData } from '../index/build-from-db.js';
+import { buildIndexFromDb, builtIndexData, builtIndexFromData, type BuiltIndex, type BuiltIndexData } from '../index/build-from-db.js';
 import { PackedAnswers } from '../encoded/packed.js';
-import { ArrayFileRefused, readArrayFile } from './array-file.js';
+import { indexSettings } from '../query/placeholders.js';
+import type { Db } from '../store/db.js';
+import { ObjectStore } from '../store/objects.js';
+import { ArrayFileRefused, readArrayFile, writeArrayFile } from './array-file.js';
 import type { PreEncoded, PreEncodeReply } from './pack-answers.js';
 
 /**
@@ -105,6 +108,29 @@ export async function readKeptIndex(dbPath: string, stamp: PackStamp, made: Impo
 export async function readKeptPacks(dbPath: string, stamp: PackStamp, made: ImportMark, index?: BuiltIndex): Promise<PreEncoded> {
   const built = index ?? (await readKeptIndex(dbPath, stamp, made));
   return preEncodedOf(built, (await readArrayFile(keptFilesOf(dbPath).packs, (meta) => refusal(meta, stamp, made))) as PreEncodeReply);
+}
+
+/**
+ * Builds the index of the database's newest import and keeps it beside the database, as
+ * `lacak import` does once it has committed: the next server start then reads it in moments
+ * instead of every network (issue 16). Written under a temporary name and renamed, so a
+ * reader sees the old file or the new one, never half of one. Null when no server would read
+ * it (packing switched off) or the folder is not writable.
+ */
+export function keepIndexOf(config: Config, db: Db, bootstrap: string | null): { readonly file: string; readonly importId: number; readonly ms: number } | null {
+  const file = keptFilesOf(config.dbPath).index;
+  if (config.answerPackBytes <= 0 || !canWriteBeside(file)) return null;
+  const started = Date.now();
+  const built = buildIndexFromDb(db, indexSettings(config));
+  const stamp = { ...packStamp(config, bootstrap), importId: built.importId, finishedAt: new ObjectStore(db).importFinishedAt(built.importId) };
+  const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
+  try {
+    writeArrayFile(tmp, stamp, builtIndexData(built));
+    renameSync(tmp, file);
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+  return { file, importId: built.importId, ms: Date.now() - started };
 }
 
 /** Whether the server may write its packs file beside the database. */
