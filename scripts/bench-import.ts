@@ -8,11 +8,16 @@
 import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
+import { loadConfig } from '../src/config.js';
 import { importFiles } from '../src/importers/run-import.js';
+import { keepIndexOf } from '../src/offload/kept-files.js';
+import { loadBootstrap } from '../src/referral/bootstrap.js';
 import { openRegistryDb } from '../src/store/db.js';
 
 export interface ImportChildResult {
   readonly ms: number;
+  /** Writing the index file after the import, as `lacak import` does (issue 16). */
+  readonly indexFileMs: number;
   readonly closeMs: number;
   readonly created: number;
   readonly changed: number;
@@ -38,12 +43,16 @@ const db = openRegistryDb(values.db, { create: true });
 const started = performance.now();
 const report = await importFiles(db, { files: positionals, format: 'rpsl', at: Date.parse(values.at), parseInWorker: true }, pino({ level: 'silent' }));
 const ms = performance.now() - started;
+const config = loadConfig({ LACAK_DB: values.db }, { db: values.db });
+const kept = keepIndexOf(config, db, loadBootstrap(config.bootstrapDir).publication);
+if (!kept) throw new Error(`no index file written beside ${values.db}`);
 const closing = performance.now();
 db.close();
 const closeMs = performance.now() - closing;
 const usage = process.resourceUsage();
 const result: ImportChildResult = {
   ms,
+  indexFileMs: kept.ms,
   closeMs,
   created: report.created,
   changed: report.changed,

@@ -49,7 +49,7 @@ export async function serve(config: Config, log: Logger): Promise<RunningServer>
   const db = openRegistryDb(config.dbPath, { onMigrate });
   const state = openStateDb(config.stateDbPath, { busyTimeoutMs: SERVER_BUSY_TIMEOUT_MS, onMigrate });
   const bootstrap = loadBootstrap(config.bootstrapDir);
-  const startedFrom = await keptIndex(config, db, bootstrap.publication, log);
+  const startedFrom = await startingIndex(config, db, bootstrap.publication, log);
   const service = new LookupService(db, config, log.child({ component: 'query' }), {
     indexBuilder: workerIndexBuilder(config.dbPath, indexSettings(config)),
     bootstrap,
@@ -160,7 +160,7 @@ export async function serve(config: Config, log: Logger): Promise<RunningServer>
  * import and this build and settings made it: a start in moments instead of reading every
  * network (issue 16). Anything else is said in the log and the index is built as before.
  */
-async function keptIndex(config: Config, db: Db, bootstrapPublication: string | null, log: Logger): Promise<BuiltIndex | undefined> {
+export async function startingIndex(config: Config, db: Db, bootstrapPublication: string | null, log: Logger): Promise<BuiltIndex | undefined> {
   const file = keptFilesOf(config.dbPath).index;
   if (config.answerPackBytes <= 0 || !existsSync(file)) return undefined;
   const started = Date.now();

@@ -10,7 +10,7 @@ import type { Config } from '../config.js';
 import { buildIndexFromDb, builtIndexData, builtIndexFromData, type BuiltIndex, type BuiltIndexData } from '../index/build-from-db.js';
 import { PackedAnswers } from '../encoded/packed.js';
 import { indexSettings } from '../query/placeholders.js';
-import type { Db } from '../store/db.js';
+import { withoutMemoryMap, type Db } from '../store/db.js';
 import { ObjectStore } from '../store/objects.js';
 import { ArrayFileRefused, readArrayFile, writeArrayFile } from './array-file.js';
 import type { PreEncoded, PreEncodeReply } from './pack-answers.js';
@@ -121,7 +121,13 @@ export function keepIndexOf(config: Config, db: Db, bootstrap: string | null): {
   const file = keptFilesOf(config.dbPath).index;
   if (config.answerPackBytes <= 0 || !canWriteBeside(file)) return null;
   const started = Date.now();
-  const built = buildIndexFromDb(db, indexSettings(config));
+  const restoreMemoryMap = withoutMemoryMap(db);
+  let built: BuiltIndex;
+  try {
+    built = buildIndexFromDb(db, indexSettings(config));
+  } finally {
+    restoreMemoryMap();
+  }
   const stamp = { ...packStamp(config, bootstrap), importId: built.importId, finishedAt: new ObjectStore(db).importFinishedAt(built.importId) };
   const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
   try {

@@ -59,6 +59,20 @@ function migrate(db: Db, path: string, onMigrate: MigrationListener | undefined)
   applyMigrations(db, REGISTRY_MIGRATIONS, path, onMigrate);
 }
 
+/**
+ * Turns the connection's memory map off until the returned function is called. Reading a
+ * national registry through the map counts every page read as the process's own memory (an
+ * import read all 800 MB of the bench registry: issue 16 holds imports within 1 GiB); SQLite's
+ * own page cache is bounded (cache_size).
+ */
+export function withoutMemoryMap(db: Db): () => void {
+  const before = db.pragma('mmap_size', { simple: true }) as number;
+  db.pragma('mmap_size = 0');
+  return () => {
+    db.pragma(`mmap_size = ${before}`);
+  };
+}
+
 /** Changes whenever another connection commits: how the server notices a finished import. */
 export function dataVersion(db: Db): number {
   return db.pragma('data_version', { simple: true }) as number;

@@ -2,7 +2,7 @@
 // not at all (a kill -9 leaves uncommitted WAL frames that SQLite discards on open).
 import { LACAK_ERR, LacakError } from '../errors.js';
 import { lacakVersion } from '../version.js';
-import type { Db } from './db.js';
+import { withoutMemoryMap, type Db } from './db.js';
 import type { ObjectRecord } from './rows.js';
 
 export interface ImportRunOptions {
@@ -87,8 +87,8 @@ export class ImportRun {
   private deferredIndexes: { readonly name: string; readonly sql: string }[] | null = null;
   /** Current objects by digest (knownDigests): empty until asked for. */
   private readonly known = new Map<string, KnownObject>();
-  /** The connection's mmap size before the run, given back after it. */
-  private readonly mmapBefore: number;
+  /** Gives the connection its memory map back once the run is over. */
+  private readonly restoreMemoryMap: () => void;
   /** References waiting for a full statement: object id, attribute, target, ... */
   private readonly pendingRefs: (number | bigint | string)[] = [];
   private readonly started = Date.now();
@@ -127,10 +127,7 @@ export class ImportRun {
            deleted = @deleted, unchanged = @unchanged, rejected = @rejected, duration_ms = @duration_ms WHERE id = @id`,
       ),
     };
-    // Reading a national registry through the map would count every page of it as this
-    // process's memory (issue 16: peak RSS within 1 GiB); SQLite's own cache is bounded.
-    this.mmapBefore = db.pragma('mmap_size', { simple: true }) as number;
-    db.pragma('mmap_size = 0');
+    this.restoreMemoryMap = withoutMemoryMap(db);
     db.exec('BEGIN IMMEDIATE');
     const info = db
       .prepare(`INSERT INTO imports (snapshot_at, started_at, format, files, pairs, lacak_version) VALUES (?, ?, ?, '[]', '[]', ?)`)
@@ -272,7 +269,7 @@ export class ImportRun {
       const dryRun = this.options.dryRun ?? false;
       this.db.exec(dryRun ? 'ROLLBACK' : 'COMMIT');
       this.open = false;
-      this.db.pragma(`mmap_size = ${this.mmapBefore}`);
+      this.restoreMemoryMap();
       return { importId: this.importId, at: this.options.at, pairs, durationMs, dryRun, ...this.counts };
     } catch (err) {
       this.abort();
@@ -285,7 +282,7 @@ export class ImportRun {
     if (!this.open) return;
     this.open = false;
     if (this.db.inTransaction) this.db.exec('ROLLBACK');
-    this.db.pragma(`mmap_size = ${this.mmapBefore}`);
+    this.restoreMemoryMap();
   }
 
   private enterPair(source: string, className: string): PairState {
