@@ -1,5 +1,5 @@
-// One input file of any format → the objects it holds and its defects, as values; and the
-// same as the writer's records (store/rows.ts), in batches, read here or in a worker thread.
+// A run's input files, of any format → the writer's records (store/rows.ts) and the defects
+// found, as values, in batches: read here, or in a worker thread (read-in-worker.ts).
 import type { DataIssue, RegistryObject } from '../model/types.js';
 import { objectRecord, type ObjectRecord } from '../store/rows.js';
 import { DEFAULT_INPUT_LIMITS, FileDigest, INPUT_ISSUE, inputName, readLineBatches, type InputLimits, type InputOptions } from './input.js';
@@ -12,48 +12,26 @@ import { readMembers } from '../members/parse.js';
 export type ImportFormat = 'rpsl' | 'delegated' | 'members-csv';
 
 /** What one file yields, whatever its format. */
-export type ImportItem =
+type ImportItem =
   | { readonly kind: 'object'; readonly object: RegistryObject; readonly issues: readonly DataIssue[] }
   /** `rejected`: the defect cost an object that could not even be parsed (one over --max-object). */
   | { readonly kind: 'issue'; readonly issue: DataIssue; readonly rejected?: boolean }
   /** The file's own date (delegated header); only the first file's counts. */
   | { readonly kind: 'dated'; readonly at: number };
 
-export interface ReadOptions {
-  readonly format: ImportFormat;
-  readonly defaultSource?: string;
-  readonly digest?: FileDigest;
-  /** Default: DEFAULT_INPUT_LIMITS. */
-  readonly limits?: InputLimits;
-}
-
-/** Streams the objects of one input file, with its defects as values. */
-export async function* readImportFile(path: string, options: ReadOptions): AsyncGenerator<ImportItem> {
-  const limits = options.limits ?? DEFAULT_INPUT_LIMITS;
-  const input = { digest: options.digest, limits };
-  switch (options.format) {
-    case 'rpsl': {
-      const file = inputName(path);
-      for await (const paragraphs of rpslParagraphBatches(path, input)) {
-        for (const paragraph of paragraphs) yield* rpslItemsOf(paragraph, file, options.defaultSource, limits);
-      }
-      return;
+/** The objects of a delegated-statistics file or a members CSV, with their defects as values. */
+async function* readTabularFile(path: string, format: 'delegated' | 'members-csv', input: InputOptions): AsyncGenerator<ImportItem> {
+  if (format === 'delegated') {
+    for await (const item of readDelegatedObjects(path, input)) {
+      if (item.header) yield { kind: 'dated', at: delegatedSnapshotTime(item.header).getTime() };
+      if (item.object) yield { kind: 'object', object: item.object, issues: [] };
+      if (item.issue) yield { kind: 'issue', issue: item.issue };
     }
-    case 'delegated': {
-      for await (const item of readDelegatedObjects(path, input)) {
-        if (item.header) yield { kind: 'dated', at: delegatedSnapshotTime(item.header).getTime() };
-        if (item.object) yield { kind: 'object', object: item.object, issues: [] };
-        if (item.issue) yield { kind: 'issue', issue: item.issue };
-      }
-      return;
-    }
-    case 'members-csv': {
-      for await (const item of readMembers(path, input)) {
-        if (item.object) yield { kind: 'object', object: item.object, issues: [] };
-        if (item.issue) yield { kind: 'issue', issue: item.issue };
-      }
-      return;
-    }
+    return;
+  }
+  for await (const item of readMembers(path, input)) {
+    if (item.object) yield { kind: 'object', object: item.object, issues: [] };
+    if (item.issue) yield { kind: 'issue', issue: item.issue };
   }
 }
 
@@ -129,7 +107,7 @@ export async function* readRecordBatches(paths: readonly string[], options: Reco
         batch = [];
       }
     } else {
-      for await (const item of readImportFile(path, { format: options.format, limits, digest })) {
+      for await (const item of readTabularFile(path, options.format, { limits, digest })) {
         if (item.kind !== 'object') batch.push(item);
         // The other formats' readers make up a source of their own; --source replaces it.
         else batch.push({ kind: 'object', record: objectRecord(options.source ? { ...item.object, source: options.source } : item.object, null), issues: item.issues });

@@ -127,13 +127,18 @@ export class ImportRun {
            deleted = @deleted, unchanged = @unchanged, rejected = @rejected, duration_ms = @duration_ms WHERE id = @id`,
       ),
     };
-    this.restoreMemoryMap = withoutMemoryMap(db);
     db.exec('BEGIN IMMEDIATE');
-    const info = db
-      .prepare(`INSERT INTO imports (snapshot_at, started_at, format, files, pairs, lacak_version) VALUES (?, ?, ?, '[]', '[]', ?)`)
-      .run(options.at, this.started, options.format, lacakVersion());
-    this.importId = Number(info.lastInsertRowid);
-    if (db.prepare('SELECT 1 FROM objects LIMIT 1').get() === undefined) this.deferIndexes();
+    this.restoreMemoryMap = withoutMemoryMap(db);
+    try {
+      const info = db
+        .prepare(`INSERT INTO imports (snapshot_at, started_at, format, files, pairs, lacak_version) VALUES (?, ?, ?, '[]', '[]', ?)`)
+        .run(options.at, this.started, options.format, lacakVersion());
+      this.importId = Number(info.lastInsertRowid);
+      if (db.prepare('SELECT 1 FROM objects LIMIT 1').get() === undefined) this.deferIndexes();
+    } catch (err) {
+      this.abort();
+      throw err;
+    }
   }
 
   private deferIndexes(): void {
