@@ -321,6 +321,18 @@ export function classSpec(name: string): ClassSpec | undefined {
   return RPSL_CLASSES.get(name.toLowerCase());
 }
 
+/** A modelled class's attributes by name (lower case): one lookup per attribute of an object. */
+export function attributeSpecsOf(spec: ClassSpec): ReadonlyMap<string, AttributeSpec> {
+  return ATTRIBUTE_INDEX.get(spec.className)!;
+}
+
+const PRIMARY_KEYS: ReadonlyMap<string, AttributeSpec> = new Map(CLASSES.map((spec) => [spec.className, spec.attributes.find((a) => a.primaryKey)!]));
+
+/** The attribute that gives a class's objects their key (the first, for `route`'s two). */
+export function primaryKeyOf(spec: ClassSpec): AttributeSpec {
+  return PRIMARY_KEYS.get(spec.className)!;
+}
+
 /** The spec of one attribute of a class; undefined when the class or attribute is unknown. */
 export function attributeSpec(className: string, attributeName: string): AttributeSpec | undefined {
   return ATTRIBUTE_INDEX.get(className.toLowerCase())?.get(attributeName.toLowerCase());

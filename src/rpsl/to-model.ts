@@ -3,7 +3,7 @@
 import { parseAsn, parseAsnRange, type AsnRange } from '../net/asn.js';
 import { cidrToRange, formatCidr, formatRange, parsePrefix, parseRange, singlePrefix, type IpRange } from '../net/prefix.js';
 import { stripComment, type DataIssue, type Reference, type RegistryObject, type RpslAttribute, type RpslObject } from '../model/types.js';
-import { attributeSpec, classSpec, type ClassSpec } from './classes.js';
+import { attributeSpecsOf, classSpec, primaryKeyOf, type ClassSpec } from './classes.js';
 
 export const RPSL_MODEL_ISSUE = {
   UNKNOWN_CLASS: 'RPSL_UNKNOWN_CLASS',
@@ -37,13 +37,21 @@ function firstAttribute(obj: RpslObject, name: string): RpslAttribute | undefine
   return obj.attributes.find((a) => a.name === name);
 }
 
-function checkTemplate(obj: RpslObject, spec: ClassSpec, report: Report): void {
+/**
+ * The class template's checks (unknown, repeated and missing attributes) and the references the
+ * object makes, in one pass over its attributes: an import does this for every object of a dump.
+ */
+function checkAndCollect(obj: RpslObject, spec: ClassSpec, report: Report): Reference[] {
+  const specs = attributeSpecsOf(spec);
   const seen = new Set<string>();
-  const reportedUnknown = new Set<string>();
+  let reportedUnknown: Set<string> | null = null;
+  const references: Reference[] = [];
+  let referenced: Set<string> | null = null;
   for (const a of obj.attributes) {
-    const aSpec = attributeSpec(spec.className, a.name);
+    const aSpec = specs.get(a.name) ?? specs.get(a.name.toLowerCase());
     if (!aSpec) {
       // Once per name: a dump with a local extension attribute would otherwise flood the report.
+      reportedUnknown ??= new Set();
       if (!reportedUnknown.has(a.name)) {
         reportedUnknown.add(a.name);
         report(a.line, RPSL_MODEL_ISSUE.UNKNOWN_ATTRIBUTE, `attribute "${a.name}" is not part of the ${spec.className} template`, 'warning');
@@ -54,6 +62,22 @@ function checkTemplate(obj: RpslObject, spec: ClassSpec, report: Report): void {
       report(a.line, RPSL_MODEL_ISSUE.DUPLICATE_ATTRIBUTE, `"${a.name}" may appear only once in ${spec.className}`);
     }
     seen.add(a.name);
+    const targets = aSpec.refersTo;
+    if (!targets) continue;
+    const toAutNum = targets.length === 1 && targets[0] === 'aut-num';
+    for (const token of referenceTokens(a.name, a.value)) {
+      let target = token.toUpperCase();
+      if (toAutNum) {
+        const n = parseAsn(token);
+        if (n === null) continue;
+        target = `AS${n}`;
+      }
+      const id = `${a.name}\u0000${target}`;
+      referenced ??= new Set();
+      if (referenced.has(id)) continue;
+      referenced.add(id);
+      references.push({ attribute: a.name, target });
+    }
   }
   for (const aSpec of spec.attributes) {
     // A missing source is RPSL_NO_SOURCE, and only when no default source applies.
@@ -61,11 +85,11 @@ function checkTemplate(obj: RpslObject, spec: ClassSpec, report: Report): void {
       report(obj.line, RPSL_MODEL_ISSUE.MISSING_ATTRIBUTE, `${spec.className} lacks mandatory "${aSpec.name}"`);
     }
   }
+  return references;
 }
 
-function canonicalKey(obj: RpslObject, spec: ClassSpec, report: Report): KeyResult | null {
-  const keyAttribute = spec.attributes.find((a) => a.primaryKey)!;
-  const attribute = firstAttribute(obj, keyAttribute.name);
+/** `attribute`: the object's first attribute of the class's primary key (primaryKeyOf). */
+function canonicalKey(obj: RpslObject, spec: ClassSpec, attribute: RpslAttribute | undefined, report: Report): KeyResult | null {
   // Already reported as a missing mandatory attribute.
   if (!attribute) return null;
   const text = stripComment(attribute.value);
@@ -132,29 +156,6 @@ function referenceTokens(attributeName: string, value: string): string[] {
   return text.split(/[\s,]+/).filter((t) => t !== '');
 }
 
-function collectReferences(obj: RpslObject, spec: ClassSpec): Reference[] {
-  const references: Reference[] = [];
-  const seen = new Set<string>();
-  for (const a of obj.attributes) {
-    const targets = attributeSpec(spec.className, a.name)?.refersTo;
-    if (!targets) continue;
-    const toAutNum = targets.length === 1 && targets[0] === 'aut-num';
-    for (const token of referenceTokens(a.name, a.value)) {
-      let target = token.toUpperCase();
-      if (toAutNum) {
-        const n = parseAsn(token);
-        if (n === null) continue;
-        target = `AS${n}`;
-      }
-      const id = `${a.name}\u0000${target}`;
-      if (seen.has(id)) continue;
-      seen.add(id);
-      references.push({ attribute: a.name, target });
-    }
-  }
-  return references;
-}
-
 /**
  * Interprets a parsed object. Error-severity issues mean the importer must reject
  * it; the object is still returned whenever a key and source exist, so `lacak check`
@@ -167,10 +168,12 @@ export function toRegistryObject(obj: RpslObject, options: ToRegistryObjectOptio
   };
 
   const spec = classSpec(obj.className);
+  const keyAttribute = spec ? firstAttribute(obj, primaryKeyOf(spec).name) : undefined;
   let keyed: KeyResult | null;
+  let references: Reference[] = [];
   if (spec) {
-    checkTemplate(obj, spec, report);
-    keyed = canonicalKey(obj, spec, report);
+    references = checkAndCollect(obj, spec, report);
+    keyed = canonicalKey(obj, spec, keyAttribute, report);
   } else {
     report(obj.line, RPSL_MODEL_ISSUE.UNKNOWN_CLASS, `class "${obj.className}" is not modelled; kept as a plain object`, 'warning');
     const first = obj.attributes[0];
@@ -191,17 +194,20 @@ export function toRegistryObject(obj: RpslObject, options: ToRegistryObjectOptio
   }
 
   if (!keyed || source === '') return { object: null, issues };
-  const object: RegistryObject = {
+  const attributes: (readonly [string, string])[] = new Array(obj.attributes.length);
+  for (let i = 0; i < attributes.length; i++) attributes[i] = [obj.attributes[i]!.name, obj.attributes[i]!.value];
+  const object: { -readonly [K in keyof RegistryObject]: RegistryObject[K] } = {
     source,
     className: obj.className,
     key: keyed.key,
-    attributes: obj.attributes.map((a) => [a.name, a.value] as const),
-    ...(keyed.range ? { range: keyed.range } : {}),
-    ...(keyed.asns ? { asns: keyed.asns } : {}),
-    references: spec ? collectReferences(obj, spec) : [],
+    attributes,
+    references,
     file: obj.file,
     line: obj.line,
-    keyLine: (spec && firstAttribute(obj, spec.attributes.find((a) => a.primaryKey)!.name)?.line) || obj.line,
+    keyLine: keyAttribute?.line || obj.line,
   };
+  // Set only when there is one: an object without a range has no `range` at all.
+  if (keyed.range) object.range = keyed.range;
+  if (keyed.asns) object.asns = keyed.asns;
   return { object, issues };
 }
