@@ -110,18 +110,29 @@ function buildProgram(ctx: Context): Command {
       const config = ctx.config(opts.db);
       const log = ctx.log(config);
       const server = await serve(config, log);
-      const stop = (signal: string) => {
-        log.info({ signal }, 'shutting down');
-        server.close().then(
-          () => process.exit(0),
+      const stop = (signal: string, how: 'drain' | 'close') => {
+        log.info({ signal, ...(how === 'drain' ? { graceMs: config.shutdown.graceMs, withinMs: config.shutdown.totalMs } : {}) }, 'shutting down');
+        if (how === 'drain') {
+          // Whatever is still in flight then is cut: an orchestrator's own deadline must not be the one that ends it.
+          setTimeout(() => {
+            log.warn({ withinMs: config.shutdown.totalMs }, 'shutdown: answers still in flight at LACAK_SHUTDOWN_MS were cut');
+            process.exit(0);
+          }, Math.max(0, config.shutdown.totalMs - 250)).unref();
+        }
+        (how === 'drain' ? server.drain() : server.close()).then(
+          () => {
+            log.info({ signal }, 'stopped');
+            process.exit(0);
+          },
           (err: unknown) => {
             log.error({ err }, 'shutdown failed');
             process.exit(1);
           },
         );
       };
-      process.once('SIGTERM', () => stop('SIGTERM'));
-      process.once('SIGINT', () => stop('SIGINT'));
+      // SIGTERM is an orchestrator's or a load balancer's stop: drained. Ctrl-C is a person's: at once.
+      process.once('SIGTERM', () => stop('SIGTERM', 'drain'));
+      process.once('SIGINT', () => stop('SIGINT', 'close'));
     });
 
   program

@@ -31,8 +31,8 @@ const list = (fallback: string) =>
     );
 
 /** A list of addresses and prefixes: a typo must stop the server, not open it up. */
-const rangeList = () =>
-  list('').refine((xs) => xs.every((x) => !x.includes('-') && parseRange(x).ok), { message: 'each entry must be an IP address or prefix (e.g. 10.0.0.0/8, 2001:db8::/32)' });
+const rangeList = (fallback = '') =>
+  list(fallback).refine((xs) => xs.every((x) => !x.includes('-') && parseRange(x).ok), { message: 'each entry must be an IP address or prefix (e.g. 10.0.0.0/8, 2001:db8::/32)' });
 
 /**
  * Host names, each with an optional port, stored as a URL writes them (`RDAP.Example.ID` →
@@ -154,6 +154,15 @@ const EnvSchema = z.object({
   LACAK_RATE_EXEMPT: rangeList(),
   /** Proxies whose X-Forwarded-For is believed: addresses or CIDR ranges. */
   LACAK_TRUSTED_PROXIES: rangeList(),
+  /** Who may read /metrics (issue 17): addresses or prefixes; the scraper's, not the public's. */
+  LACAK_METRICS_ALLOW: rangeList('127.0.0.0/8,::1'),
+  /**
+   * SIGTERM (issue 17): /readyz says 503 at once; new connections are still taken for this long,
+   * so a load balancer sees the server leave before anyone is refused.
+   */
+  LACAK_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
+  /** SIGTERM: the process exits by this long after the signal, answers in flight or not. */
+  LACAK_SHUTDOWN_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
   /** The audit chain's key file (mode 0600, outside both databases); default next to the state database. */
   LACAK_AUDIT_KEY: z.string().min(1).optional(),
   /** How long an answer carrying personal data waits for its audit row before it is a 503 instead. */
@@ -196,6 +205,10 @@ export interface Config {
   /** LACAK_ANSWER_PACK_MB in bytes. */
   readonly answerPackBytes: number;
   readonly trustedProxies: readonly string[];
+  /** LACAK_METRICS_ALLOW: the ranges /metrics answers. */
+  readonly metricsAllow: readonly string[];
+  /** LACAK_SHUTDOWN_GRACE_MS and LACAK_SHUTDOWN_MS. */
+  readonly shutdown: { readonly graceMs: number; readonly totalMs: number };
   readonly auditKeyPath: string;
   readonly auditWaitMs: number;
 }
@@ -288,6 +301,8 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: {
     answerCacheBytes: e.LACAK_ANSWER_CACHE_MB * 1024 * 1024,
     answerPackBytes: e.LACAK_ANSWER_PACK_MB * 1024 * 1024,
     trustedProxies: Object.freeze(e.LACAK_TRUSTED_PROXIES),
+    metricsAllow: Object.freeze(e.LACAK_METRICS_ALLOW),
+    shutdown: Object.freeze({ graceMs: e.LACAK_SHUTDOWN_GRACE_MS, totalMs: Math.max(e.LACAK_SHUTDOWN_MS, e.LACAK_SHUTDOWN_GRACE_MS + 1000) }),
     // Next to the state database by default (`lacak.state.sqlite` → `lacak.state.audit-key`),
     // never inside it: what can write the database must not also hand out the key.
     auditKeyPath: resolve(e.LACAK_AUDIT_KEY ?? stateDbPath.replace(/(\.sqlite3?|\.db)?$/, '.audit-key')),

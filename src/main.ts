@@ -20,6 +20,9 @@ import { workerPoolRunner } from './offload/runner.js';
 import { BULK_LINES } from './policy/access.js';
 import { whoisHandlerFor } from './whois/handler.js';
 import { startWhoisServer } from './whois/server.js';
+import { Lifecycle } from './lifecycle.js';
+import { indexBuildSeconds, shuttingDown } from './metrics.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { OutputGuard } from './net/output-guard.js';
 import { CurrentIpAnswers } from './rdap/current-ip.js';
 import { PreEncoder, keptOrPacked } from './offload/pack-answers.js';
@@ -34,6 +37,11 @@ import { EntityCache } from './rdap/render.js';
 export interface RunningServer {
   readonly httpPort: number;
   readonly whoisPort: number;
+  /**
+   * The stop SIGTERM asks for (issue 17): not ready at once, connections still taken for the
+   * grace period, then none; answers in flight finish; then everything is closed.
+   */
+  drain(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -49,12 +57,15 @@ export async function serve(config: Config, log: Logger): Promise<RunningServer>
   const db = openRegistryDb(config.dbPath, { onMigrate });
   const state = openStateDb(config.stateDbPath, { busyTimeoutMs: SERVER_BUSY_TIMEOUT_MS, onMigrate });
   const bootstrap = loadBootstrap(config.bootstrapDir);
+  const indexStarted = performance.now();
   const startedFrom = await startingIndex(config, db, bootstrap.publication, log);
   const service = new LookupService(db, config, log.child({ component: 'query' }), {
     indexBuilder: workerIndexBuilder(config.dbPath, indexSettings(config)),
     bootstrap,
     built: startedFrom,
   });
+  indexBuildSeconds.set((performance.now() - indexStarted) / 1000);
+  const lifecycle = new Lifecycle();
   const keys = new KeyStore(state);
   const audit = new AuditLog(state, auditKey);
   // Rows from before the chain was keyed get their keyed successor now rather than with the
@@ -82,7 +93,7 @@ export async function serve(config: Config, log: Logger): Promise<RunningServer>
     answersLog,
     keptOrPacked(service, answersLog, startedFrom),
   );
-  const app = buildApp({ config, service, logger: log, keys, audit, output, heavy, currentIp, currentWhois, currentCards, entities });
+  const app = buildApp({ config, service, logger: log, keys, audit, output, heavy, currentIp, currentWhois, currentCards, entities, lifecycle });
 
   const poll = setInterval(() => {
     service.refreshIfChanged().then(
@@ -137,22 +148,43 @@ export async function serve(config: Config, log: Logger): Promise<RunningServer>
   }
 
   let closing: Promise<void> | null = null;
-  return {
+  let draining: Promise<void> | null = null;
+  const running: RunningServer = {
     httpPort,
     whoisPort: whois.port,
+    drain() {
+      draining ??= (async () => {
+        lifecycle.stop();
+        shuttingDown.set(1);
+        log.info({ graceMs: config.shutdown.graceMs }, 'stopping: not ready from now; connections still taken for the grace period');
+        await sleep(config.shutdown.graceMs);
+        lifecycle.close();
+        log.info('stopping: no new connections; waiting for the answers in flight');
+        clearInterval(poll);
+        preEncoder.close();
+        // Fastify's close stops listening, ends idle keep-alive connections and waits for requests in flight.
+        closing ??= Promise.all([app.close(), whois.drain()]).then(release);
+        await closing;
+      })();
+      return draining;
+    },
     close() {
       closing ??= (async () => {
         clearInterval(poll);
         preEncoder.close();
         await Promise.all([app.close(), whois.close()]);
-        await heavy.close();
-        output.close();
-        db.close();
-        state.close();
+        await release();
       })();
       return closing;
     },
   };
+  async function release(): Promise<void> {
+    await heavy.close();
+    output.close();
+    db.close();
+    state.close();
+  }
+  return running;
 }
 
 /**

@@ -14,6 +14,7 @@
 // whole log unkeyed and recomputing it would pass). `seal()` writes that first keyed row at
 // start-up; a log marked unkeyed throughout and recomputed before a restart would be sealed
 // like an upgraded one, which again only a saved head shows.
+import { auditRows, personalDataDisclosures } from '../metrics.js';
 import { createHash, createHmac } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Db } from '../store/db.js';
@@ -162,7 +163,11 @@ export class AuditLog {
 
   /** Appends at once; throws if the state database is locked beyond its busy timeout. */
   append(entry: AuditEntry): number {
-    return this.append_.immediate(entry) as number;
+    const id = this.append_.immediate(entry) as number;
+    // Counted once committed: a disclosure is a disclosure only with its row (DESIGN §5).
+    auditRows.inc();
+    if (entry.disclosed.length > 0) personalDataDisclosures.inc({ role: entry.role ?? 'anonymous' });
+    return id;
   }
 
   /**

@@ -4,8 +4,8 @@ import { CostLimiter, queryCost } from './cost.js';
 import { parseIp, unmapIpv4 } from '../net/ip.js';
 import { parseRange, type IpRange } from '../net/prefix.js';
 
-/** Whether a client address is in one of the exempt ranges (monitoring, a local benchmark). */
-export function exemptMatcher(ranges: readonly string[]): (ip: string) => boolean {
+/** Whether a client address is in one of the ranges (the rate-limit exempt, those allowed /metrics). */
+export function rangeMatcher(ranges: readonly string[]): (ip: string) => boolean {
   const parsed: IpRange[] = ranges.map((text) => parseRange(text)).flatMap((r) => (r.ok ? [r.range] : []));
   return (ip) => {
     const address = parseIp(ip);
@@ -27,7 +27,7 @@ export function clientBudget(perMinute: number, exempt: readonly string[]): {
   charge: (client: string, work: { readonly rows: number; readonly bytes: number }) => void;
 } {
   const budgets = new CostLimiter();
-  const isExempt = exemptMatcher(exempt);
+  const isExempt = rangeMatcher(exempt);
   const exemptClient = (client: string) => isExempt(client.replace(/\/64$/, ''));
   return {
     admit: (client) => (exemptClient(client) ? null : budgets.admit(client, perMinute).then((a) => a.retryAfter)),

@@ -8,7 +8,7 @@ import { identify } from '../access/identify.js';
 import type { ApiKey, KeyStore } from '../access/keys.js';
 import type { RateLimits } from '../config.js';
 import { clientKey } from '../net/ip.js';
-import { clientBudget, exemptMatcher } from '../access/rate-limits.js';
+import { clientBudget, rangeMatcher } from '../access/rate-limits.js';
 import { CostLimiter, queryCost } from '../access/cost.js';
 import { ANONYMOUS, type Caller } from '../policy/access.js';
 
@@ -167,7 +167,7 @@ export async function registerAccessHooks(app: FastifyInstance, deps: AccessDeps
   // behind one address: hence the generous default), per key otherwise; what it cost beyond
   // that (rows read, bytes returned) is charged when it is over, so heavy questions spend the
   // asker's own budget and nobody else's.
-  const isExempt = exemptMatcher(deps.rates.exempt);
+  const isExempt = rangeMatcher(deps.rates.exempt);
   const budgets = new CostLimiter();
   const budgetOf = (request: FastifyRequest) => ({
     key: request.apiKey ? `key:${request.apiKey.id}` : `ip:${clientKey(request.ip)}`,

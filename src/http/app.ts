@@ -28,6 +28,9 @@ import { OutputGuard } from '../net/output-guard.js';
 import { registerOutputBackpressure } from './backpressure.js';
 import { freshness } from '../query/freshness.js';
 import { formatIp, parseIp, unmapIpv4 } from '../net/ip.js';
+import { rangeMatcher } from '../access/rate-limits.js';
+import type { Lifecycle } from '../lifecycle.js';
+import { httpDuration, httpRequests, importServed, metricsRegistry, rateLimitRefusals, routeFamily, snapshotAge } from '../metrics.js';
 
 /** A client address as WHOIS logs it: an IPv4 client on a dual-stack socket as dotted IPv4. */
 function logAddress(ip: string): string {
@@ -56,6 +59,8 @@ export interface AppDeps {
   readonly currentCards?: CurrentPageCards;
   /** Rendered entities, shared with `currentIp` when the caller made that. */
   readonly entities?: EntityCache;
+  /** Whether the server is stopping (SIGTERM, issue 17): readiness, bulk streams and keep-alive follow it. */
+  readonly lifecycle?: Lifecycle;
 }
 
 export function buildApp(deps: AppDeps): FastifyInstance {
@@ -83,7 +88,21 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   // Vary on the caller's headers everywhere; no cache keeps an answer given to a key.
   registerPrivateAnswers(app);
 
+  const { lifecycle } = deps;
+  // Draining: every answer closes its connection, so the next request opens a new one, which a
+  // load balancer that has seen /readyz fail sends to another server (no request is refused).
+  if (lifecycle) {
+    app.addHook('onSend', async (_request, reply, payload) => {
+      if (lifecycle.stopping) reply.header('connection', 'close');
+      return payload;
+    });
+  }
+
   app.addHook('onResponse', async (request, reply) => {
+    const family = routeFamily(request.routeOptions.url);
+    httpRequests.inc({ family, status: reply.statusCode });
+    httpDuration.observe({ family }, reply.elapsedTime / 1000);
+    if (reply.statusCode === 429) rateLimitRefusals.inc({ front: 'http', limit: 'requests' });
     // `client` as the WHOIS log has it (issue 14): an abuse report or a rate-limit complaint is
     // traced by address. Behind a trusted proxy request.ip is the forwarded client, not the proxy.
     request.log.info(
@@ -136,11 +155,23 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       return { status, version: lacakVersion(), ...report, ...kept };
     });
     routes.get('/readyz', async (_request, reply) => {
+      if (lifecycle?.stopping) return reply.code(503).send({ status: 'stopping', reason: 'the server is shutting down; its answers in flight finish' });
       const importId = service.importId;
       if (importId === 0) {
         return reply.code(503).send({ status: 'not ready', reason: 'the registry database holds no import yet' });
       }
       return { status: 'ready', importId, networks: service.rangeIndex.networks };
+    });
+    // Prometheus (issue 17): for the scraper's addresses only, as operators' figures are not the public's.
+    const mayScrape = rangeMatcher(config.metricsAllow);
+    routes.get('/metrics', async (request, reply) => {
+      if (!mayScrape(request.ip)) return sendRdapError(rdap, request, reply, 403, ['/metrics answers only the addresses of LACAK_METRICS_ALLOW.']);
+      const at = (now ?? Date.now)();
+      snapshotAge.reset();
+      for (const s of service.latestSnapshots()) snapshotAge.set({ source: s.source }, Math.max(0, (at - s.at) / 1000));
+      importServed.set(service.importId);
+      reply.header('content-type', metricsRegistry.contentType).header('cache-control', 'no-store');
+      return metricsRegistry.metrics();
     });
     registerRdapRoutes(routes, rdap);
     registerRdapSearchRoutes(routes, rdap);
@@ -148,7 +179,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     const refuse = (request: FastifyRequest, reply: FastifyReply, status: number, message: string) => sendRdapError(rdap, request, reply, status, [message]);
     registerMemberRoutes(routes, { heavy, refuse });
     // Its own scope: it reads text bodies as streams, which no other route wants.
-    routes.register(async (bulk) => registerBulkRoutes(bulk, { service, registry: config.registry, refuse, now }));
+    routes.register(async (bulk) => registerBulkRoutes(bulk, { service, registry: config.registry, refuse, now, lifecycle }));
     // Its own scope: security headers for a page, not for RDAP's cross-origin clients.
     routes.register(async (web) => registerWebRoutes(web, { service, registry: config.registry, whois: (question) => `${whois.answerKey(question.key, question).lines.join('\n')}\n`, cards: deps.currentCards }));
   });

@@ -5,6 +5,8 @@
 // out as lines arrive and a trailing error row says where the limit stopped the reading.
 // A client that hangs up stops the work. Rows come from the one query service.
 import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { STOPPING_MESSAGE, type Lifecycle } from '../lifecycle.js';
+import { bulkLines } from '../metrics.js';
 import { stringify } from 'csv-stringify';
 import { parse as parseCsv } from 'csv-parse';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -20,6 +22,8 @@ export interface BulkRouteDeps {
   readonly registry: string;
   readonly refuse: (request: FastifyRequest, reply: FastifyReply, status: number, message: string) => FastifyReply;
   readonly now?: () => number;
+  /** Once the server closes (SIGTERM, after the grace period) a stream in flight ends at its next line with a row saying so (issue 17). */
+  readonly lifecycle?: Lifecycle;
 }
 
 /** Longest line: an address, a port and a time fit in far less. */
@@ -291,6 +295,10 @@ export function registerBulkRoutes(app: FastifyInstance, deps: BulkRouteDeps): v
             await new Promise((resolve) => setImmediate(resolve));
             slice = performance.now();
           }
+          if (deps.lifecycle?.closing) {
+            yield errorRow(line.number, '', `${STOPPING_MESSAGE}: lines from ${line.number} on were not answered; send them again`, context);
+            return;
+          }
           // Line numbers count every line, blank ones too (they get no row of their own).
           if (line.number - firstLine + 1 > maxLines) {
             yield errorRow(line.number, line.text.slice(0, 80), `limit reached: a ${caller.role} request may hold ${maxLines} lines; the rest was not read`, context);
@@ -307,6 +315,7 @@ export function registerBulkRoutes(app: FastifyInstance, deps: BulkRouteDeps): v
 
     function answer(line: BulkLine): BulkRow {
       count++;
+      bulkLines.inc({ front: 'http' });
       const before = rowsReadSoFar();
       try {
         return answerLine(line);

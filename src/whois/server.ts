@@ -12,6 +12,8 @@ import type { WhoisHandler } from './handler.js';
 import { rowsReadSoFar } from '../store/rows.js';
 import type { HeavyRunner } from '../offload/runner.js';
 import { ConnectionSlots } from './slots.js';
+import type { ParseResult } from './flags.js';
+import { bulkLines, rateLimitRefusals, whoisConnections, whoisQueries } from '../metrics.js';
 
 export interface WhoisServerDeps {
   readonly handler: WhoisHandler;
@@ -110,6 +112,8 @@ class Connection {
    */
   private firstLine: NodeJS.Timeout | undefined;
   private awaitingDrain = false;
+  /** The server is stopping (SIGTERM): a persistent connection ends after its current answer. */
+  private stopping = false;
 
   constructor(
     private readonly socket: Socket,
@@ -145,6 +149,16 @@ class Connection {
       clearTimeout(this.idle);
       clearTimeout(this.firstLine);
     });
+  }
+
+  /**
+   * The server is stopping: a persistent connection ends once its current answer is out (now,
+   * when it waits for a query). One-query connections and bulk sessions are answered to their
+   * end, as answers in flight are.
+   */
+  stopWhenIdle(): void {
+    this.stopping = true;
+    if (this.mode === 'persistent' && !this.processing && this.queue.length === 0) this.finish([]);
   }
 
   private receive(chunk: Buffer): void {
@@ -229,11 +243,16 @@ class Connection {
           const verdict = this.deps.admit(this.client);
           const wait = verdict === null ? null : await verdict;
           if (wait !== null) {
+            rateLimitRefusals.inc({ front: 'whois', limit: 'queries' });
             this.finish(errorLines(whoisError(WHOIS_ERR.ACCESS_DENIED, `Too many queries from ${this.client}; come back in ${wait} s. The limits are listed in "help".`)));
             break;
           }
         }
         await this.handleLine(item);
+        if (this.stopping && this.mode === 'persistent') {
+          this.finish([]);
+          break;
+        }
         if (this.queue.length <= QUEUE_HIGH_WATER && this.socket.isPaused() && !this.socket.writableNeedDrain) this.socket.resume();
       }
     } finally {
@@ -261,6 +280,7 @@ class Connection {
         return;
       }
       if (answer !== null) {
+        bulkLines.inc({ front: 'whois' });
         this.write([answer]);
         this.charge(rowsReadSoFar() - rowsBefore, [answer]);
       }
@@ -276,10 +296,11 @@ class Connection {
     if (line.trim() === '' && this.mode === 'persistent') return;
     let reply;
     let rows: number;
+    let read: ParseResult | undefined;
     try {
       // Many objects at once are answered in a worker (issue 13): no one query holds the thread
       // that answers everyone; the rest here, where a lookup takes a fraction of a millisecond.
-      const read = this.deps.handler.read(line);
+      read = this.deps.handler.read(line);
       if (this.deps.heavy && this.deps.handler.isHeavy(read)) {
         const result = await this.deps.heavy.run({ kind: 'whois', line, caller: ANONYMOUS });
         if (result.kind !== 'whois') throw new Error('a WHOIS query answered as something else');
@@ -290,12 +311,14 @@ class Connection {
         rows = rowsReadSoFar() - rowsBefore;
       }
     } catch (err) {
+      whoisQueries.inc({ kind: read ? queryKind(read) : 'malformed', error: String(WHOIS_ERR.INTERNAL) });
       this.deps.log.error({ err, query: line.slice(0, 200) }, 'whois query failed');
       this.finish(errorLines(whoisError(WHOIS_ERR.INTERNAL, 'The server could not answer this query.')));
       return;
     }
     if (this.closed || this.socket.writableEnded) return;
     this.charge(rows, reply.lines, reply.encoded);
+    whoisQueries.inc({ kind: queryKind(read), error: errorNumberOf(reply.lines) });
     this.deps.log.info({ client: this.client, query: line.slice(0, 200), ms: Math.round(performance.now() - started) }, 'whois query');
     // A bare `-k` toggles: as the first line it opens a persistent connection and is answered
     // with the banner, as RIPE's does (`-k`, then queries, then `-k`); later it closes the
@@ -363,9 +386,31 @@ class Connection {
   }
 }
 
+/** The kind of a query line, as lacak_whois_queries_total counts it. */
+export function queryKind(read: ParseResult): string {
+  if (!read.ok) return 'malformed';
+  const { flags, key } = read.query;
+  if (flags.has('i')) return 'inverse';
+  if (flags.has('m') || flags.has('M')) return 'more-specific';
+  return key === '' ? 'meta' : 'lookup';
+}
+
+const ERROR_LINE = /^%ERROR:(\d+)/;
+
+/** The %ERROR number an answer carries, or "none" (a packed answer is never an error). */
+export function errorNumberOf(lines: readonly string[]): string {
+  for (const line of lines) {
+    const m = ERROR_LINE.exec(line);
+    if (m) return m[1]!;
+  }
+  return 'none';
+}
+
 export interface RunningWhois {
   readonly port: number;
   readonly server: Server;
+  /** Stops taking connections and lets those open finish their answers; resolves when all are gone. */
+  drain(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -383,27 +428,37 @@ function evict(socket: Socket): void {
 export async function startWhoisServer(deps: WhoisServerDeps, host: string, port: number): Promise<RunningWhois> {
   const slots = new ConnectionSlots(deps.limits);
   const sockets = new Set<Socket>();
+  const connections = new Map<Socket, Connection>();
+  let gone: (() => void) | null = null;
   // No server.maxConnections: at the cap Node drops new connections unanswered, which let
   // idle ones lock everyone out (issue 13); the slot table makes the longest idle give way.
   const server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
     const { client, refusal, evicted } = slots.take(socket);
     for (const old of evicted) evict(old);
     sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
+    whoisConnections.inc();
+    socket.once('close', () => {
+      sockets.delete(socket);
+      connections.delete(socket);
+      whoisConnections.dec();
+      if (sockets.size === 0) gone?.();
+    });
     deps.output.watch(socket);
     if (refusal !== null) {
+      rateLimitRefusals.inc({ front: 'whois', limit: `connections-per-${refusal}` });
       socket.on('error', () => socket.destroy());
       const why = refusal === 'client' ? `At most ${deps.limits.maxPerClient} connections per client address at a time.` : `At most ${deps.limits.maxPerNetwork} connections per network (IPv4 /24, IPv6 /48) at a time.`;
       endSocket(socket, textOf(errorLines(whoisError(WHOIS_ERR.TOO_MANY_CONNECTIONS, why))));
       return;
     }
-    new Connection(
+    const connection = new Connection(
       socket,
       deps,
       client,
       () => slots.touch(socket),
       () => slots.answered(socket),
     );
+    connections.set(socket, connection);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -418,6 +473,13 @@ export async function startWhoisServer(deps: WhoisServerDeps, host: string, port
   return {
     port: bound,
     server,
+    drain: () =>
+      new Promise<void>((resolve) => {
+        server.close();
+        gone = resolve;
+        for (const connection of connections.values()) connection.stopWhenIdle();
+        if (sockets.size === 0) resolve();
+      }),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
