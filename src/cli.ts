@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// `lacak`: serve, import, check, export, replay, keys, audit (DESIGN §3). Bad input ends with one line and a
+// `lacak`: serve, import, check, export, replay, keys, audit, snapshot (DESIGN §3). Bad input ends with one line and a
 // non-zero status; a stack trace only with LOG_LEVEL=debug.
 import { createReadStream, existsSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { dbOption, type CliContext } from './cli/context.js';
+import { addSnapshotCommand, republish } from './cli/snapshot.js';
 import { configFromProcess, type Config } from './config.js';
 import { LACAK_ERR, LacakError, isLacakError } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
@@ -86,12 +88,7 @@ function keepIndex(config: Config, db: Db, log: Logger): void {
   }
 }
 
-interface Context {
-  config(db?: string): Config;
-  log(config: Config): Logger;
-}
-
-function buildProgram(ctx: Context): Command {
+function buildProgram(ctx: CliContext): Command {
   const program = new Command('lacak')
     .description('IP address ownership lookup for a National Internet Registry')
     .version(lacakVersion())
@@ -100,14 +97,15 @@ function buildProgram(ctx: Context): Command {
       writeErr: (s) => process.stderr.write(s),
       outputError: (s, write) => write(`lacak: ${s.replace(/^error: /, '').replace(/\n+$/, '')}\n`),
     });
-  const dbOption = () => new Option('--db <file>', 'registry database (default: LACAK_DB, else data/lacak.sqlite)');
 
   program
     .command('serve')
     .description('serve RDAP, the web page and health checks on HTTP_PORT')
     .addOption(dbOption())
-    .action(async (opts: { db?: string }) => {
-      const config = ctx.config(opts.db);
+    .option('--follow <source>', "serve as a replica of a primary's /snapshots/ URL or a published folder (default: LACAK_FOLLOW)")
+    .action(async (opts: { db?: string; follow?: string }) => {
+      const base = ctx.config(opts.db);
+      const config: Config = opts.follow ? { ...base, follow: opts.follow } : base;
       const log = ctx.log(config);
       const server = await serve(config, log);
       const stop = (signal: string, how: 'drain' | 'close') => {
@@ -156,6 +154,7 @@ function buildProgram(ctx: Context): Command {
       // On a terminal, a line redrawn four times a second; off one, a log line every few seconds.
       const terminal = process.stderr.isTTY ? terminalProgress(process.stderr) : null;
       const progress = new ImportProgress(terminal ?? logProgress(log), terminal ? 250 : config.importProgressMs);
+      let imported = false;
       try {
         const report = await importFiles(
           db,
@@ -181,9 +180,11 @@ function buildProgram(ctx: Context): Command {
         );
         process.stdout.write(summaryLine(report) + '\n');
         if (!report.dryRun) keepIndex(config, db, log);
+        imported = !report.dryRun;
       } finally {
         db.close();
       }
+      if (imported) await republish(config, log, 'import');
     });
 
   program
@@ -276,7 +277,7 @@ function buildProgram(ctx: Context): Command {
     .requiredOption('--label <text>', 'who holds the key, for the key list and the audit log')
     .option('--org <handle>', 'the member\'s organisation (role member only)')
     .option('--expires <time>', 'RFC 3339 time with a zone after which the key is refused', parseAt)
-    .action((opts: { db?: string; role: KeyRole; label: string; org?: string; expires?: number }) => {
+    .action(async (opts: { db?: string; role: KeyRole; label: string; org?: string; expires?: number }) => {
       if (opts.role === 'member' && !opts.org) throw new LacakError(LACAK_ERR.BAD_ARGUMENT, 'a member key needs --org ORG-HANDLE: it sees that organisation\'s objects in full');
       if (opts.role !== 'member' && opts.org) throw new LacakError(LACAK_ERR.BAD_ARGUMENT, '--org is for member keys only');
       if (opts.expires !== undefined && opts.expires <= Date.now()) throw new LacakError(LACAK_ERR.BAD_ARGUMENT, '--expires is in the past');
@@ -286,6 +287,8 @@ function buildProgram(ctx: Context): Command {
         process.stdout.write(`${describeKey(key)}\n${token}\n`);
         process.stderr.write('lacak: this token is shown once and stored only as a hash: keep it now.\n');
       });
+      const config = ctx.config(opts.db);
+      await republish(config, ctx.log(config), 'keys add');
     });
   keys
     .command('list')
@@ -301,11 +304,14 @@ function buildProgram(ctx: Context): Command {
     .description('refuse a key from now on')
     .addOption(dbOption())
     .argument('<id>', 'the key id (from keys list)', parseId)
-    .action((id: number, opts: { db?: string }) => {
+    .action(async (id: number, opts: { db?: string }) => {
       withState(ctx.config(opts.db), (state) => {
         if (!new KeyStore(state).revoke(id, Date.now())) throw new LacakError(LACAK_ERR.BAD_ARGUMENT, `no active key ${id}`);
         process.stdout.write(`key ${id} revoked\n`);
       });
+      // Replicas refuse it within their follow interval once this is published.
+      const config = ctx.config(opts.db);
+      await republish(config, ctx.log(config), 'keys revoke');
     });
 
   const audit = program
@@ -352,6 +358,8 @@ function buildProgram(ctx: Context): Command {
         process.stdout.write(`${formatAuditHead(head)}\n`);
       });
     });
+
+  addSnapshotCommand(program, ctx);
 
   return program;
 }
@@ -403,7 +411,7 @@ async function main(argv: string[]): Promise<void> {
     throw err;
   });
   let debug = false;
-  const ctx: Context = {
+  const ctx: CliContext = {
     config: (db) => {
       const config = configFromProcess({ db });
       debug = config.logLevel === 'debug' || config.logLevel === 'trace';

@@ -154,6 +154,20 @@ const EnvSchema = z.object({
   LACAK_RATE_EXEMPT: rangeList(),
   /** Proxies whose X-Forwarded-For is believed: addresses or CIDR ranges. */
   LACAK_TRUSTED_PROXIES: rangeList(),
+  /** `lacak serve --follow`: the primary's /snapshots/ URL or a published folder (issue 17). */
+  LACAK_FOLLOW: z.string().min(1).optional(),
+  /** A replica checks its source this often. */
+  LACAK_FOLLOW_MS: z.coerce.number().int().min(100).max(86_400_000).default(5000),
+  /** An admin key a replica presents to a primary that does not list it in LACAK_REPLICA_ALLOW. */
+  LACAK_FOLLOW_KEY: z.string().min(1).optional(),
+  /** What a replica calls itself in logs, metrics and /healthz. */
+  LACAK_REPLICA_NAME: z.string().min(1).max(100).regex(/^[\w.-]+$/, 'letters, digits, ".", "_" and "-" only').default(hostname()),
+  /** The primary publishes snapshots for replicas here (after each import and key change) and serves them at /snapshots/. */
+  LACAK_PUBLISH_DIR: z.string().min(1).optional(),
+  /** Who may fetch /snapshots/ without an admin key: the replicas' addresses. */
+  LACAK_REPLICA_ALLOW: rangeList('127.0.0.0/8,::1'),
+  /** Rate limits counted in this Redis, shared by every lacak process that names it (issue 17). */
+  LACAK_REDIS_URL: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(),
   /** Who may read /metrics (issue 17): addresses or prefixes; the scraper's, not the public's. */
   LACAK_METRICS_ALLOW: rangeList('127.0.0.0/8,::1'),
   /**
@@ -205,6 +219,17 @@ export interface Config {
   /** LACAK_ANSWER_PACK_MB in bytes. */
   readonly answerPackBytes: number;
   readonly trustedProxies: readonly string[];
+  /** A replica's source and how it follows it (null: this server is not a replica). */
+  readonly follow: string | null;
+  /** LACAK_FOLLOW_MS and LACAK_FOLLOW_KEY. */
+  readonly followMs: number;
+  readonly followKey: string | null;
+  readonly replicaName: string;
+  /** Where `snapshot publish` writes by default and /snapshots/ serves from (null: not published). */
+  readonly publishDir: string | null;
+  readonly replicaAllow: readonly string[];
+  /** LACAK_REDIS_URL (null: each process counts its own rate limits). */
+  readonly redisUrl: string | null;
   /** LACAK_METRICS_ALLOW: the ranges /metrics answers. */
   readonly metricsAllow: readonly string[];
   /** LACAK_SHUTDOWN_GRACE_MS and LACAK_SHUTDOWN_MS. */
@@ -301,6 +326,13 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: {
     answerCacheBytes: e.LACAK_ANSWER_CACHE_MB * 1024 * 1024,
     answerPackBytes: e.LACAK_ANSWER_PACK_MB * 1024 * 1024,
     trustedProxies: Object.freeze(e.LACAK_TRUSTED_PROXIES),
+    follow: e.LACAK_FOLLOW ?? null,
+    followMs: e.LACAK_FOLLOW_MS,
+    followKey: e.LACAK_FOLLOW_KEY ?? null,
+    replicaName: e.LACAK_REPLICA_NAME,
+    publishDir: e.LACAK_PUBLISH_DIR ? resolve(e.LACAK_PUBLISH_DIR) : null,
+    replicaAllow: Object.freeze(e.LACAK_REPLICA_ALLOW),
+    redisUrl: e.LACAK_REDIS_URL ?? null,
     metricsAllow: Object.freeze(e.LACAK_METRICS_ALLOW),
     shutdown: Object.freeze({ graceMs: e.LACAK_SHUTDOWN_GRACE_MS, totalMs: Math.max(e.LACAK_SHUTDOWN_MS, e.LACAK_SHUTDOWN_GRACE_MS + 1000) }),
     // Next to the state database by default (`lacak.state.sqlite` → `lacak.state.audit-key`),

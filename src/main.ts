@@ -21,7 +21,10 @@ import { BULK_LINES } from './policy/access.js';
 import { whoisHandlerFor } from './whois/handler.js';
 import { startWhoisServer } from './whois/server.js';
 import { Lifecycle } from './lifecycle.js';
-import { indexBuildSeconds, shuttingDown } from './metrics.js';
+import { resolve } from 'node:path';
+import { indexBuildSeconds, replicaInfo, shuttingDown } from './metrics.js';
+import { ReplicaFollower, folderSource, httpSource } from './replica/follow.js';
+import { connectSharedCounts } from './access/shared-counts.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { OutputGuard } from './net/output-guard.js';
 import { CurrentIpAnswers } from './rdap/current-ip.js';
@@ -34,6 +37,9 @@ import { CurrentPageCards } from './web/current-cards.js';
 import { CurrentWhoisAnswers } from './whois/current-answers.js';
 import { EntityCache } from './rdap/render.js';
 
+/** A primary that does not answer a replica's request within this is down for that check. */
+const FOLLOW_TIMEOUT_MS = 10_000;
+
 export interface RunningServer {
   readonly httpPort: number;
   readonly whoisPort: number;
@@ -45,7 +51,9 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function serve(config: Config, log: Logger): Promise<RunningServer> {
+export async function serve(config: Config, rootLog: Logger): Promise<RunningServer> {
+  // A replica names itself on every line it logs (issue 17).
+  const log = config.follow ? rootLog.child({ replica: config.replicaName }) : rootLog;
   if (config.usesSample && !existsSync(config.dbPath)) {
     await buildSampleRegistry(config.sampleDir, config.dbPath, log.child({ component: 'sample' }));
   }
@@ -54,7 +62,8 @@ export async function serve(config: Config, log: Logger): Promise<RunningServer>
   // An upgrade changes the files on first start: the log says which step ran and what it did.
   const storeLog = log.child({ component: 'store' });
   const onMigrate: MigrationListener = ({ path, version, summary, ms }) => storeLog.info({ db: path, version, migration: summary, ms }, 'database migrated');
-  const db = openRegistryDb(config.dbPath, { onMigrate });
+  // A replica makes its database when there is none: empty, and not ready until its first snapshot is in.
+  const db = openRegistryDb(config.dbPath, { onMigrate, create: config.follow !== null });
   const state = openStateDb(config.stateDbPath, { busyTimeoutMs: SERVER_BUSY_TIMEOUT_MS, onMigrate });
   const bootstrap = loadBootstrap(config.bootstrapDir);
   const indexStarted = performance.now();
@@ -66,6 +75,7 @@ export async function serve(config: Config, log: Logger): Promise<RunningServer>
   });
   indexBuildSeconds.set((performance.now() - indexStarted) / 1000);
   const lifecycle = new Lifecycle();
+  const shared = config.redisUrl ? connectSharedCounts(config.redisUrl, log.child({ component: 'limits' })) : null;
   const keys = new KeyStore(state);
   const audit = new AuditLog(state, auditKey);
   // Rows from before the chain was keyed get their keyed successor now rather than with the
@@ -93,9 +103,9 @@ export async function serve(config: Config, log: Logger): Promise<RunningServer>
     answersLog,
     keptOrPacked(service, answersLog, startedFrom),
   );
-  const app = buildApp({ config, service, logger: log, keys, audit, output, heavy, currentIp, currentWhois, currentCards, entities, lifecycle });
+  const app = buildApp({ config, service, logger: log, keys, audit, output, heavy, currentIp, currentWhois, currentCards, entities, lifecycle, shared, replica: config.follow ? () => follower!.status() : undefined });
 
-  const poll = setInterval(() => {
+  const refresh = () => {
     service.refreshIfChanged().then(
       (changed) => {
         // A new import: its answers are packed next (the old pack no longer matches the index).
@@ -105,13 +115,27 @@ export async function serve(config: Config, log: Logger): Promise<RunningServer>
         log.error({ err }, 'index refresh failed; still serving the previous index');
       },
     );
-  }, config.pollMs);
+  };
+  const poll = setInterval(refresh, config.pollMs);
   poll.unref();
+  const follower = config.follow
+    ? new ReplicaFollower({
+        name: config.replicaName,
+        source: /^https?:\/\//i.test(config.follow) ? httpSource(config.follow, { token: config.followKey ?? undefined, timeoutMs: FOLLOW_TIMEOUT_MS }) : folderSource(resolve(config.follow)),
+        dbPath: config.dbPath,
+        db,
+        keys,
+        intervalMs: config.followMs,
+        log: log.child({ component: 'replica' }),
+        // Served at once rather than at the next poll.
+        onApplied: refresh,
+      })
+    : null;
 
   const whoisLog = log.child({ component: 'whois' });
   const handler = whoisHandlerFor(config, service, { current: currentWhois });
 
-  const budget = clientBudget(config.rates.anonymous, config.rates.exempt);
+  const budget = clientBudget(config.rates.anonymous, config.rates.exempt, { name: 'whois', shared });
   const whois = await startWhoisServer(
     { handler, service, host: config.port43, limits: config.whois, log: whoisLog, admit: budget.admit, charge: budget.charge, heavy, bulkLines: BULK_LINES.anonymous, output },
     config.host,
@@ -121,6 +145,7 @@ export async function serve(config: Config, log: Logger): Promise<RunningServer>
     await app.listen({ host: config.host, port: config.httpPort });
   } catch (err) {
     // A half-started server must not linger (the WHOIS listener would keep the process up).
+    shared?.redis.disconnect();
     await whois.close();
     await heavy.close();
     db.close();
@@ -132,6 +157,10 @@ export async function serve(config: Config, log: Logger): Promise<RunningServer>
   log.info({ http: httpPort, whois: whois.port, db: config.dbPath, importId: service.importId, networks: service.rangeIndex.networks }, 'lacak serving');
   // In the background: until it is done, current answers are rendered as asked.
   void preEncoder.run();
+  if (follower) {
+    replicaInfo.set({ name: config.replicaName, following: follower.status().following }, 1);
+    follower.start();
+  }
   // What /healthz reports, said once where an operator watching a start looks (issue 14).
   const report = freshness({
     snapshots: service.latestSnapshots(),
@@ -161,6 +190,7 @@ export async function serve(config: Config, log: Logger): Promise<RunningServer>
         lifecycle.close();
         log.info('stopping: no new connections; waiting for the answers in flight');
         clearInterval(poll);
+        await follower?.stop();
         preEncoder.close();
         // Fastify's close stops listening, ends idle keep-alive connections and waits for requests in flight.
         closing ??= Promise.all([app.close(), whois.drain()]).then(release);
@@ -171,6 +201,7 @@ export async function serve(config: Config, log: Logger): Promise<RunningServer>
     close() {
       closing ??= (async () => {
         clearInterval(poll);
+        await follower?.stop();
         preEncoder.close();
         await Promise.all([app.close(), whois.close()]);
         await release();
@@ -179,6 +210,7 @@ export async function serve(config: Config, log: Logger): Promise<RunningServer>
     },
   };
   async function release(): Promise<void> {
+    shared?.redis.disconnect();
     await heavy.close();
     output.close();
     db.close();

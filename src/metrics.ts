@@ -121,3 +121,35 @@ const ROUTE_FAMILY: Readonly<Record<string, string>> = {
   readyz: 'ops',
   metrics: 'ops',
 };
+
+export const replicaImportsBehind = new Gauge({
+  name: 'lacak_replica_imports_behind',
+  help: 'A replica (lacak serve --follow): how many imports the source has published that this replica does not serve yet.',
+  registers,
+});
+
+export const replicaLagSeconds = new Gauge({
+  name: 'lacak_replica_lag_seconds',
+  help: 'A replica: how long ago the newest published import committed, while this replica does not serve it (0 when up to date).',
+  registers,
+});
+
+export const replicaFailures = new Counter({
+  name: 'lacak_replica_follow_failures_total',
+  help: 'A replica: checks of the source that did not bring it up to date, by reason (unreachable, manifest, size, hash, older, schema, content, apply).',
+  labelNames: ['reason'] as const,
+  registers,
+});
+
+export const replicaInfo = new Gauge({
+  name: 'lacak_replica_info',
+  help: 'A replica: 1, labelled with the name it goes by (LACAK_REPLICA_NAME) and the source it follows.',
+  labelNames: ['name', 'following'] as const,
+  registers,
+});
+
+export const rateLimitsShared = new Gauge({
+  name: 'lacak_rate_limits_shared',
+  help: 'With LACAK_REDIS_URL: 1 while rate limits are counted in Redis, 0 while this process counts alone because Redis is unreachable or slow.',
+  registers,
+});

@@ -3,7 +3,8 @@
 // BYTES_PER_POINT bytes it returned, against the per-minute budget of DESIGN §5's role
 // limits (LACAK_RATE_*): a lookup costs 1, an inverse query over a big maintainer hundreds.
 // The figures are published in /help and the WHOIS help.
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type { SharedCounts } from './shared-counts.js';
 
 export const ROWS_PER_POINT = 100;
 export const BYTES_PER_POINT = 16 * 1024;
@@ -29,12 +30,31 @@ export interface Admission {
  * come back, while the others keep their own budgets.
  */
 export class CostLimiter {
-  private readonly limiters = new Map<number, RateLimiterMemory>();
+  private readonly limiters = new Map<number, RateLimiterMemory | RateLimiterRedis>();
 
-  private limiter(perMinute: number): RateLimiterMemory {
+  /**
+   * `shared`: count in Redis, under `name` (each budget its own keys), with this process's own
+   * count as the insurance while Redis does not answer (shared-counts.ts).
+   */
+  constructor(
+    private readonly name = 'budget',
+    private readonly shared: SharedCounts | null = null,
+  ) {}
+
+  private limiter(perMinute: number): RateLimiterMemory | RateLimiterRedis {
     let limiter = this.limiters.get(perMinute);
     if (!limiter) {
-      limiter = new RateLimiterMemory({ points: perMinute, duration: 60 });
+      const local = new RateLimiterMemory({ points: perMinute, duration: 60 });
+      limiter = this.shared
+        ? new RateLimiterRedis({
+            storeClient: this.shared.redis,
+            keyPrefix: `${this.shared.prefix}:${this.name}:${perMinute}`,
+            points: perMinute,
+            duration: 60,
+            rejectIfRedisNotReady: true,
+            insuranceLimiter: local,
+          })
+        : local;
       this.limiters.set(perMinute, limiter);
     }
     return limiter;

@@ -54,6 +54,7 @@ export class KeyStore {
   private readonly insert;
   private readonly all;
   private readonly revokeStmt;
+  private readonly replace: (rows: Parameters<KeyStore['replaceAll']>[0]) => void;
 
   constructor(db: Db) {
     this.byId = db.prepare<[number], KeyRow>('SELECT * FROM keys WHERE id = ?');
@@ -62,6 +63,15 @@ export class KeyStore {
     );
     this.all = db.prepare<[], KeyRow>('SELECT * FROM keys ORDER BY id');
     this.revokeStmt = db.prepare<[number, number], unknown>('UPDATE keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL');
+    const clear = db.prepare('DELETE FROM keys');
+    // created_at is not published: the primary's table says when a key ends, not when it began.
+    const put = db.prepare<[number, string, string, string | null, Buffer, number, number | null, number | null]>(
+      'INSERT INTO keys (id, role, label, org, token_hash, created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.replace = db.transaction((rows: Parameters<KeyStore['replaceAll']>[0]) => {
+      clear.run();
+      for (const r of rows) put.run(r.id, r.role, r.label, r.org, r.tokenHash, 0, r.expiresAt, r.revokedAt);
+    });
   }
 
   /** A new key; the token is returned once and cannot be recovered afterwards. */
@@ -75,9 +85,25 @@ export class KeyStore {
     return this.all.all().map(toKey);
   }
 
+  /**
+   * Every key with the hash of its secret as stored: what a replica checks tokens against
+   * (replica/publish.ts). The hash alone cannot be turned back into a token.
+   */
+  listWithHashes(): { key: ApiKey; tokenHash: Buffer }[] {
+    return this.all.all().map((row) => ({ key: toKey(row), tokenHash: row.token_hash }));
+  }
+
   /** False when there is no such key or it was already revoked. */
   revoke(id: number, now: number): boolean {
     return this.revokeStmt.run(now, id).changes === 1;
+  }
+
+  /**
+   * A replica's keys become the primary's published table (replica/follow.ts), in one
+   * transaction: a revoked key is revoked here from that commit on.
+   */
+  replaceAll(rows: readonly { id: number; role: KeyRole; label: string; org: string | null; tokenHash: Buffer; expiresAt: number | null; revokedAt: number | null }[]): void {
+    this.replace(rows);
   }
 
   /** Who a presented token belongs to, or why it is refused. */

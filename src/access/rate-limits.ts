@@ -1,6 +1,7 @@
 // Rate limits outside Fastify (the WHOIS port), and the exempt ranges both front ends share.
 // Counting is rate-limiter-flexible's; the policy (who, how many) is DESIGN §5's.
 import { CostLimiter, queryCost } from './cost.js';
+import type { SharedCounts } from './shared-counts.js';
 import { parseIp, unmapIpv4 } from '../net/ip.js';
 import { parseRange, type IpRange } from '../net/prefix.js';
 
@@ -22,11 +23,15 @@ export function rangeMatcher(ranges: readonly string[]): (ip: string) => boolean
  * answered query cost beyond it. Used for WHOIS queries (anonymous) and, admit alone, for
  * refused credentials over HTTP.
  */
-export function clientBudget(perMinute: number, exempt: readonly string[]): {
+export function clientBudget(
+  perMinute: number,
+  exempt: readonly string[],
+  counted: { readonly name: string; readonly shared: SharedCounts | null } = { name: 'budget', shared: null },
+): {
   admit: (client: string) => Promise<number | null> | null;
   charge: (client: string, work: { readonly rows: number; readonly bytes: number }) => void;
 } {
-  const budgets = new CostLimiter();
+  const budgets = new CostLimiter(counted.name, counted.shared);
   const isExempt = rangeMatcher(exempt);
   const exemptClient = (client: string) => isExempt(client.replace(/\/64$/, ''));
   return {

@@ -1,6 +1,7 @@
 // Who asks, how often, and what they were shown: authentication, rate limits and the
 // audit log as Fastify hooks around every route (DESIGN §5). Routes only read
 // `request.caller` and report disclosures into `request.disclosed`.
+import type { SharedCounts } from '../access/shared-counts.js';
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuditLog } from '../access/audit.js';
@@ -24,6 +25,13 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * Routes outside the budgets (issue 17): a load balancer's readiness checks (several a second,
+ * from the balancer's one address, answered from memory), and the routes only operators'
+ * addresses reach (/metrics, /snapshots/). /healthz reads the database and stays counted.
+ */
+const UNCOUNTED_ROUTES: ReadonlySet<string> = new Set(['/readyz', '/metrics', '/snapshots/:file']);
+
 export interface AccessDeps {
   readonly keys: KeyStore;
   readonly audit: AuditLog;
@@ -39,6 +47,8 @@ export interface AccessDeps {
    */
   readonly unavailable: (request: FastifyRequest, reply: FastifyReply) => string;
   readonly now?: () => number;
+  /** LACAK_REDIS_URL: budgets counted in Redis with the other processes (issue 17); null: here alone. */
+  readonly shared?: SharedCounts | null;
 }
 
 const TOKEN_IN_TEXT = /lacak_\d+_[A-Za-z0-9_-]+/g;
@@ -100,7 +110,7 @@ export async function registerAccessHooks(app: FastifyInstance, deps: AccessDeps
 
   // Refused credentials spend the anonymous budget of the address they came from, so
   // guessing tokens is as slow as any anonymous use (and cannot flood the audit log).
-  const refusals = clientBudget(deps.rates.anonymous, deps.rates.exempt).admit;
+  const refusals = clientBudget(deps.rates.anonymous, deps.rates.exempt, { name: 'http-refused', shared: deps.shared ?? null }).admit;
 
   app.addHook('onRequest', async (request, reply) => {
     request.disclosed = new Set();
@@ -168,13 +178,14 @@ export async function registerAccessHooks(app: FastifyInstance, deps: AccessDeps
   // that (rows read, bytes returned) is charged when it is over, so heavy questions spend the
   // asker's own budget and nobody else's.
   const isExempt = rangeMatcher(deps.rates.exempt);
-  const budgets = new CostLimiter();
+  const budgets = new CostLimiter('http', deps.shared ?? null);
   const budgetOf = (request: FastifyRequest) => ({
     key: request.apiKey ? `key:${request.apiKey.id}` : `ip:${clientKey(request.ip)}`,
     perMinute: request.apiKey ? deps.rates[request.apiKey.role] : deps.rates.anonymous,
   });
+  const uncounted = (request: FastifyRequest) => isExempt(request.ip) || UNCOUNTED_ROUTES.has(request.routeOptions.url ?? '');
   app.addHook('onRequest', async (request, reply) => {
-    if (isExempt(request.ip)) return;
+    if (uncounted(request)) return;
     const { key, perMinute } = budgetOf(request);
     const admission = await budgets.admit(key, perMinute);
     // RFC 9110 §10.2.3 Retry-After, and the RateLimit-* fields of the IETF draft.
@@ -185,7 +196,7 @@ export async function registerAccessHooks(app: FastifyInstance, deps: AccessDeps
     }
   });
   app.addHook('onResponse', async (request, reply) => {
-    if (isExempt(request.ip) || reply.statusCode === 429) return;
+    if (uncounted(request) || reply.statusCode === 429) return;
     const { key, perMinute } = budgetOf(request);
     const bytes = Number(reply.getHeader('content-length') ?? 0) || 0;
     await budgets.charge(key, perMinute, queryCost({ rows: request.rowsRead ?? 0, bytes }) - 1);

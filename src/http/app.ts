@@ -30,6 +30,9 @@ import { freshness } from '../query/freshness.js';
 import { formatIp, parseIp, unmapIpv4 } from '../net/ip.js';
 import { rangeMatcher } from '../access/rate-limits.js';
 import type { Lifecycle } from '../lifecycle.js';
+import type { ReplicaStatus } from '../replica/follow.js';
+import type { SharedCounts } from '../access/shared-counts.js';
+import { registerSnapshotRoutes } from './snapshot-routes.js';
 import { httpDuration, httpRequests, importServed, metricsRegistry, rateLimitRefusals, routeFamily, snapshotAge } from '../metrics.js';
 
 /** A client address as WHOIS logs it: an IPv4 client on a dual-stack socket as dotted IPv4. */
@@ -61,6 +64,10 @@ export interface AppDeps {
   readonly entities?: EntityCache;
   /** Whether the server is stopping (SIGTERM, issue 17): readiness, bulk streams and keep-alive follow it. */
   readonly lifecycle?: Lifecycle;
+  /** Where rate limits are counted with other processes (LACAK_REDIS_URL); absent: here alone. */
+  readonly shared?: SharedCounts | null;
+  /** A replica's standing against its source, for /healthz (issue 17). */
+  readonly replica?: () => ReplicaStatus;
 }
 
 export function buildApp(deps: AppDeps): FastifyInstance {
@@ -121,6 +128,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
         maintainersOf: (org) => service.memberMaintainers(org),
         refuse: (request, reply, status, message) => sendRdapError(rdap, request, reply, status, [message]),
         auditWaitMs: config.auditWaitMs,
+        shared: deps.shared ?? null,
         // Whatever the route had made (an RDAP answer, the page), the 503 is an RDAP error
         // body (RFC 9083 §6), as every other refusal is.
         unavailable: (request, reply) => {
@@ -152,7 +160,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       const kept = rdap.currentIp
         ? { answersKept: { rdap: rdap.currentIp.stats, ...(deps.currentWhois ? { whois: deps.currentWhois.stats } : {}), ...(deps.currentCards ? { page: deps.currentCards.stats } : {}) } }
         : {};
-      return { status, version: lacakVersion(), ...report, ...kept };
+      return { status, version: lacakVersion(), ...report, ...kept, ...(deps.replica ? { replica: deps.replica() } : {}) };
     });
     routes.get('/readyz', async (_request, reply) => {
       if (lifecycle?.stopping) return reply.code(503).send({ status: 'stopping', reason: 'the server is shutting down; its answers in flight finish' });
@@ -162,6 +170,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       }
       return { status: 'ready', importId, networks: service.rangeIndex.networks };
     });
+    const refuse = (request: FastifyRequest, reply: FastifyReply, status: number, message: string) => sendRdapError(rdap, request, reply, status, [message]);
     // Prometheus (issue 17): for the scraper's addresses only, as operators' figures are not the public's.
     const mayScrape = rangeMatcher(config.metricsAllow);
     routes.get('/metrics', async (request, reply) => {
@@ -173,10 +182,10 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       reply.header('content-type', metricsRegistry.contentType).header('cache-control', 'no-store');
       return metricsRegistry.metrics();
     });
+    if (config.publishDir) registerSnapshotRoutes(routes, { dir: config.publishDir, allow: config.replicaAllow, refuse });
     registerRdapRoutes(routes, rdap);
     registerRdapSearchRoutes(routes, rdap);
     registerHistoryRoutes(routes, rdap);
-    const refuse = (request: FastifyRequest, reply: FastifyReply, status: number, message: string) => sendRdapError(rdap, request, reply, status, [message]);
     registerMemberRoutes(routes, { heavy, refuse });
     // Its own scope: it reads text bodies as streams, which no other route wants.
     routes.register(async (bulk) => registerBulkRoutes(bulk, { service, registry: config.registry, refuse, now, lifecycle }));
