@@ -342,7 +342,8 @@ function buildProgram(ctx: CliContext): Command {
           const who = row.keyId === null ? 'no key' : `key ${row.keyId}`;
           const disclosed = row.disclosed.length > 0 ? ` disclosed ${row.disclosed.join(',')}` : '';
           const caseRef = row.caseReference ? ` case "${row.caseReference}"` : '';
-          process.stdout.write(`${row.id}\t${new Date(row.at).toISOString()}\t${who} ${row.role ?? '-'}${caseRef}\t${row.client ?? '-'}\t${row.query}${disclosed}\n`);
+          const node = row.node ? ` (replica ${row.node})` : '';
+          process.stdout.write(`${row.id}\t${new Date(row.at).toISOString()}\t${who} ${row.role ?? '-'}${caseRef}\t${row.client ?? '-'}\t${row.query}${disclosed}${node}\n`);
         }
       });
     });

@@ -77,7 +77,8 @@ export async function serve(config: Config, rootLog: Logger): Promise<RunningSer
   const lifecycle = new Lifecycle();
   const shared = config.redisUrl ? connectSharedCounts(config.redisUrl, log.child({ component: 'limits' })) : null;
   const keys = new KeyStore(state);
-  const audit = new AuditLog(state, auditKey);
+  // A replica's rows name it: each replica keeps its own chain (issue 17).
+  const audit = new AuditLog(state, auditKey, config.follow ? config.replicaName : null);
   // Rows from before the chain was keyed get their keyed successor now rather than with the
   // next authenticated request; a locked database is no reason to refuse to start.
   await audit.seal(Date.now(), config.auditWaitMs).then(

@@ -29,6 +29,8 @@ export interface AuditEntry {
   readonly query: string;
   /** Handles whose personal data the answer carried. */
   readonly disclosed: readonly string[];
+  /** The replica that answered (LACAK_REPLICA_NAME; issue 17); null or absent: not a replica. */
+  readonly node?: string | null;
 }
 
 export interface AuditRow extends AuditEntry {
@@ -80,12 +82,16 @@ interface Row {
   prev_hash: Buffer;
   hash: Buffer;
   chain: number;
+  node: string | null;
 }
 
 const GENESIS: Buffer = Buffer.alloc(32);
 
 function rowFields(id: number, e: AuditEntry): string {
-  return JSON.stringify([id, e.at, e.keyId, e.role, e.caseReference, e.client, e.query, e.disclosed]);
+  const fields = [id, e.at, e.keyId, e.role, e.caseReference, e.client, e.query, e.disclosed];
+  // A replica's name is covered by the MAC of its rows; rows without one read as they always did.
+  if (e.node) fields.push(e.node);
+  return JSON.stringify(fields);
 }
 
 /** The old rule (chain 0), kept to verify rows written before the chain was keyed. */
@@ -113,6 +119,7 @@ function toEntry(r: Row): AuditEntry {
     client: r.client,
     query: r.query,
     disclosed: JSON.parse(r.disclosed) as string[],
+    node: r.node,
   };
 }
 
@@ -134,10 +141,12 @@ export class AuditLog {
   constructor(
     private readonly db: Db,
     private readonly key: Buffer | null,
+    /** A replica's name, written into (and covered by the MAC of) every row it appends. */
+    private readonly node: string | null = null,
   ) {
     this.last = db.prepare<[], { id: number; hash: Buffer; chain: number }>('SELECT id, hash, chain FROM audit ORDER BY id DESC LIMIT 1');
-    this.insert = db.prepare<[number, number, number | null, string | null, string | null, string | null, string, string, Buffer, Buffer, number], unknown>(
-      'INSERT INTO audit (id, at, key_id, role, case_reference, client, query, disclosed, prev_hash, hash, chain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    this.insert = db.prepare<[number, number, number | null, string | null, string | null, string | null, string, string, Buffer, Buffer, number, string | null], unknown>(
+      'INSERT INTO audit (id, at, key_id, role, case_reference, client, query, disclosed, prev_hash, hash, chain, node) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     // Reading the head and writing the next row in one transaction keeps the chain whole
     // when two processes (a server and the CLI) append at once.
@@ -145,8 +154,9 @@ export class AuditLog {
       const head = this.last.get();
       const id = (head?.id ?? 0) + 1;
       const prev = head?.hash ?? GENESIS;
-      const mac = keyedMac(this.requireKey(), prev, id, entry);
-      this.insert.run(id, entry.at, entry.keyId, entry.role, entry.caseReference, entry.client, entry.query, JSON.stringify(entry.disclosed), prev, mac, CHAIN_KEYED);
+      const named = this.node ? { ...entry, node: this.node } : entry;
+      const mac = keyedMac(this.requireKey(), prev, id, named);
+      this.insert.run(id, entry.at, entry.keyId, entry.role, entry.caseReference, entry.client, entry.query, JSON.stringify(entry.disclosed), prev, mac, CHAIN_KEYED, this.node);
       return id;
     });
     this.seal_ = db.transaction((at: number) => {

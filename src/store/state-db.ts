@@ -44,6 +44,14 @@ const STATE_MIGRATIONS: readonly Migration[] = [
   ALTER TABLE audit ADD COLUMN chain INTEGER NOT NULL DEFAULT 0;
   `,
   },
+  // Issue 17: a replica's rows name it (LACAK_REPLICA_NAME); rows without a name are the primary's
+  // or from before, and their MAC is computed as it always was.
+  {
+    summary: 'audit rows name the replica that wrote them (null: not a replica)',
+    sql: `
+  ALTER TABLE audit ADD COLUMN node TEXT;
+  `,
+  },
 ];
 
 /**

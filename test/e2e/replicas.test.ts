@@ -83,3 +83,19 @@ describe('replicas following a primary', () => {
     for (const replica of replicas) expect(await eventually('key refused on the replica', () => ask(replica), (status) => status === 401, 10_000)).toBe(401);
   });
 });
+
+describe('a replica\'s audit log', () => {
+  it('is its own, its rows name the replica, and lacak audit --verify checks it', async () => {
+    const replica = replicas[1]!;
+    // An authenticated request is an audit row (DESIGN §5), written by the replica that answered.
+    const key = lacakWith({}, 'keys', 'add', '--role', 'admin', '--label', 'auditor', '--db', primaryDb).trim().split('\n')[1]!;
+    lacakWith({}, 'snapshot', 'publish', fleet.published, '--db', primaryDb);
+    await eventually('key known to the replica', () => fetch(`${replica.baseUrl}/ip/203.0.113.7`, { headers: { authorization: `Bearer ${key}` } }).then((r) => r.status), (s) => s === 200, 10_000);
+    const replicaDb = join(tmp.dir, 'replica-b.sqlite');
+    const listed = await eventually('the row listed', async () => lacakWith({}, 'audit', '--db', replicaDb), (out) => out.includes('(replica replica-b)'), 5000);
+    expect(listed).toMatch(/GET \/ip\/203\.0\.113\.7.*\(replica replica-b\)/);
+    expect(lacakWith({}, 'audit', '--verify', '--db', replicaDb)).toMatch(/^audit log intact: \d+ row\(s\)/);
+    // The primary's log has none of it.
+    expect(lacakWith({}, 'audit', '--db', primaryDb)).not.toContain('replica-b');
+  });
+});

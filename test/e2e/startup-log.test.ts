@@ -60,6 +60,7 @@ describe('the start-up log', () => {
       // The state database is new: its schema is made step by step, and said so.
       expect.objectContaining({ component: 'store', db: state, version: 1, migration: 'state schema: API keys and the audit log' }),
       expect.objectContaining({ component: 'store', db: state, version: 2, migration: expect.stringMatching(/^audit rows record their chain/) }),
+      expect.objectContaining({ component: 'store', db: state, version: 3, migration: expect.stringMatching(/^audit rows name the replica/) }),
     ]);
     for (const l of migrated) expect(l.ms).toEqual(expect.any(Number));
     const check = new Database(db, { readonly: true });

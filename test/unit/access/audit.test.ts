@@ -263,3 +263,25 @@ describe('audit log: a locked state database', () => {
     db.close();
   });
 });
+
+describe('audit log of a replica (issue 17)', () => {
+  it('names the replica in its rows, covered by their MAC, after rows that name none', () => {
+    const db = openStateDb(':memory:');
+    // Rows of the same state database before it served as a replica, then the replica's own.
+    const before = new AuditLog(db, KEY);
+    before.append(entry(1));
+    const replica = new AuditLog(db, KEY, 'replica-a');
+    replica.append(entry(2, ['AWP1-IDNIC']));
+    replica.append(entry(3));
+    expect(replica.list().map((r) => r.node)).toEqual([null, 'replica-a', 'replica-a']);
+    expect(replica.verify()).toMatchObject({ ok: true, rows: 3 });
+    // Another name, or none, on a row written by the replica breaks its MAC.
+    db.prepare("UPDATE audit SET node = 'replica-b' WHERE id = 2").run();
+    expect(replica.verify()).toMatchObject({ ok: false, brokenId: 2 });
+    db.prepare('UPDATE audit SET node = NULL WHERE id = 2').run();
+    expect(replica.verify()).toMatchObject({ ok: false, brokenId: 2 });
+    db.prepare("UPDATE audit SET node = 'replica-a' WHERE id = 2").run();
+    expect(replica.verify()).toMatchObject({ ok: true, rows: 3 });
+    db.close();
+  });
+});
