@@ -78,7 +78,7 @@ describe.skipIf(missing.length > 0)('a fleet: primary, two replicas, HAProxy, Re
 
   beforeAll(async () => {
     redisPort = await freePort();
-    redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--enable-debug-command', 'local'], { stdio: 'ignore' });
     children.push(redis);
     fleet = await startFleet(tmp.dir, {
       names: ['replica-a', 'replica-b'],
@@ -177,6 +177,21 @@ describe.skipIf(missing.length > 0)('a fleet: primary, two replicas, HAProxy, Re
     await load.stop();
     expect(load.failures).toEqual([]);
     expect(load.answered).toBeGreaterThan(10);
+  });
+
+  it('answers while Redis is too slow to ask, without waiting for it', async () => {
+    const replica = replicas[1]!;
+    // Redis busy for 3 s: every command to it times out meanwhile.
+    const sleeper = spawn('redis-cli', ['-p', String(redisPort), 'DEBUG', 'SLEEP', '3'], { stdio: 'ignore' });
+    const slept = new Promise<void>((resolve) => sleeper.on('exit', () => resolve()));
+    let redisBack = false;
+    void slept.then(() => (redisBack = true));
+    await new Promise((r) => setTimeout(r, 200));
+    const r = await fetch(`${replica.baseUrl}/ip/203.0.113.7`, { headers: { authorization: `Bearer ${adminToken}` } });
+    expect(r.status).toBe(200);
+    // Answered while Redis was still asleep.
+    expect(redisBack).toBe(false);
+    await slept;
   });
 
   it('keeps answering with per-process limits when Redis goes away, and says so', async () => {
