@@ -2,9 +2,11 @@
 // `lacak`: serve, import, check, export, replay, keys, audit, snapshot (DESIGN §3). Bad input ends with one line and a
 // non-zero status; a stack trace only with LOG_LEVEL=debug.
 import { createReadStream, existsSync } from 'node:fs';
+import cluster from 'node:cluster';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { dbOption, type CliContext } from './cli/context.js';
 import { addSnapshotCommand, republish } from './cli/snapshot.js';
+import { superviseWorkers } from './workers.js';
 import { configFromProcess, type Config } from './config.js';
 import { LACAK_ERR, LacakError, isLacakError } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
@@ -107,6 +109,7 @@ function buildProgram(ctx: CliContext): Command {
       const base = ctx.config(opts.db);
       const config: Config = opts.follow ? { ...base, follow: opts.follow } : base;
       const log = ctx.log(config);
+      if (config.workers > 1 && cluster.isPrimary) return superviseWorkers(config, log);
       const server = await serve(config, log);
       const stop = (signal: string, how: 'drain' | 'close') => {
         log.info({ signal, ...(how === 'drain' ? { graceMs: config.shutdown.graceMs, withinMs: config.shutdown.totalMs } : {}) }, 'shutting down');

@@ -1,6 +1,6 @@
 // The one place that reads process.env: DESIGN §3 names, parsed once by zod.
 import { existsSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -145,6 +145,10 @@ const EnvSchema = z.object({
   /** Requests (RDAP) or queries (WHOIS) per minute: anonymous per IPv4 address or IPv6 /64. */
   /** Worker threads answering questions about many objects (inverse WHOIS queries, RDAP searches). */
   LACAK_HEAVY_WORKERS: z.coerce.number().int().min(1).max(16).default(1),
+  /** Serving processes on the same ports (issue 17): all the cores by default. */
+  LACAK_WORKERS: z.coerce.number().int().min(1).max(64).default(availableParallelism()),
+  /** Set by the supervisor for each worker it starts (0, 1, ...); not a setting for operators. */
+  LACAK_WORKER_INDEX: z.coerce.number().int().min(0).optional(),
   LACAK_RATE_ANONYMOUS: z.coerce.number().int().min(1).default(600),
   /** Per key, per minute. */
   LACAK_RATE_MEMBER: z.coerce.number().int().min(1).default(3000),
@@ -219,6 +223,10 @@ export interface Config {
   /** LACAK_ANSWER_PACK_MB in bytes. */
   readonly answerPackBytes: number;
   readonly trustedProxies: readonly string[];
+  /** LACAK_WORKERS: processes serving the same ports. */
+  readonly workers: number;
+  /** Which of them this process is (null: the only one). */
+  readonly workerIndex: number | null;
   /** A replica's source and how it follows it (null: this server is not a replica). */
   readonly follow: string | null;
   /** LACAK_FOLLOW_MS and LACAK_FOLLOW_KEY. */
@@ -326,6 +334,8 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: {
     answerCacheBytes: e.LACAK_ANSWER_CACHE_MB * 1024 * 1024,
     answerPackBytes: e.LACAK_ANSWER_PACK_MB * 1024 * 1024,
     trustedProxies: Object.freeze(e.LACAK_TRUSTED_PROXIES),
+    workers: e.LACAK_WORKERS,
+    workerIndex: e.LACAK_WORKER_INDEX ?? null,
     follow: e.LACAK_FOLLOW ?? null,
     followMs: e.LACAK_FOLLOW_MS,
     followKey: e.LACAK_FOLLOW_KEY ?? null,

@@ -51,9 +51,12 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function serve(config: Config, rootLog: Logger): Promise<RunningServer> {
-  // A replica names itself on every line it logs (issue 17).
-  const log = config.follow ? rootLog.child({ replica: config.replicaName }) : rootLog;
+/**
+ * What is done once before anything serves: the sample registry built, the audit key made, both
+ * databases migrated. With LACAK_WORKERS the supervisor does it before it starts the workers,
+ * which would otherwise race to do it (workers.ts).
+ */
+export async function prepareStores(config: Config, log: Logger): Promise<{ db: Db; state: Db; auditKey: Buffer }> {
   if (config.usesSample && !existsSync(config.dbPath)) {
     await buildSampleRegistry(config.sampleDir, config.dbPath, log.child({ component: 'sample' }));
   }
@@ -65,6 +68,14 @@ export async function serve(config: Config, rootLog: Logger): Promise<RunningSer
   // A replica makes its database when there is none: empty, and not ready until its first snapshot is in.
   const db = openRegistryDb(config.dbPath, { onMigrate, create: config.follow !== null });
   const state = openStateDb(config.stateDbPath, { busyTimeoutMs: SERVER_BUSY_TIMEOUT_MS, onMigrate });
+  return { db, state, auditKey };
+}
+
+export async function serve(config: Config, rootLog: Logger): Promise<RunningServer> {
+  // A replica names itself on every line it logs (issue 17), and so does each of several workers.
+  const named = config.follow ? rootLog.child({ replica: config.replicaName }) : rootLog;
+  const log = config.workerIndex !== null ? named.child({ worker: config.workerIndex }) : named;
+  const { db, state, auditKey } = await prepareStores(config, log);
   const bootstrap = loadBootstrap(config.bootstrapDir);
   const indexStarted = performance.now();
   const startedFrom = await startingIndex(config, db, bootstrap.publication, log);
@@ -75,6 +86,8 @@ export async function serve(config: Config, rootLog: Logger): Promise<RunningSer
   });
   indexBuildSeconds.set((performance.now() - indexStarted) / 1000);
   const lifecycle = new Lifecycle();
+  // One follower per replica, however many workers serve it: the first worker's (the others see its copies as imports).
+  const follows = config.follow !== null && (config.workerIndex ?? 0) === 0;
   const shared = config.redisUrl ? connectSharedCounts(config.redisUrl, log.child({ component: 'limits' })) : null;
   const keys = new KeyStore(state);
   // A replica's rows name it: each replica keeps its own chain (issue 17).
@@ -104,7 +117,7 @@ export async function serve(config: Config, rootLog: Logger): Promise<RunningSer
     answersLog,
     keptOrPacked(service, answersLog, startedFrom),
   );
-  const app = buildApp({ config, service, logger: log, keys, audit, output, heavy, currentIp, currentWhois, currentCards, entities, lifecycle, shared, replica: config.follow ? () => follower!.status() : undefined });
+  const app = buildApp({ config, service, logger: log, keys, audit, output, heavy, currentIp, currentWhois, currentCards, entities, lifecycle, shared, replica: follows ? () => follower!.status() : undefined });
 
   const refresh = () => {
     service.refreshIfChanged().then(
@@ -119,7 +132,7 @@ export async function serve(config: Config, rootLog: Logger): Promise<RunningSer
   };
   const poll = setInterval(refresh, config.pollMs);
   poll.unref();
-  const follower = config.follow
+  const follower = follows && config.follow
     ? new ReplicaFollower({
         name: config.replicaName,
         source: /^https?:\/\//i.test(config.follow) ? httpSource(config.follow, { token: config.followKey ?? undefined, timeoutMs: FOLLOW_TIMEOUT_MS }) : folderSource(resolve(config.follow)),

@@ -105,6 +105,15 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     });
   }
 
+  // With LACAK_WORKERS, which of the processes on this port answered (for operators tracing one answer).
+  if (config.workerIndex !== null) {
+    const worker = String(config.workerIndex);
+    app.addHook('onSend', async (_request, reply, payload) => {
+      reply.header('lacak-worker', worker);
+      return payload;
+    });
+  }
+
   app.addHook('onResponse', async (request, reply) => {
     const family = routeFamily(request.routeOptions.url);
     httpRequests.inc({ family, status: reply.statusCode });
@@ -160,7 +169,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       const kept = rdap.currentIp
         ? { answersKept: { rdap: rdap.currentIp.stats, ...(deps.currentWhois ? { whois: deps.currentWhois.stats } : {}), ...(deps.currentCards ? { page: deps.currentCards.stats } : {}) } }
         : {};
-      return { status, version: lacakVersion(), ...report, ...kept, ...(deps.replica ? { replica: deps.replica() } : {}) };
+      // Which process answered: with LACAK_WORKERS, one of several on the same port.
+      const worker = config.workerIndex !== null ? { worker: { index: config.workerIndex, pid: process.pid } } : {};
+      return { status, version: lacakVersion(), ...report, ...kept, ...worker, ...(deps.replica ? { replica: deps.replica() } : {}) };
     });
     routes.get('/readyz', async (_request, reply) => {
       if (lifecycle?.stopping) return reply.code(503).send({ status: 'stopping', reason: 'the server is shutting down; its answers in flight finish' });

@@ -14,8 +14,9 @@ export interface ServerProcess {
 export async function startServer(cli: string, env: Record<string, string>, cwd?: string, timeoutMs = 120_000): Promise<ServerProcess> {
   const child = spawn(process.execPath, [cli, 'serve'], {
     cwd,
-    // No grace period on SIGTERM unless a test asks for one: the stop of every other test would wait it out.
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', HTTP_PORT: '0', WHOIS_PORT: '0', LACAK_SHUTDOWN_GRACE_MS: '0', ...env },
+    // No grace period on SIGTERM and one process unless a test asks otherwise: every other test would wait out
+    // the grace period, and a worker per core would double what each server costs.
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', HTTP_PORT: '0', WHOIS_PORT: '0', LACAK_SHUTDOWN_GRACE_MS: '0', LACAK_WORKERS: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: string[] = [];

@@ -1,0 +1,90 @@
+// LACAK_WORKERS (issue 17): several processes answer on the same HTTP and WHOIS ports, each
+// notices an import by itself, and SIGTERM stops them all (drained) with exit 0.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildSampleRegistry } from '../../src/sample.js';
+import { LATE_NETWORK, eventually, lacakWith } from '../helpers/fleet.js';
+import { CLI, SAMPLE_DIR, quietLog, tempDir } from '../helpers/registry.js';
+import { startServer, type ServerProcess } from '../helpers/server.js';
+
+const WORKERS = 2;
+const tmp = tempDir();
+const db = join(tmp.dir, 'registry.sqlite');
+let server: ServerProcess;
+
+/** Asked on a connection of its own: which worker answered. */
+async function healthOnNewConnection(): Promise<{ worker: { index: number; pid: number } }> {
+  const r = await fetch(`${server.baseUrl}/healthz`, { headers: { connection: 'close' } });
+  return (await r.json()) as { worker: { index: number; pid: number } };
+}
+
+function whois(line: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(server.whoisPort, '127.0.0.1', () => socket.end(`${line}\n`));
+    let text = '';
+    socket.on('data', (d: Buffer) => (text += d.toString('utf8')));
+    socket.on('end', () => resolve(text));
+    socket.on('error', reject);
+  });
+}
+
+beforeAll(async () => {
+  await buildSampleRegistry(SAMPLE_DIR, db, quietLog);
+  server = await startServer(CLI, { LACAK_DB: db, LACAK_WORKERS: String(WORKERS), LACAK_POLL_MS: '200' });
+}, 120_000);
+afterAll(async () => {
+  await server?.stop();
+  tmp.cleanup();
+});
+
+describe('LACAK_WORKERS', () => {
+  const pids = new Map<number, number>();
+
+  it('answers HTTP from every worker on one port, and WHOIS too', async () => {
+    await eventually(
+      'every worker answering',
+      async () => {
+        const { worker } = await healthOnNewConnection();
+        pids.set(worker.index, worker.pid);
+        return pids.size;
+      },
+      (n) => n === WORKERS,
+      20_000,
+    );
+    expect([...pids.keys()].sort()).toEqual([0, 1]);
+    expect(new Set(pids.values()).size).toBe(WORKERS);
+    expect(server.logs.some((l) => l.includes('"msg":"serving with several workers"'))).toBe(true);
+    const answers = await Promise.all(Array.from({ length: 6 }, () => whois('203.0.113.7')));
+    for (const answer of answers) expect(answer).toMatch(/^inetnum:/m);
+    // What each added worker costs: its resident memory, said here for the operator's note.
+    for (const [index, pid] of pids) {
+      const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+      console.info(`worker ${index} (pid ${pid}): VmRSS ${rss} kB on the sample registry`);
+    }
+  });
+
+  it('serves a new import from every worker', async () => {
+    const dump = join(tmp.dir, 'late.db');
+    writeFileSync(dump, LATE_NETWORK);
+    lacakWith({}, 'import', '--db', db, '--at', '2026-06-01T00:00:00Z', dump);
+    const seen = new Set<number>();
+    await eventually(
+      'the new network from both workers',
+      async () => {
+        const r = await fetch(`${server.baseUrl}/ip/203.0.113.200`, { headers: { connection: 'close' } });
+        const body = (await r.json()) as { name?: string };
+        if (body.name === 'LATE-NET') seen.add(Number(r.headers.get('lacak-worker')));
+        return seen.size;
+      },
+      (n) => n === WORKERS,
+      20_000,
+    );
+  });
+
+  it('stops every worker on SIGTERM and exits 0', async () => {
+    expect(await server.stop('SIGTERM')).toBe(0);
+    for (const pid of pids.values()) expect(() => process.kill(pid, 0)).toThrow();
+  });
+});
