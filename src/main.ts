@@ -22,7 +22,7 @@ import { whoisHandlerFor } from './whois/handler.js';
 import { startWhoisServer } from './whois/server.js';
 import { Lifecycle } from './lifecycle.js';
 import { resolve } from 'node:path';
-import { indexBuildSeconds, replicaInfo, shuttingDown } from './metrics.js';
+import { indexBuildSeconds, joinWorkerMetrics, replicaInfo, shuttingDown } from './metrics.js';
 import { ReplicaFollower, folderSource, httpSource } from './replica/follow.js';
 import { connectSharedCounts } from './access/shared-counts.js';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -76,6 +76,8 @@ export async function serve(config: Config, rootLog: Logger): Promise<RunningSer
   const named = config.follow ? rootLog.child({ replica: config.replicaName }) : rootLog;
   const log = config.workerIndex !== null ? named.child({ worker: config.workerIndex }) : named;
   const { db, state, auditKey } = await prepareStores(config, log);
+  // One worker of several: /metrics answers for all of them.
+  if (config.workerIndex !== null) joinWorkerMetrics();
   const bootstrap = loadBootstrap(config.bootstrapDir);
   const indexStarted = performance.now();
   const startedFrom = await startingIndex(config, db, bootstrap.publication, log);

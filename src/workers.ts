@@ -7,6 +7,7 @@ import cluster, { type Worker } from 'node:cluster';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { prepareStores } from './main.js';
+import { serveWorkerMetrics } from './metrics.js';
 
 /** A worker that dies within this of its start is not restarted again and again: the supervisor stops. */
 const CRASH_LOOP_MS = 10_000;
@@ -22,6 +23,8 @@ export async function superviseWorkers(config: Config, log: Logger): Promise<voi
     const worker = cluster.fork({ LACAK_WORKER_INDEX: String(index) });
     started.set(worker, { index, at: Date.now() });
   };
+  // A scrape of any worker's /metrics gets the figures of all of them, summed here.
+  serveWorkerMetrics();
   for (let i = 0; i < config.workers; i++) start(i);
   log.info({ workers: config.workers }, 'serving with several workers');
 

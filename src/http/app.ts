@@ -33,7 +33,7 @@ import type { Lifecycle } from '../lifecycle.js';
 import type { ReplicaStatus } from '../replica/follow.js';
 import type { SharedCounts } from '../access/shared-counts.js';
 import { registerSnapshotRoutes } from './snapshot-routes.js';
-import { httpDuration, httpRequests, importServed, metricsRegistry, rateLimitRefusals, routeFamily, snapshotAge } from '../metrics.js';
+import { httpDuration, httpRequests, metricsRegistry, metricsText, rateLimitRefusals, reportServedState, routeFamily } from '../metrics.js';
 
 /** A client address as WHOIS logs it: an IPv4 client on a dual-stack socket as dotted IPv4. */
 function logAddress(ip: string): string {
@@ -184,14 +184,11 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     const refuse = (request: FastifyRequest, reply: FastifyReply, status: number, message: string) => sendRdapError(rdap, request, reply, status, [message]);
     // Prometheus (issue 17): for the scraper's addresses only, as operators' figures are not the public's.
     const mayScrape = rangeMatcher(config.metricsAllow);
+    reportServedState(() => ({ importId: service.importId, snapshots: service.latestSnapshots() }), now);
     routes.get('/metrics', async (request, reply) => {
       if (!mayScrape(request.ip)) return sendRdapError(rdap, request, reply, 403, ['/metrics answers only the addresses of LACAK_METRICS_ALLOW.']);
-      const at = (now ?? Date.now)();
-      snapshotAge.reset();
-      for (const s of service.latestSnapshots()) snapshotAge.set({ source: s.source }, Math.max(0, (at - s.at) / 1000));
-      importServed.set(service.importId);
       reply.header('content-type', metricsRegistry.contentType).header('cache-control', 'no-store');
-      return metricsRegistry.metrics();
+      return metricsText();
     });
     if (config.publishDir) registerSnapshotRoutes(routes, { dir: config.publishDir, allow: config.replicaAllow, refuse });
     registerRdapRoutes(routes, rdap);

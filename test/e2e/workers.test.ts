@@ -13,6 +13,7 @@ const WORKERS = 2;
 const tmp = tempDir();
 const db = join(tmp.dir, 'registry.sqlite');
 let server: ServerProcess;
+let sampleImport: number;
 
 /** Asked on a connection of its own: which worker answered. */
 async function healthOnNewConnection(): Promise<{ worker: { index: number; pid: number } }> {
@@ -33,6 +34,7 @@ function whois(line: string): Promise<string> {
 beforeAll(async () => {
   await buildSampleRegistry(SAMPLE_DIR, db, quietLog);
   server = await startServer(CLI, { LACAK_DB: db, LACAK_WORKERS: String(WORKERS), LACAK_POLL_MS: '200' });
+  sampleImport = ((await (await fetch(`${server.baseUrl}/readyz`)).json()) as { importId: number }).importId;
 }, 120_000);
 afterAll(async () => {
   await server?.stop();
@@ -81,6 +83,27 @@ describe('LACAK_WORKERS', () => {
       (n) => n === WORKERS,
       20_000,
     );
+  });
+
+  it('answers /metrics for all the workers together, whichever is asked', async () => {
+    const count = (text: string, pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? 0);
+    const ipOk = /^lacak_http_requests_total\{family="autnum",status="404"\} (\d+)$/m;
+    const before = await (await fetch(`${server.baseUrl}/metrics`, { headers: { connection: 'close' } })).text();
+    const answeredBy = new Set<string>();
+    for (let i = 0; i < 10; i++) {
+      const r = await fetch(`${server.baseUrl}/autnum/4294967000`, { headers: { connection: 'close' } });
+      await r.arrayBuffer();
+      answeredBy.add(r.headers.get('lacak-worker') ?? '');
+    }
+    expect(answeredBy.size).toBe(WORKERS);
+    for (let i = 0; i < 4; i++) {
+      const text = await (await fetch(`${server.baseUrl}/metrics`, { headers: { connection: 'close' } })).text();
+      expect(count(text, ipOk) - count(before, ipOk)).toBe(10);
+    }
+    // The import served, once both workers have swapped their index to the one imported above: one value, not their sum.
+    const metricsOf = async () => (await fetch(`${server.baseUrl}/metrics`, { headers: { connection: 'close' } })).text();
+    const text = await eventually('the new import in /metrics', metricsOf, (t) => count(t, /^lacak_import_id (\d+)$/m) >= sampleImport + 1, 10_000);
+    expect(count(text, /^lacak_import_id (\d+)$/m)).toBe(sampleImport + 1);
   });
 
   it('stops every worker on SIGTERM and exits 0', async () => {
