@@ -1,5 +1,7 @@
 // Composition root for `lacak serve`: config → logger → database → query service → servers.
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { buildApp } from './http/app.js';
@@ -21,11 +23,9 @@ import { BULK_LINES } from './policy/access.js';
 import { whoisHandlerFor } from './whois/handler.js';
 import { startWhoisServer } from './whois/server.js';
 import { Lifecycle } from './lifecycle.js';
-import { resolve } from 'node:path';
 import { indexBuildSeconds, joinWorkerMetrics, replicaInfo, shuttingDown } from './metrics.js';
 import { ReplicaFollower, folderSource, httpSource } from './replica/follow.js';
-import { connectSharedCounts } from './access/shared-counts.js';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { SharedConnectionCount, connectSharedCounts } from './access/shared-counts.js';
 import { OutputGuard } from './net/output-guard.js';
 import { CurrentIpAnswers } from './rdap/current-ip.js';
 import { PreEncoder, keptOrPacked } from './offload/pack-answers.js';
@@ -153,7 +153,20 @@ export async function serve(config: Config, rootLog: Logger): Promise<RunningSer
 
   const budget = clientBudget(config.rates.anonymous, config.rates.exempt, { name: 'whois', shared });
   const whois = await startWhoisServer(
-    { handler, service, host: config.port43, limits: config.whois, log: whoisLog, admit: budget.admit, charge: budget.charge, heavy, bulkLines: BULK_LINES.anonymous, output },
+    {
+      handler,
+      service,
+      host: config.port43,
+      limits: config.whois,
+      log: whoisLog,
+      admit: budget.admit,
+      charge: budget.charge,
+      heavy,
+      bulkLines: BULK_LINES.anonymous,
+      output,
+      // A count outlives a connection that stays idle as long as it may, and a little.
+      sharedConnections: shared ? new SharedConnectionCount(shared, Math.ceil(config.whois.idleMs / 1000) + 60) : null,
+    },
     config.host,
     config.whoisPort,
   );

@@ -53,3 +53,52 @@ function redactedUrl(url: string): string {
     return '(not a URL)';
   }
 }
+
+/**
+ * Open WHOIS connections per client across every process that shares `counts` (issue 17): the
+ * per-client cap holds for the fleet, not per process. Each count expires a while after its
+ * newest connection opened, so a process that dies with connections open leaves no client shut
+ * out for longer than that. When Redis does not answer in time the process's own count decides
+ * (the caller's), as for the rate limits.
+ */
+export class SharedConnectionCount {
+  constructor(
+    private readonly counts: SharedCounts,
+    /** How long a count outlives the last connection it saw opened: longer than a connection may stay idle. */
+    private readonly ttlSeconds: number,
+  ) {}
+
+  private key(client: string): string {
+    return `${this.counts.prefix}:whois-connections:${client}`;
+  }
+
+  /**
+   * Counts one more connection of `client`: `over` when that makes more than `max` for the
+   * fleet (it is then not counted); `counted` (release it when the connection closes); or
+   * `uncounted` when Redis could not say, and the process's own count decides alone.
+   */
+  async open(client: string, max: number): Promise<'counted' | 'uncounted' | 'over'> {
+    const redis = this.counts.redis;
+    if (redis.status !== 'ready') return 'uncounted';
+    const key = this.key(client);
+    try {
+      const results = await redis.multi().incr(key).expire(key, this.ttlSeconds).exec();
+      const count = Number(results?.[0]?.[1] ?? 0);
+      if (count <= max) return 'counted';
+      await this.decrement(key);
+      return 'over';
+    } catch {
+      return 'uncounted';
+    }
+  }
+
+  /** A counted connection closed. */
+  release(client: string): void {
+    if (this.counts.redis.status === 'ready') this.decrement(this.key(client)).catch(() => undefined);
+  }
+
+  /** Down by one, unless the count has expired meanwhile (a count made anew at -1 would never expire). */
+  private async decrement(key: string): Promise<void> {
+    await this.counts.redis.eval("if redis.call('exists', KEYS[1]) == 1 then return redis.call('decr', KEYS[1]) end return 0", 1, key);
+  }
+}

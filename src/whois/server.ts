@@ -14,6 +14,7 @@ import type { HeavyRunner } from '../offload/runner.js';
 import { ConnectionSlots } from './slots.js';
 import type { ParseResult } from './flags.js';
 import { bulkLines, rateLimitRefusals, whoisConnections, whoisQueries } from '../metrics.js';
+import type { SharedConnectionCount } from '../access/shared-counts.js';
 
 export interface WhoisServerDeps {
   readonly handler: WhoisHandler;
@@ -31,6 +32,8 @@ export interface WhoisServerDeps {
   readonly bulkLines: number;
   /** Unsent output per connection and in all (issue 13): shared with the HTTP server. */
   readonly output: OutputGuard;
+  /** LACAK_REDIS_URL: the per-client connection cap counted with the other processes (issue 17). */
+  readonly sharedConnections?: SharedConnectionCount | null;
   readonly now?: () => number;
 }
 
@@ -444,21 +447,32 @@ export async function startWhoisServer(deps: WhoisServerDeps, host: string, port
       if (sockets.size === 0) gone?.();
     });
     deps.output.watch(socket);
-    if (refusal !== null) {
-      rateLimitRefusals.inc({ front: 'whois', limit: `connections-per-${refusal}` });
+    const refuse = (over: 'client' | 'network') => {
+      rateLimitRefusals.inc({ front: 'whois', limit: `connections-per-${over}` });
       socket.on('error', () => socket.destroy());
-      const why = refusal === 'client' ? `At most ${deps.limits.maxPerClient} connections per client address at a time.` : `At most ${deps.limits.maxPerNetwork} connections per network (IPv4 /24, IPv6 /48) at a time.`;
+      const why = over === 'client' ? `At most ${deps.limits.maxPerClient} connections per client address at a time.` : `At most ${deps.limits.maxPerNetwork} connections per network (IPv4 /24, IPv6 /48) at a time.`;
       endSocket(socket, textOf(errorLines(whoisError(WHOIS_ERR.TOO_MANY_CONNECTIONS, why))));
-      return;
-    }
-    const connection = new Connection(
-      socket,
-      deps,
-      client,
-      () => slots.touch(socket),
-      () => slots.answered(socket),
-    );
-    connections.set(socket, connection);
+    };
+    if (refusal !== null) return refuse(refusal);
+    const serveConnection = () => {
+      const connection = new Connection(
+        socket,
+        deps,
+        client,
+        () => slots.touch(socket),
+        () => slots.answered(socket),
+      );
+      connections.set(socket, connection);
+    };
+    const shared = deps.sharedConnections;
+    if (!shared) return serveConnection();
+    // Within this process's cap: now the fleet's (what the client sends meanwhile waits in the socket).
+    void shared.open(client, deps.limits.maxPerClient).then((counted) => {
+      if (counted === 'over') return refuse('client');
+      if (counted === 'counted') socket.once('close', () => shared.release(client));
+      if (socket.destroyed) return;
+      serveConnection();
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -5,7 +5,7 @@
 // Two replicas share one Redis-counted limit; without Redis each counts alone and still answers.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LATE_NETWORK, eventually, lacakWith, startFleet } from '../helpers/fleet.js';
@@ -86,6 +86,7 @@ describe.skipIf(missing.length > 0)('a fleet: primary, two replicas, HAProxy, Re
       replicaEnv: {
         LACAK_REDIS_URL: `redis://127.0.0.1:${redisPort}`,
         LACAK_RATE_ANONYMOUS: String(LIMIT),
+        LACAK_WHOIS_MAX_PER_CLIENT: '2',
         // HAProxy's checks see /readyz fail twice 200 ms apart: the grace period outlasts that.
         LACAK_SHUTDOWN_GRACE_MS: '1500',
       },
@@ -140,6 +141,38 @@ describe.skipIf(missing.length > 0)('a fleet: primary, two replicas, HAProxy, Re
     expect(answered).toBeLessThanOrEqual(LIMIT);
     expect(answered).toBeGreaterThan(LIMIT / 2);
     for (const replica of replicas) expect(await (await fetch(`${replica.baseUrl}/metrics`)).text()).toMatch(/^lacak_rate_limits_shared 1$/m);
+  });
+
+  it('holds the per-client WHOIS connection cap across both replicas', async () => {
+    const open = (port: number) =>
+      new Promise<Socket>((resolve, reject) => {
+        const socket = connect(port, '127.0.0.1', () => resolve(socket));
+        socket.on('error', reject);
+      });
+    const refusal = (port: number) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(port, '127.0.0.1');
+        let text = '';
+        socket.on('data', (d: Buffer) => (text += d.toString('utf8')));
+        socket.on('end', () => resolve(text));
+        socket.on('error', reject);
+      });
+    // One idle connection on each replica: two in all, the cap.
+    const held = [await open(replicas[0]!.whoisPort), await open(replicas[1]!.whoisPort)];
+    await new Promise((r) => setTimeout(r, 200));
+    // The first replica holds one of its own, under the cap, but the fleet holds two.
+    expect(await refusal(replicas[0]!.whoisPort)).toMatch(/^%ERROR:\d+: .*\n(.*\n)*% At most 2 connections per client address at a time\./m);
+    for (const socket of held) socket.destroy();
+    await new Promise((r) => setTimeout(r, 300));
+    // Released: a new one is taken and answered.
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(replicas[0]!.whoisPort, '127.0.0.1', () => socket.end('203.0.113.7\n'));
+      let text = '';
+      socket.on('data', (d: Buffer) => (text += d.toString('utf8')));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^inetnum:/m);
   });
 
   it('brings a new import to both replicas under load through HAProxy, with no failed request', async () => {
