@@ -319,6 +319,8 @@ export async function benchBulk(o: BulkBenchOptions): Promise<BulkBenchResult> {
         WHOIS_PORT: '0',
         HOST: '127.0.0.1',
         LOG_LEVEL: 'warn',
+        // One process: the figures are per server process, beside a bare route's one (LACAK_WORKERS would fork one per core).
+        LACAK_WORKERS: '1',
         // DESIGN §5: a local benchmark is exempt from the rate limits.
         LACAK_RATE_EXEMPT: '127.0.0.0/8,::1',
       },

@@ -47,7 +47,7 @@ function heavyRegistryText(networks: number): string {
 async function startServer(cli: string, db: string): Promise<{ child: ChildProcess; http: number; whois: number }> {
   // Exempt from rate limits: the heavy client may ask without pause (the worst case).
   const child = spawn(process.execPath, [cli, 'serve'], {
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', HTTP_PORT: '0', WHOIS_PORT: '0', LACAK_DB: db, LACAK_RATE_EXEMPT: '127.0.0.0/8' },
+    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', HTTP_PORT: '0', WHOIS_PORT: '0', LACAK_DB: db, LACAK_RATE_EXEMPT: '127.0.0.0/8', LACAK_WORKERS: '1' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const lines: string[] = [];

@@ -239,6 +239,8 @@ export async function benchWhois(o: WhoisBenchOptions): Promise<WhoisBenchResult
         WHOIS_PORT: String(whoisPort),
         HOST: '127.0.0.1',
         LOG_LEVEL: 'warn',
+        // One process: the figures are per server process, beside a bare route's one (LACAK_WORKERS would fork one per core).
+        LACAK_WORKERS: '1',
         // Every load connection comes from 127.0.0.1: the per-client cap (default 20) would
         // turn most of them away with %ERROR:306.
         LACAK_WHOIS_MAX_PER_CLIENT: '100000',
