@@ -426,6 +426,8 @@ async function main(argv: string[]): Promise<void> {
   try {
     await buildProgram(ctx).parseAsync(argv);
   } catch (err) {
+    // A worker of several (LACAK_WORKERS) that cannot serve: its channel to the supervisor would keep it alive.
+    if (cluster.isWorker) process.disconnect();
     if (isLacakError(err)) {
       process.stderr.write(`lacak: ${err.message}\n`);
       if (debug && err.stack) process.stderr.write(err.stack + '\n');

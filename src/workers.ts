@@ -19,11 +19,13 @@ export async function superviseWorkers(config: Config, log: Logger): Promise<voi
   state.close();
   const started = new Map<Worker, { index: number; at: number }>();
   let stopping = false;
+  /** Stopping because a worker could not start: the supervisor's exit says so. */
+  let failed = false;
   const start = (index: number) => {
     const worker = cluster.fork({ LACAK_WORKER_INDEX: String(index) });
     started.set(worker, { index, at: Date.now() });
   };
-  // A scrape of any worker's /metrics gets the figures of all of them, summed here.
+  // A scrape of any worker's /metrics gets the figures of all of them, gathered here.
   serveWorkerMetrics();
   for (let i = 0; i < config.workers; i++) start(i);
   log.info({ workers: config.workers }, 'serving with several workers');
@@ -34,13 +36,14 @@ export async function superviseWorkers(config: Config, log: Logger): Promise<voi
     if (stopping) {
       if (started.size === 0) {
         log.info('stopped');
-        process.exit(0);
+        process.exit(failed ? 1 : 0);
       }
       return;
     }
     if (!was) return;
     if (Date.now() - was.at < CRASH_LOOP_MS) {
       log.error({ worker: was.index, code, signal }, 'a worker died right after it started: stopping rather than restarting it in a loop');
+      failed = true;
       stop('SIGTERM');
       return;
     }
@@ -52,12 +55,13 @@ export async function superviseWorkers(config: Config, log: Logger): Promise<voi
     if (stopping) return;
     stopping = true;
     log.info({ signal, workers: started.size }, 'shutting down');
+    if (started.size === 0) process.exit(failed ? 1 : 0);
     // Each worker drains by itself (SIGTERM) or stops at once (SIGINT); this process waits for them all.
     for (const worker of started.keys()) worker.process.kill(signal);
     setTimeout(() => {
       log.warn({ withinMs: config.shutdown.totalMs }, 'shutdown: workers still running at LACAK_SHUTDOWN_MS were stopped');
       for (const worker of started.keys()) worker.process.kill('SIGKILL');
-      process.exit(0);
+      process.exit(failed ? 1 : 0);
     }, config.shutdown.totalMs).unref();
   };
   process.once('SIGTERM', () => stop('SIGTERM'));

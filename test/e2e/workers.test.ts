@@ -111,3 +111,25 @@ describe('LACAK_WORKERS', () => {
     for (const pid of pids.values()) expect(() => process.kill(pid, 0)).toThrow();
   });
 });
+
+describe('LACAK_WORKERS when a worker cannot start', () => {
+  it('stops instead of restarting workers in a loop, and exits non-zero with the reason', async () => {
+    const { createServer } = await import('node:net');
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', () => resolve()));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const { spawnSync } = await import('node:child_process');
+      const r = spawnSync(process.execPath, [CLI, 'serve'], {
+        env: { PATH: process.env.PATH ?? '', LACAK_DB: db, HOST: '127.0.0.1', HTTP_PORT: '0', WHOIS_PORT: String(port), LACAK_WORKERS: '2', LACAK_SHUTDOWN_GRACE_MS: '0' },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(/^lacak: .*EADDRINUSE|address already in use/m);
+      expect(r.stderr).toContain('a worker died right after it started');
+    } finally {
+      taken.close();
+    }
+  });
+});
