@@ -156,6 +156,8 @@ const EnvSchema = z.object({
   LACAK_RATE_ADMIN: z.coerce.number().int().min(1).default(20_000),
   /** Address ranges exempt from rate limits (the registry's monitoring, a benchmark on loopback). */
   LACAK_RATE_EXEMPT: rangeList(),
+  /** Load balancers in front of the WHOIS port whose connections start with a PROXY v1 header (HAProxy `send-proxy`). */
+  LACAK_WHOIS_PROXY_FROM: rangeList(),
   /** Proxies whose X-Forwarded-For is believed: addresses or CIDR ranges. */
   LACAK_TRUSTED_PROXIES: rangeList(),
   /** `lacak serve --follow`: the primary's /snapshots/ URL or a published folder (issue 17). */
@@ -238,6 +240,8 @@ export interface Config {
   readonly replicaAllow: readonly string[];
   /** LACAK_REDIS_URL (null: each process counts its own rate limits). */
   readonly redisUrl: string | null;
+  /** LACAK_WHOIS_PROXY_FROM. */
+  readonly whoisProxiesFrom: readonly string[];
   /** LACAK_METRICS_ALLOW: the ranges /metrics answers. */
   readonly metricsAllow: readonly string[];
   /** LACAK_SHUTDOWN_GRACE_MS and LACAK_SHUTDOWN_MS. */
@@ -343,6 +347,7 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: {
     publishDir: e.LACAK_PUBLISH_DIR ? resolve(e.LACAK_PUBLISH_DIR) : null,
     replicaAllow: Object.freeze(e.LACAK_REPLICA_ALLOW),
     redisUrl: e.LACAK_REDIS_URL ?? null,
+    whoisProxiesFrom: Object.freeze(e.LACAK_WHOIS_PROXY_FROM),
     metricsAllow: Object.freeze(e.LACAK_METRICS_ALLOW),
     shutdown: Object.freeze({ graceMs: e.LACAK_SHUTDOWN_GRACE_MS, totalMs: Math.max(e.LACAK_SHUTDOWN_MS, e.LACAK_SHUTDOWN_GRACE_MS + 1000) }),
     // Next to the state database by default (`lacak.state.sqlite` → `lacak.state.audit-key`),

@@ -164,6 +164,7 @@ export async function serve(config: Config, rootLog: Logger): Promise<RunningSer
       heavy,
       bulkLines: BULK_LINES.anonymous,
       output,
+      proxiesFrom: config.whoisProxiesFrom,
       // A count outlives a connection that stays idle as long as it may, and a little.
       sharedConnections: shared ? new SharedConnectionCount(shared, Math.ceil(config.whois.idleMs / 1000) + 60) : null,
     },

@@ -15,6 +15,8 @@ import { ConnectionSlots } from './slots.js';
 import type { ParseResult } from './flags.js';
 import { bulkLines, rateLimitRefusals, whoisConnections, whoisQueries } from '../metrics.js';
 import type { SharedConnectionCount } from '../access/shared-counts.js';
+import { rangeMatcher } from '../access/rate-limits.js';
+import { readProxyHeader } from './proxy-header.js';
 
 export interface WhoisServerDeps {
   readonly handler: WhoisHandler;
@@ -32,6 +34,8 @@ export interface WhoisServerDeps {
   readonly bulkLines: number;
   /** Unsent output per connection and in all (issue 13): shared with the HTTP server. */
   readonly output: OutputGuard;
+  /** LACAK_WHOIS_PROXY_FROM: load balancers whose connections start with a PROXY v1 header naming the client. */
+  readonly proxiesFrom?: readonly string[];
   /** LACAK_REDIS_URL: the per-client connection cap counted with the other processes (issue 17). */
   readonly sharedConnections?: SharedConnectionCount | null;
   readonly now?: () => number;
@@ -435,8 +439,23 @@ export async function startWhoisServer(deps: WhoisServerDeps, host: string, port
   let gone: (() => void) | null = null;
   // No server.maxConnections: at the cap Node drops new connections unanswered, which let
   // idle ones lock everyone out (issue 13); the slot table makes the longest idle give way.
+  const fromProxy = rangeMatcher(deps.proxiesFrom ?? []);
   const server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
-    const { client, refusal, evicted } = slots.take(socket);
+    if (!fromProxy(socket.remoteAddress ?? '')) return accept(socket, socket.remoteAddress ?? 'unknown');
+    // A load balancer's connection: the client it stands for is in the header it starts with.
+    socket.on('error', () => socket.destroy());
+    readProxyHeader(socket, deps.limits.firstLineMs).then(
+      ({ source }) => {
+        if (!socket.destroyed) accept(socket, source);
+      },
+      (err: Error) => {
+        deps.log.warn({ proxy: socket.remoteAddress, detail: err.message }, 'whois connection from a load balancer without a PROXY header: closed');
+        socket.destroy();
+      },
+    );
+  });
+  function accept(socket: Socket, remote: string): void {
+    const { client, refusal, evicted } = slots.take(socket, remote);
     for (const old of evicted) evict(old);
     sockets.add(socket);
     whoisConnections.inc();
@@ -463,6 +482,8 @@ export async function startWhoisServer(deps: WhoisServerDeps, host: string, port
         () => slots.answered(socket),
       );
       connections.set(socket, connection);
+      // Paused while a load balancer's PROXY header was read (and while the fleet's count was asked).
+      socket.resume();
     };
     const shared = deps.sharedConnections;
     if (!shared) return serveConnection();
@@ -473,7 +494,7 @@ export async function startWhoisServer(deps: WhoisServerDeps, host: string, port
       if (socket.destroyed) return;
       serveConnection();
     });
-  });
+  }
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen({ host, port }, () => {

@@ -46,17 +46,17 @@ export class ConnectionSlots {
   }
 
   /**
-   * A slot for a new connection. A refused connection keeps its slot until it closes, as
+   * A slot for a new connection from `remote` (the socket's peer, or the client a load
+   * balancer's PROXY header names). A refused connection keeps its slot until it closes, as
    * before: a client retrying in a loop stays refused while its refusals are still open.
    */
-  take(socket: Socket): Admission {
+  take(socket: Socket, remote: string = socket.remoteAddress ?? 'unknown'): Admission {
     const evicted: Socket[] = [];
     while (this.open.size >= this.limits.maxConnections) {
       const oldest = this.open.keys().next().value!;
       this.release(oldest);
       evicted.push(oldest);
     }
-    const remote = socket.remoteAddress ?? 'unknown';
     const slot = { client: clientKey(remote), network: networkKey(remote), counted: true };
     this.open.set(socket, slot);
     const client = increment(this.perClient, slot.client);

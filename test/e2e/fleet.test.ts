@@ -74,6 +74,7 @@ describe.skipIf(missing.length > 0)('a fleet: primary, two replicas, HAProxy, Re
   let redis: ChildProcess;
   let redisPort: number;
   let haproxyPort: number;
+  let haproxyWhoisPort: number;
   let adminToken: string;
 
   beforeAll(async () => {
@@ -87,6 +88,8 @@ describe.skipIf(missing.length > 0)('a fleet: primary, two replicas, HAProxy, Re
         LACAK_REDIS_URL: `redis://127.0.0.1:${redisPort}`,
         LACAK_RATE_ANONYMOUS: String(LIMIT),
         LACAK_WHOIS_MAX_PER_CLIENT: '2',
+        // HAProxy's WHOIS connections come from 127.0.0.2 and start with a PROXY header naming the client.
+        LACAK_WHOIS_PROXY_FROM: '127.0.0.2',
         // HAProxy's checks see /readyz fail twice 200 ms apart: the grace period outlasts that.
         LACAK_SHUTDOWN_GRACE_MS: '1500',
       },
@@ -97,6 +100,7 @@ describe.skipIf(missing.length > 0)('a fleet: primary, two replicas, HAProxy, Re
     ({ primary, replicas, primaryDb, published } = fleet);
     for (const replica of replicas) await eventually('replica ready', () => fetch(`${replica.baseUrl}/readyz`).then((r) => r.status), (s) => s === 200, 15_000);
     haproxyPort = await freePort();
+    haproxyWhoisPort = await freePort();
     const config = [
       'global',
       '  maxconn 256',
@@ -114,6 +118,13 @@ describe.skipIf(missing.length > 0)('a fleet: primary, two replicas, HAProxy, Re
       '  option httpchk GET /readyz',
       '  http-check expect status 200',
       ...replicas.map((r, i) => `  server replica-${'ab'[i]} ${new URL(r.baseUrl).host} check inter 200ms fall 2 rise 2`),
+      'frontend whois',
+      '  mode tcp',
+      `  bind 127.0.0.1:${haproxyWhoisPort}`,
+      '  default_backend replicas_whois',
+      'backend replicas_whois',
+      '  mode tcp',
+      ...replicas.map((r, i) => `  server replica-${'ab'[i]} 127.0.0.1:${r.whoisPort} send-proxy source 127.0.0.2`),
     ].join('\n');
     writeFileSync(join(tmp.dir, 'haproxy.cfg'), `${config}\n`);
     const haproxy = spawn('haproxy', ['-f', join(tmp.dir, 'haproxy.cfg'), '-db'], { stdio: 'ignore' });
@@ -173,6 +184,27 @@ describe.skipIf(missing.length > 0)('a fleet: primary, two replicas, HAProxy, Re
       socket.on('error', reject);
     });
     expect(answer).toMatch(/^inetnum:/m);
+  });
+
+  it('answers WHOIS through HAProxy, counting the client its PROXY header names, not HAProxy', async () => {
+    const answers = await Promise.all(
+      [0, 1].map(
+        () =>
+          new Promise<string>((resolve, reject) => {
+            const socket = connect(haproxyWhoisPort, '127.0.0.1', () => socket.end('203.0.113.7\n'));
+            let text = '';
+            socket.on('data', (d: Buffer) => (text += d.toString('utf8')));
+            socket.on('end', () => resolve(text));
+            socket.on('error', reject);
+          }),
+      ),
+    );
+    for (const answer of answers) expect(answer).toMatch(/^inetnum:/m);
+    await new Promise((r) => setTimeout(r, 200));
+    const queries = replicas.flatMap((r) => r.logs).filter((l) => l.includes('"msg":"whois query"')).map((l) => JSON.parse(l) as { client: string });
+    // The connections reached the replicas from 127.0.0.2; the client they name is the one that asked.
+    expect(queries.length).toBeGreaterThanOrEqual(2);
+    expect(queries.every((q) => q.client === '127.0.0.1')).toBe(true);
   });
 
   it('brings a new import to both replicas under load through HAProxy, with no failed request', async () => {
