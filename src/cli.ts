@@ -284,13 +284,13 @@ function buildProgram(ctx: CliContext): Command {
       if (opts.role === 'member' && !opts.org) throw new LacakError(LACAK_ERR.BAD_ARGUMENT, 'a member key needs --org ORG-HANDLE: it sees that organisation\'s objects in full');
       if (opts.role !== 'member' && opts.org) throw new LacakError(LACAK_ERR.BAD_ARGUMENT, '--org is for member keys only');
       if (opts.expires !== undefined && opts.expires <= Date.now()) throw new LacakError(LACAK_ERR.BAD_ARGUMENT, '--expires is in the past');
-      if (opts.role === 'member') assertMember(ctx.config(opts.db), opts.org!);
-      withState(ctx.config(opts.db), (state) => {
+      const config = ctx.config(opts.db);
+      if (opts.role === 'member') assertMember(config, opts.org!);
+      withState(config, (state) => {
         const { key, token } = new KeyStore(state).add({ role: opts.role, label: opts.label, org: opts.org, expiresAt: opts.expires ?? null, now: Date.now() });
         process.stdout.write(`${describeKey(key)}\n${token}\n`);
         process.stderr.write('lacak: this token is shown once and stored only as a hash: keep it now.\n');
       });
-      const config = ctx.config(opts.db);
       await republish(config, ctx.log(config), 'keys add');
     });
   keys
@@ -308,12 +308,12 @@ function buildProgram(ctx: CliContext): Command {
     .addOption(dbOption())
     .argument('<id>', 'the key id (from keys list)', parseId)
     .action(async (id: number, opts: { db?: string }) => {
-      withState(ctx.config(opts.db), (state) => {
+      const config = ctx.config(opts.db);
+      withState(config, (state) => {
         if (!new KeyStore(state).revoke(id, Date.now())) throw new LacakError(LACAK_ERR.BAD_ARGUMENT, `no active key ${id}`);
         process.stdout.write(`key ${id} revoked\n`);
       });
       // Replicas refuse it within their follow interval once this is published.
-      const config = ctx.config(opts.db);
       await republish(config, ctx.log(config), 'keys revoke');
     });
 

@@ -127,9 +127,16 @@ export const shuttingDown = new Gauge({
 /** The family of an HTTP route, from its pattern: the first segment of the path, grouped. */
 export function routeFamily(pattern: string | undefined): string {
   if (pattern === undefined) return 'unmatched';
-  const first = pattern.split('/')[1] ?? '';
-  return ROUTE_FAMILY[first] ?? 'other';
+  // Once per route pattern: every answer asks, and there are a few dozen patterns.
+  let family = familyOfPattern.get(pattern);
+  if (family === undefined) {
+    family = ROUTE_FAMILY[pattern.split('/')[1] ?? ''] ?? 'other';
+    familyOfPattern.set(pattern, family);
+  }
+  return family;
 }
+
+const familyOfPattern = new Map<string, string>();
 
 const ROUTE_FAMILY: Readonly<Record<string, string>> = {
   '': 'page',

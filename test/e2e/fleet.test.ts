@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LATE_NETWORK, eventually, lacakWith, startFleet } from '../helpers/fleet.js';
 import { tempDir } from '../helpers/registry.js';
+import { whoisExchange } from '../helpers/whois-client.js';
 import type { ServerProcess } from '../helpers/server.js';
 import { reportSkip } from '../helpers/skip.js';
 
@@ -160,45 +161,20 @@ describe.skipIf(missing.length > 0)('a fleet: primary, two replicas, HAProxy, Re
         const socket = connect(port, '127.0.0.1', () => resolve(socket));
         socket.on('error', reject);
       });
-    const refusal = (port: number) =>
-      new Promise<string>((resolve, reject) => {
-        const socket = connect(port, '127.0.0.1');
-        let text = '';
-        socket.on('data', (d: Buffer) => (text += d.toString('utf8')));
-        socket.on('end', () => resolve(text));
-        socket.on('error', reject);
-      });
     // One idle connection on each replica: two in all, the cap.
     const held = [await open(replicas[0]!.whoisPort), await open(replicas[1]!.whoisPort)];
     await new Promise((r) => setTimeout(r, 200));
     // The first replica holds one of its own, under the cap, but the fleet holds two.
-    expect(await refusal(replicas[0]!.whoisPort)).toMatch(/^%ERROR:\d+: .*\n(.*\n)*% At most 2 connections per client address at a time\./m);
+    expect(await whoisExchange(replicas[0]!.whoisPort, '')).toMatch(/^%ERROR:\d+: .*\n(.*\n)*% At most 2 connections per client address at a time\./m);
     for (const socket of held) socket.destroy();
     await new Promise((r) => setTimeout(r, 300));
     // Released: a new one is taken and answered.
-    const answer = await new Promise<string>((resolve, reject) => {
-      const socket = connect(replicas[0]!.whoisPort, '127.0.0.1', () => socket.end('203.0.113.7\n'));
-      let text = '';
-      socket.on('data', (d: Buffer) => (text += d.toString('utf8')));
-      socket.on('end', () => resolve(text));
-      socket.on('error', reject);
-    });
+    const answer = await whoisExchange(replicas[0]!.whoisPort, '203.0.113.7\n');
     expect(answer).toMatch(/^inetnum:/m);
   });
 
   it('answers WHOIS through HAProxy, counting the client its PROXY header names, not HAProxy', async () => {
-    const answers = await Promise.all(
-      [0, 1].map(
-        () =>
-          new Promise<string>((resolve, reject) => {
-            const socket = connect(haproxyWhoisPort, '127.0.0.1', () => socket.end('203.0.113.7\n'));
-            let text = '';
-            socket.on('data', (d: Buffer) => (text += d.toString('utf8')));
-            socket.on('end', () => resolve(text));
-            socket.on('error', reject);
-          }),
-      ),
-    );
+    const answers = await Promise.all([0, 1].map(() => whoisExchange(haproxyWhoisPort, '203.0.113.7\n')));
     for (const answer of answers) expect(answer).toMatch(/^inetnum:/m);
     await new Promise((r) => setTimeout(r, 200));
     const queries = replicas.flatMap((r) => r.logs).filter((l) => l.includes('"msg":"whois query"')).map((l) => JSON.parse(l) as { client: string });

@@ -4,7 +4,6 @@
 // no new connections after the grace period, exit 0.
 import { spawnSync } from 'node:child_process';
 import { request } from 'node:http';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +11,7 @@ import { buildSampleRegistry } from '../../src/sample.js';
 import { CLI, SAMPLE_DIR, quietLog, tempDir } from '../helpers/registry.js';
 import { startServer, type ServerProcess } from '../helpers/server.js';
 import { reportSkip } from '../helpers/skip.js';
+import { whoisExchange } from '../helpers/whois-client.js';
 
 const GRACE_MS = 2000;
 const tmp = tempDir();
@@ -25,17 +25,6 @@ beforeAll(async () => {
 });
 afterAll(() => tmp.cleanup());
 
-/** One WHOIS query on its own connection: the answer's text. */
-function whois(port: number, line: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () => socket.end(`${line}\n`));
-    let text = '';
-    socket.on('data', (d: Buffer) => (text += d.toString('utf8')));
-    socket.on('end', () => resolve(text));
-    socket.on('error', reject);
-  });
-}
-
 const promtool = spawnSync('promtool', ['--version'], { encoding: 'utf8' });
 if (promtool.status !== 0) reportSkip('/metrics linted by promtool', 'promtool is not installed', 'install Debian\'s prometheus (.ci/run does)');
 
@@ -47,9 +36,9 @@ describe('/metrics from a running server', () => {
   afterAll(async () => server?.stop());
 
   it('counts WHOIS queries by kind and %ERROR number, as the answers said them', async () => {
-    const answer = await whois(server.whoisPort, '203.0.113.7');
+    const answer = await whoisExchange(server.whoisPort, '203.0.113.7\n');
     expect(answer).not.toMatch(/^%ERROR/m);
-    const refused = await whois(server.whoisPort, '-Z 203.0.113.7');
+    const refused = await whoisExchange(server.whoisPort, '-Z 203.0.113.7\n');
     const error = /^%ERROR:(\d+)/m.exec(refused)?.[1];
     expect(error).toBeDefined();
     const text = await (await fetch(`${server.baseUrl}/metrics`)).text();
@@ -104,7 +93,7 @@ describe('SIGTERM', () => {
     expect(during.status).toBe(200);
     expect(during.headers.get('connection')).toBe('close');
     expect(Date.now() - signalled).toBeLessThan(GRACE_MS);
-    expect(await whois(server.whoisPort, '203.0.113.7')).not.toMatch(/^%ERROR/m);
+    expect(await whoisExchange(server.whoisPort, '203.0.113.7\n')).not.toMatch(/^%ERROR/m);
 
     // After the grace period the stream's next line is answered by a row saying the server stops.
     await new Promise((r) => setTimeout(r, GRACE_MS + 200));

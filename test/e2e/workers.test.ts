@@ -1,13 +1,13 @@
 // LACAK_WORKERS (issue 17): several processes answer on the same HTTP and WHOIS ports, each
 // notices an import by itself, and SIGTERM stops them all (drained) with exit 0.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSampleRegistry } from '../../src/sample.js';
 import { LATE_NETWORK, eventually, lacakWith } from '../helpers/fleet.js';
 import { CLI, SAMPLE_DIR, quietLog, tempDir } from '../helpers/registry.js';
 import { startServer, type ServerProcess } from '../helpers/server.js';
+import { whoisExchange } from '../helpers/whois-client.js';
 
 const WORKERS = 2;
 const tmp = tempDir();
@@ -19,16 +19,6 @@ let sampleImport: number;
 async function healthOnNewConnection(): Promise<{ worker: { index: number; pid: number } }> {
   const r = await fetch(`${server.baseUrl}/healthz`, { headers: { connection: 'close' } });
   return (await r.json()) as { worker: { index: number; pid: number } };
-}
-
-function whois(line: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(server.whoisPort, '127.0.0.1', () => socket.end(`${line}\n`));
-    let text = '';
-    socket.on('data', (d: Buffer) => (text += d.toString('utf8')));
-    socket.on('end', () => resolve(text));
-    socket.on('error', reject);
-  });
 }
 
 beforeAll(async () => {
@@ -58,7 +48,7 @@ describe('LACAK_WORKERS', () => {
     expect([...pids.keys()].sort()).toEqual([0, 1]);
     expect(new Set(pids.values()).size).toBe(WORKERS);
     expect(server.logs.some((l) => l.includes('"msg":"serving with several workers"'))).toBe(true);
-    const answers = await Promise.all(Array.from({ length: 6 }, () => whois('203.0.113.7')));
+    const answers = await Promise.all(Array.from({ length: 6 }, () => whoisExchange(server.whoisPort, '203.0.113.7\n')));
     for (const answer of answers) expect(answer).toMatch(/^inetnum:/m);
     // What each added worker costs: its resident memory, said here for the operator's note.
     for (const [index, pid] of pids) {
