@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// `lacak`: serve, import, check, export, replay, keys, audit, snapshot (DESIGN §3). Bad input ends with one line and a
+// `lacak`: serve, import, check, export, replay, keys, audit, snapshot, evidence (DESIGN §3). Bad input ends with one line and a
 // non-zero status; a stack trace only with LOG_LEVEL=debug.
 import { createReadStream, existsSync } from 'node:fs';
 import cluster from 'node:cluster';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { dbOption, type CliContext } from './cli/context.js';
 import { addSnapshotCommand, republish } from './cli/snapshot.js';
+import { addEvidenceCommand } from './cli/evidence.js';
 import { superviseWorkers } from './workers.js';
 import { configFromProcess, type Config } from './config.js';
 import { LACAK_ERR, LacakError, isLacakError } from './errors.js';
@@ -364,6 +365,7 @@ function buildProgram(ctx: CliContext): Command {
     });
 
   addSnapshotCommand(program, ctx);
+  addEvidenceCommand(program, ctx);
 
   return program;
 }

@@ -187,6 +187,8 @@ const EnvSchema = z.object({
   LACAK_AUDIT_KEY: z.string().min(1).optional(),
   /** How long an answer carrying personal data waits for its audit row before it is a 503 instead. */
   LACAK_AUDIT_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
+  /** The evidence signing keys (issue 18; `lacak evidence keygen`, mode 0600, outside both databases); default next to the state database. */
+  LACAK_SIGNING_KEY: z.string().min(1).optional(),
 });
 
 export interface Config {
@@ -248,6 +250,8 @@ export interface Config {
   readonly shutdown: { readonly graceMs: number; readonly totalMs: number };
   readonly auditKeyPath: string;
   readonly auditWaitMs: number;
+  /** LACAK_SIGNING_KEY: the evidence signing keys; the file may be missing (evidence is then 503). */
+  readonly signingKeyPath: string;
 }
 
 /** Requests per minute by who asks (DESIGN §5); published in /help and the WHOIS help. */
@@ -354,5 +358,8 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: {
     // never inside it: what can write the database must not also hand out the key.
     auditKeyPath: resolve(e.LACAK_AUDIT_KEY ?? stateDbPath.replace(/(\.sqlite3?|\.db)?$/, '.audit-key')),
     auditWaitMs: e.LACAK_AUDIT_WAIT_MS,
+    // Like the audit key: beside the state database, in neither database (a snapshot copied to
+    // a replica must not carry the key that makes evidence).
+    signingKeyPath: resolve(e.LACAK_SIGNING_KEY ?? stateDbPath.replace(/(\.sqlite3?|\.db)?$/, '.signing-key')),
   });
 }

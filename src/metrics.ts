@@ -157,6 +157,8 @@ const ROUTE_FAMILY: Readonly<Record<string, string>> = {
   bulk: 'bulk',
   help: 'help',
   me: 'member',
+  evidence: 'evidence',
+  '.well-known': 'evidence',
   healthz: 'ops',
   readyz: 'ops',
   metrics: 'ops',

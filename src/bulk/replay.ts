@@ -55,6 +55,23 @@ interface SavedProvenance {
   readonly query?: { readonly at?: string | null; readonly tz?: string | null };
 }
 
+/**
+ * One saved row asked again: the same address, at the instant it was answered for (a line
+ * that was refused is asked again as it was sent, in the request's zone `tz`). Null: the
+ * same answer.
+ */
+export function replayRow(service: LookupService, then: BulkRow, tz: string | undefined, registry: string): ReplayDifference | null {
+  const query = parseBulkQuery(then.input);
+  const when = then.instant ? { at: then.instant } : query.time ? { at: query.time, tz } : {};
+  return rowDifference(then, bulkRow(then.line, then.input, service.lookupAddress(query.address, when), { registry, caseReference: then.case_reference ?? null }));
+}
+
+/** How the answer `now` differs from the saved one `then`, and why; null: the same answer. */
+export function rowDifference(then: BulkRow, now: BulkRow): ReplayDifference | null {
+  const fields = ANSWER_FIELDS.filter((f) => (then[f] ?? null) !== (now[f] ?? null)).map((f) => [f, (then[f] ?? null) as string | null, (now[f] ?? null) as string | null] as const);
+  return fields.length > 0 ? { line: then.line, input: then.input, fields, reason: explain(then, now) } : null;
+}
+
 export async function replay(service: LookupService, input: Readable, registry: string): Promise<ReplayReport> {
   const differences: ReplayDifference[] = [];
   let lines = 0;
@@ -69,14 +86,8 @@ export async function replay(service: LookupService, input: Readable, registry: 
     }
     if (typeof record.line !== 'number' || typeof record.input !== 'string') continue;
     lines++;
-    const then = record as BulkRow;
-    const query = parseBulkQuery(then.input);
-    // The same question: the same address, at the instant it was answered for (a line that
-    // was refused is asked again as it was sent, in the request's zone).
-    const when = then.instant ? { at: then.instant } : query.time ? { at: query.time, tz } : {};
-    const now = bulkRow(then.line, then.input, service.lookupAddress(query.address, when), { registry, caseReference: then.case_reference ?? null });
-    const fields = ANSWER_FIELDS.filter((f) => (then[f] ?? null) !== (now[f] ?? null)).map((f) => [f, (then[f] ?? null) as string | null, (now[f] ?? null) as string | null] as const);
-    if (fields.length > 0) differences.push({ line: then.line, input: then.input, fields, reason: explain(then, now) });
+    const difference = replayRow(service, record as BulkRow, tz, registry);
+    if (difference) differences.push(difference);
   }
   return { lines, differences };
 }

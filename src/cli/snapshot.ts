@@ -28,7 +28,7 @@ async function publishWith(config: Config, dir: string): Promise<PublishReport> 
   // No state database means no keys yet: publishing does not create one beside the registry.
   const state = existsSync(config.stateDbPath) ? openStateDb(config.stateDbPath) : null;
   try {
-    return await publishSnapshot(registry, state, dir, { privatePaths: [config.dbPath, config.stateDbPath, config.auditKeyPath] });
+    return await publishSnapshot(registry, state, dir, { privatePaths: [config.dbPath, config.stateDbPath, config.auditKeyPath, config.signingKeyPath] });
   } finally {
     state?.close();
     registry.close();

@@ -22,6 +22,12 @@ declare module 'fastify' {
     disclosed: Set<string>;
     /** What the audit row should add about the answer (a bulk request: its line count), read when it ends. */
     auditDetail: (() => string) | null;
+    /**
+     * Writes the request's audit row now, before any answer, with `note` after its request
+     * line (signed evidence: the row names what was issued); false when it cannot be written.
+     * Its end-of-request row is then not written.
+     */
+    auditNow: (note: string) => Promise<boolean>;
   }
 }
 
@@ -84,6 +90,7 @@ export async function registerAccessHooks(app: FastifyInstance, deps: AccessDeps
   app.decorateRequest('apiKey', null);
   app.decorateRequest('disclosed', null as unknown as Set<string>);
   app.decorateRequest('auditDetail', null);
+  app.decorateRequest('auditNow', null as unknown as (note: string) => Promise<boolean>);
 
   // Never throws: an audit row that cannot be written is logged and reported as false, and
   // the callers decide (withhold the answer, or go on). A lock is waited for asynchronously,
@@ -134,6 +141,11 @@ export async function registerAccessHooks(app: FastifyInstance, deps: AccessDeps
     }
     request.caller = identified.caller;
     request.apiKey = identified.key;
+    request.auditNow = async (note) => {
+      const written = await audit(request, { ...callerFields(request), query: `${request.method} ${safeUrl(request.url)} (${note})` });
+      if (written) auditedBeforeAnswer.add(request);
+      return written;
+    };
     // An authenticated request that disclosed nothing is recorded once the answer is over,
     // also one the client abandoned half-way (a bulk stream): then onResponse never runs.
     // Disclosures were recorded before the answer (onSend below); this catches any that a

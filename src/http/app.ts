@@ -33,6 +33,8 @@ import type { Lifecycle } from '../lifecycle.js';
 import type { ReplicaStatus } from '../replica/follow.js';
 import type { SharedCounts } from '../access/shared-counts.js';
 import { registerSnapshotRoutes } from './snapshot-routes.js';
+import { registerEvidenceRoutes } from './evidence-routes.js';
+import { SigningKeySource } from '../evidence/signing-keys.js';
 import { httpDuration, httpRequests, metricsRegistry, metricsText, rateLimitRefusals, reportServedState, routeFamily } from '../metrics.js';
 
 /** A client address as WHOIS logs it: an IPv4 client on a dual-stack socket as dotted IPv4. */
@@ -68,7 +70,12 @@ export interface AppDeps {
   readonly shared?: SharedCounts | null;
   /** A replica's standing against its source, for /healthz (issue 17). */
   readonly replica?: () => ReplicaStatus;
+  /** The evidence signing keys (issue 18); by default the file of LACAK_SIGNING_KEY, read when it changes. */
+  readonly signing?: SigningKeySource;
 }
+
+/** The caller's headers a lookup asked on its behalf (signed evidence) carries: who, for which case, in which language. */
+const ON_BEHALF_HEADERS = ['authorization', 'x-case-reference', 'accept-language'] as const;
 
 export function buildApp(deps: AppDeps): FastifyInstance {
   const { config, service, logger, keys, audit, now } = deps;
@@ -195,6 +202,11 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     registerRdapSearchRoutes(routes, rdap);
     registerHistoryRoutes(routes, rdap);
     registerMemberRoutes(routes, { heavy, refuse });
+    // Evidence signs the lookup routes' own answers: asked through them, with the caller's headers.
+    const signing = deps.signing ?? new SigningKeySource(config.signingKeyPath);
+    const lookup = (request: FastifyRequest, url: string) =>
+      app.inject({ method: 'GET', url, remoteAddress: request.ip, headers: Object.fromEntries(ON_BEHALF_HEADERS.filter((h) => request.headers[h] !== undefined).map((h) => [h, request.headers[h] as string])) });
+    registerEvidenceRoutes(routes, { config, service, signing, refuse, lookup, now });
     // Its own scope: it reads text bodies as streams, which no other route wants.
     routes.register(async (bulk) => registerBulkRoutes(bulk, { service, registry: config.registry, refuse, now, lifecycle }));
     // Its own scope: security headers for a page, not for RDAP's cross-origin clients.

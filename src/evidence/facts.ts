@@ -1,0 +1,106 @@
+// The facts a piece of evidence states in plain fields (issue 18), read from the one query
+// service: what the report prints and what a later check compares with the registry's
+// current data. Addresses get the bulk row (holder, member, legal desk, abuse contact,
+// change between snapshots); an AS number or an entity its public attributes. Never personal
+// data: a check may be asked by anyone, and the facts are compared, not the redacted answer.
+import { stripComment, firstValue, type StoredObject } from '../model/types.js';
+import type { LookupService, When } from '../query/service.js';
+import type { AsOf, ObjectAnswer, Outcome } from '../query/types.js';
+import { formatInstant } from '../query/time.js';
+import { bulkRow, type BulkRow } from '../bulk/row.js';
+import { replayRow, rowDifference, type ReplayDifference } from '../bulk/replay.js';
+import type { EvidenceProvenance, EvidenceStatement, ObjectFacts, QuestionKind } from './statement.js';
+
+/** An address or prefix question's facts: its bulk row (line 1). */
+export function addressFacts(service: LookupService, query: string, when: When, registry: string, caseReference: string | null): BulkRow {
+  const outcome = /^[^[\]]+\/\d{1,3}$/.test(query) ? service.lookupRange(query, when) : service.lookupAddress(query, when);
+  return bulkRow(1, query, outcome, { registry, caseReference });
+}
+
+function value(o: StoredObject, name: string): string | null {
+  const v = firstValue(o, name);
+  return v === undefined ? null : stripComment(v);
+}
+
+/** Public facts of an aut-num or entity answer; null when the lookup found nothing. */
+export function objectFacts(service: LookupService, kind: 'autnum' | 'entity', query: string, when: When): ObjectFacts | null {
+  const outcome: Outcome<ObjectAnswer> = kind === 'autnum' ? service.lookupAutnum(query, when) : service.lookupHandle(query, when);
+  if (outcome.kind !== 'ok') return null;
+  const { objects, asOf } = outcome.value;
+  const o = objects[0]!;
+  const at = asOf.requested ? asOf.instant : null;
+  const org = value(o, 'org');
+  const orgObject = org ? service.resolveHandle(org, ['organisation'], at) : null;
+  const abuse = kind === 'autnum' ? (service.abuseContact(objects, at)?.mailbox ?? null) : value(o, 'abuse-mailbox');
+  // A person's name is personal data (DESIGN §5): the handle identifies it.
+  const name = o.className === 'person' ? null : (value(o, 'as-name') ?? value(o, 'org-name') ?? value(o, 'role') ?? value(o, 'irt') ?? value(o, 'mntner'));
+  return {
+    class: o.className,
+    key: o.key,
+    name,
+    holder: orgObject ? (value(orgObject, 'org-name') ?? orgObject.key) : org,
+    country: value(o, 'country'),
+    status: value(o, 'status'),
+    abuse,
+    source: o.source,
+    'last-modified': value(o, 'last-modified'),
+    'version-from': formatInstant(o.validFrom),
+  };
+}
+
+/** The snapshots an answer was read from and the imports behind them (and the newest), with each file's SHA-256. */
+export function evidenceProvenance(service: LookupService, asOf: AsOf | null): EvidenceProvenance {
+  const snapshots = (asOf?.sources ?? []).map((s) => ({ source: s.source, snapshotAt: formatInstant(s.snapshotAt), importId: s.importId, nextSnapshotAt: s.nextAt === null ? null : formatInstant(s.nextAt) }));
+  const ids = new Set([...snapshots.map((s) => s.importId), service.importId]);
+  const imports = [...ids]
+    .sort((a, b) => a - b)
+    .map((id) => service.importRecord(id))
+    .filter((i) => i !== null)
+    .map((i) => ({
+      id: i.id,
+      snapshotAt: formatInstant(i.snapshotAt),
+      format: i.format,
+      // The name without the server's directories; the SHA-256 is what identifies the file.
+      files: i.files.map((f) => ({ name: f.name.split(/[\\/]/).pop()!, sha256: f.sha256, bytes: f.bytes })),
+      lacakVersion: i.lacakVersion,
+    }));
+  return { snapshots, imports };
+}
+
+/** Where the current data answers differently: per address line, or per field of an object. */
+export interface CurrentComparison {
+  /** The same question asked now of the registry, at the instant the evidence answered for. */
+  readonly same: boolean;
+  readonly differences: readonly ReplayDifference[];
+}
+
+/**
+ * Asks the statement's question again (at the instant it answered for) and lists what
+ * differs: a later import may have corrected the data. The evidence stays what was answered then.
+ */
+export function compareWithCurrent(service: LookupService, statement: EvidenceStatement, registry: string): CurrentComparison {
+  const differences: ReplayDifference[] = [];
+  if (statement.question.kind === 'ip') {
+    // One address or prefix, asked again at the instant it was answered for.
+    const then = (statement.facts as readonly BulkRow[])[0]!;
+    const when: When = statement.instant ? { at: statement.instant } : {};
+    const difference = rowDifference(then, addressFacts(service, statement.question.query, when, registry, then.case_reference ?? null));
+    if (difference) differences.push(difference);
+  } else if (Array.isArray(statement.facts)) {
+    for (const then of statement.facts as readonly BulkRow[]) {
+      const difference = replayRow(service, then, statement.question.tz ?? undefined, registry);
+      if (difference) differences.push(difference);
+    }
+  } else {
+    const kind = statement.question.kind as Exclude<QuestionKind, 'ip' | 'bulk'>;
+    // "Now" in the evidence was the instant it was served: that instant is asked again.
+    const when: When = statement.instant ? { at: statement.instant } : {};
+    const then = statement.facts as ObjectFacts;
+    const now = objectFacts(service, kind, statement.question.query, when) ?? {};
+    const fields = [...new Set([...Object.keys(then), ...Object.keys(now)])]
+      .filter((f) => (then[f] ?? null) !== (now[f] ?? null))
+      .map((f) => [f, then[f] ?? null, now[f] ?? null] as const);
+    if (fields.length > 0) differences.push({ line: 1, input: statement.question.query, fields, reason: Object.keys(now).length === 0 ? 'the registry no longer has this object at that instant' : 'the registry holds another version of this object for that instant now (a later import changed it)' });
+  }
+  return { same: differences.length === 0, differences };
+}
