@@ -14,6 +14,7 @@ import type { MigrationListener } from './store/migrations.js';
 import { buildSampleRegistry } from './sample.js';
 import { openRegistryDb, type Db } from './store/db.js';
 import { openStateDb, SERVER_BUSY_TIMEOUT_MS } from './store/state-db.js';
+import { SigningKeyProblem, SigningKeySource } from './evidence/signing-keys.js';
 import { AuditLog } from './access/audit.js';
 import { loadAuditKey } from './access/audit-key.js';
 import { KeyStore } from './access/keys.js';
@@ -119,7 +120,13 @@ export async function serve(config: Config, rootLog: Logger): Promise<RunningSer
     answersLog,
     keptOrPacked(service, answersLog, startedFrom),
   );
-  const app = buildApp({ config, service, logger: log, keys, audit, output, heavy, currentIp, currentWhois, currentCards, entities, lifecycle, shared, replica: follows ? () => follower!.status() : undefined });
+  // Evidence (issue 18) is signed with the keys of LACAK_SIGNING_KEY; without them the server
+  // serves everything else, and the evidence routes say why they cannot sign (503).
+  const signing = new SigningKeySource(config.signingKeyPath);
+  const signingKeys = await signing.keys();
+  if (signingKeys instanceof SigningKeyProblem) log.warn({ signingKey: config.signingKeyPath, detail: signingKeys.message }, 'evidence signing key unusable: evidence routes answer 503');
+  else log.info({ signingKey: signingKeys.current.kid, published: signingKeys.published.length }, 'evidence signing key loaded');
+  const app = buildApp({ config, service, logger: log, keys, audit, output, heavy, currentIp, currentWhois, currentCards, entities, lifecycle, shared, signing, replica: follows ? () => follower!.status() : undefined });
 
   const refresh = () => {
     service.refreshIfChanged().then(

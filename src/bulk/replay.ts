@@ -36,6 +36,16 @@ function snapshotsOf(text: string | null): Map<string, { at: string; importId: s
   return out;
 }
 
+/** `IDNIC 2026-01-01T00:00:00Z; APNIC none` → source → the next snapshot, or null. */
+function nextSnapshotsOf(text: string | null): Map<string, string | null> {
+  const out = new Map<string, string | null>();
+  for (const part of (text ?? '').split(';')) {
+    const m = /^\s*(\S+) (\S+)\s*$/.exec(part);
+    if (m) out.set(m[1]!, m[2] === 'none' ? null : m[2]!);
+  }
+  return out;
+}
+
 function explain(then: BulkRow, now: BulkRow): string {
   const before = snapshotsOf(then.snapshots);
   const after = snapshotsOf(now.snapshots);
@@ -47,6 +57,12 @@ function explain(then: BulkRow, now: BulkRow): string {
     else if (b.importId !== n.importId) reasons.push(`${source}'s snapshot ${n.at} was imported again: import ${n.importId}, was import ${b.importId}`);
   }
   for (const source of before.keys()) if (!after.has(source)) reasons.push(`${source} no longer has data for this instant`);
+  // The same snapshot read, but a snapshot after the instant that was not there then: the
+  // answer now says what changed between the two (DESIGN §2 "Between snapshots").
+  const nextBefore = nextSnapshotsOf(then.next_snapshots);
+  for (const [source, next] of nextSnapshotsOf(now.next_snapshots)) {
+    if (next !== null && nextBefore.get(source) !== next && before.get(source)?.at === after.get(source)?.at) reasons.push(`a later snapshot of ${source} was imported since: ${next}, after this instant`);
+  }
   return reasons.length > 0 ? reasons.join('; ') : 'the same snapshots and imports give a different answer (the answer rules changed: a new lacak version or configuration)';
 }
 

@@ -48,10 +48,12 @@ export function objectFacts(service: LookupService, kind: 'autnum' | 'entity', q
   };
 }
 
-/** The snapshots an answer was read from and the imports behind them (and the newest), with each file's SHA-256. */
-export function evidenceProvenance(service: LookupService, asOf: AsOf | null): EvidenceProvenance {
+/** The snapshots an answer was read from and the imports behind them (a bulk answer's rows name theirs) and the newest, with each file's SHA-256. */
+export function evidenceProvenance(service: LookupService, asOf: AsOf | null, rows: readonly BulkRow[] = []): EvidenceProvenance {
   const snapshots = (asOf?.sources ?? []).map((s) => ({ source: s.source, snapshotAt: formatInstant(s.snapshotAt), importId: s.importId, nextSnapshotAt: s.nextAt === null ? null : formatInstant(s.nextAt) }));
-  const ids = new Set([...snapshots.map((s) => s.importId), service.importId]);
+  // Bulk rows each name the imports they were read from (`IDNIC 2026-01-01T00:00:00Z import 4; ...`).
+  const named = rows.flatMap((r) => [...(r.snapshots ?? '').matchAll(/ import (\d+)/g)].map((m) => Number(m[1])));
+  const ids = new Set([...snapshots.map((s) => s.importId), ...named, service.importId]);
   const imports = [...ids]
     .sort((a, b) => a - b)
     .map((id) => service.importRecord(id))

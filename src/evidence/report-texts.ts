@@ -28,6 +28,7 @@ export interface ReportTexts {
 }
 
 const FIELDS_EN: Record<string, string> = {
+  address: 'Address',
   network: 'Network',
   prefixes: 'Prefixes',
   netname: 'Network name',
@@ -57,6 +58,7 @@ const FIELDS_EN: Record<string, string> = {
 
 const FIELDS_ID: Record<string, string> = {
   ...FIELDS_EN,
+  address: 'Alamat',
   network: 'Jaringan',
   prefixes: 'Prefiks',
   netname: 'Nama jaringan',

@@ -202,13 +202,13 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     registerRdapSearchRoutes(routes, rdap);
     registerHistoryRoutes(routes, rdap);
     registerMemberRoutes(routes, { heavy, refuse });
-    // Evidence signs the lookup routes' own answers: asked through them, with the caller's headers.
     const signing = deps.signing ?? new SigningKeySource(config.signingKeyPath);
+    // Evidence signs the lookup routes' own answers: asked through them, with the caller's headers.
     const lookup = (request: FastifyRequest, url: string) =>
       app.inject({ method: 'GET', url, remoteAddress: request.ip, headers: Object.fromEntries(ON_BEHALF_HEADERS.filter((h) => request.headers[h] !== undefined).map((h) => [h, request.headers[h] as string])) });
     registerEvidenceRoutes(routes, { config, service, signing, refuse, lookup, now });
     // Its own scope: it reads text bodies as streams, which no other route wants.
-    routes.register(async (bulk) => registerBulkRoutes(bulk, { service, registry: config.registry, refuse, now, lifecycle }));
+    routes.register(async (bulk) => registerBulkRoutes(bulk, { service, registry: config.registry, refuse, now, lifecycle, evidence: { config, signing } }));
     // Its own scope: security headers for a page, not for RDAP's cross-origin clients.
     routes.register(async (web) => registerWebRoutes(web, { service, registry: config.registry, whois: (question) => `${whois.answerKey(question.key, question).lines.join('\n')}\n`, cards: deps.currentCards }));
   });

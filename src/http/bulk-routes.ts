@@ -16,6 +16,11 @@ import { BULK_COLUMNS, bulkRow, csvCell, errorRow, type BulkRow } from '../bulk/
 import { parseBulkQuery, splitLines, type BulkLine } from '../bulk/lines.js';
 import { lacakVersion } from '../version.js';
 import { rowsReadSoFar } from '../store/rows.js';
+import type { Config } from '../config.js';
+import type { SigningKeySource } from '../evidence/signing-keys.js';
+import { JOSE_JSON_TYPE } from '../evidence/jws.js';
+import { evidenceProvenance } from '../evidence/facts.js';
+import { issueEvidence, refuseAnonymous, signingKeysOr503, statementFor } from './evidence-routes.js';
 
 export interface BulkRouteDeps {
   readonly service: LookupService;
@@ -24,6 +29,26 @@ export interface BulkRouteDeps {
   readonly now?: () => number;
   /** Once the server closes (SIGTERM, after the grace period) a stream in flight ends at its next line with a row saying so (issue 17). */
   readonly lifecycle?: Lifecycle;
+  /** Signed bulk answers (issue 18): `?evidence=1` or `Accept: application/jose+json`. */
+  readonly evidence?: { readonly config: Config; readonly signing: SigningKeySource };
+}
+
+/**
+ * A signed answer is one JWS over every row, made once the last row is answered: it is held
+ * in memory whole, so it holds at most this many lines (a longer log goes in several requests).
+ */
+export const EVIDENCE_LINES = 10_000;
+
+/** Whether the request asks for its answer signed. */
+function wantsEvidence(request: FastifyRequest): boolean {
+  const q = request.query as Record<string, unknown>;
+  return q.evidence === '1' || q.evidence === 'true' || (request.headers.accept ?? '').includes(JOSE_JSON_TYPE);
+}
+
+/** Lines a request may hold: its role's, and no more than a signed answer holds. */
+function lineLimit(request: FastifyRequest): number {
+  const lines = BULK_LINES[request.caller.role];
+  return wantsEvidence(request) ? Math.min(lines, EVIDENCE_LINES) : lines;
 }
 
 /** Longest line: an address, a port and a time fit in far less. */
@@ -42,7 +67,11 @@ const READ_WHOLE_UP_TO_LINES = 10_000;
 
 /** The bytes a role's body may hold: its lines at their longest, and a CSV header row. */
 export function bulkBodyBytes(role: Role): number {
-  return (BULK_LINES[role] + 1) * BYTES_PER_LINE;
+  return bodyBytes(BULK_LINES[role]);
+}
+
+function bodyBytes(lines: number): number {
+  return (lines + 1) * BYTES_PER_LINE;
 }
 
 /** A body over its role's limit; `statusCode` lets Fastify's JSON reader keep the 413. */
@@ -55,8 +84,9 @@ class BodyAborted extends Error {
   readonly statusCode = 400;
 }
 
-function tooLargeText(role: Role): string {
-  return `too large: a ${role} request may hold ${BULK_LINES[role]} lines (at most ${bulkBodyBytes(role)} bytes)`;
+function tooLargeText(role: Role, lines: number): string {
+  const signed = lines < BULK_LINES[role] ? ' when its answer is signed' : '';
+  return `too large: a ${role} request may hold ${lines} lines${signed} (at most ${bodyBytes(lines)} bytes)`;
 }
 
 /**
@@ -219,14 +249,15 @@ export function registerBulkRoutes(app: FastifyInstance, deps: BulkRouteDeps): v
   // before a byte of the body is read.
   const preParsing = async (request: FastifyRequest, reply: FastifyReply, payload: NodeJS.ReadableStream & Partial<Readable>) => {
     const role = request.caller.role;
+    const lines = lineLimit(request);
     const length = Number(request.headers['content-length'] ?? NaN);
-    if (Number.isFinite(length) && length > bulkBodyBytes(role)) {
+    if (Number.isFinite(length) && length > bodyBytes(lines)) {
       // The client may still be sending: no more of it is read.
       reply.header('connection', 'close');
-      deps.refuse(request, reply, 413, tooLargeText(role));
+      deps.refuse(request, reply, 413, tooLargeText(role, lines));
       return payload;
     }
-    return limitBody(payload, bulkBodyBytes(role), tooLargeText(role));
+    return limitBody(payload, bodyBytes(lines), tooLargeText(role, lines));
   };
   // The JSON reader meets the limit while parsing; its 413 gets the same words as the others.
   app.setErrorHandler((err, request, reply) => {
@@ -237,7 +268,14 @@ export function registerBulkRoutes(app: FastifyInstance, deps: BulkRouteDeps): v
 
   app.post('/bulk/ip', { bodyLimit: MAX_JSON_BYTES, preParsing }, async (request, reply) => {
     const caller = request.caller;
-    const maxLines = BULK_LINES[caller.role];
+    const evidence = wantsEvidence(request) ? deps.evidence : undefined;
+    if (wantsEvidence(request)) {
+      if (!evidence) return deps.refuse(request, reply, 503, 'signed answers are not offered by this server');
+      if (refuseAnonymous(deps, request, reply)) return reply;
+    }
+    const keys = evidence ? await signingKeysOr503({ signing: evidence.signing, refuse: deps.refuse }, request, reply) : null;
+    if (evidence && !keys) return reply;
+    const maxLines = lineLimit(request);
     const type = (request.headers['content-type'] ?? 'text/plain').split(';')[0]!.trim().toLowerCase();
     let lines: AsyncIterable<BulkLine> | Iterable<BulkLine>;
     try {
@@ -266,7 +304,7 @@ export function registerBulkRoutes(app: FastifyInstance, deps: BulkRouteDeps): v
     }
 
     function tooMany(reply: FastifyReply, role: Role, count: number): FastifyReply {
-      return deps.refuse(request, reply, 413, `too many lines: a ${role} request may hold ${maxLines} lines, every line counted (blank ones too); this one has ${count}`);
+      return deps.refuse(request, reply, 413, `too many lines: a ${role} request may hold ${maxLines} lines${evidence ? ' when its answer is signed' : ''}, every line counted (blank ones too); this one has ${count}`);
     }
     // CSV's header row is line 1: its data lines are counted from line 2.
     const firstLine = type === 'text/csv' ? 2 : 1;
@@ -333,6 +371,21 @@ export function registerBulkRoutes(app: FastifyInstance, deps: BulkRouteDeps): v
 
     request.auditDetail = () => `${count} line(s)`;
     const head = provenance(service, served, defaults);
+    if (evidence && keys) {
+      // Signed: every row first (at most EVIDENCE_LINES), then one JWS over the NDJSON records.
+      const answered: BulkRow[] = [];
+      for await (const row of rows()) answered.push(row);
+      const search = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
+      const statement = statementFor(request, evidence.config, served, {
+        question: { kind: 'bulk', query: String(answered.length), at: defaults.at ?? null, tz: defaults.tz ?? null, path: `/bulk/ip${search}` },
+        instant: null,
+        provenance: evidenceProvenance(service, null, answered),
+        answer: { status: 200, body: [{ provenance: head }, ...answered] },
+        facts: answered,
+        chain: null,
+      });
+      return issueEvidence(request, reply, keys, statement, deps.refuse, 'jws');
+    }
     // The whole provenance travels in a header too, for CSV files that must stay plain CSV.
     reply.header('lacak-provenance', provenanceHeader(head));
     let out: Readable;

@@ -20,7 +20,7 @@ import { JOSE_JSON_TYPE, signStatement } from '../evidence/jws.js';
 import { verifyFile } from '../evidence/verify.js';
 import { jwkSet, SigningKeyProblem, type SigningKeys, type SigningKeySource } from '../evidence/signing-keys.js';
 import { addressFacts, evidenceProvenance, objectFacts } from '../evidence/facts.js';
-import { evidenceCaller, STATEMENT_TYPE, type EvidenceQuestion, type EvidenceStatement, type QuestionKind } from '../evidence/statement.js';
+import { evidenceCaller, STATEMENT_TYPE, type EvidenceStatement, type QuestionKind } from '../evidence/statement.js';
 import { renderReport } from '../evidence/report-pdf.js';
 
 export interface EvidenceDeps {
@@ -75,6 +75,21 @@ export async function issueEvidence(request: FastifyRequest, reply: FastifyReply
   const verifyUrl = `${statement.issuer.url}evidence/verify?serial=${encodeURIComponent(statement.serial)}`;
   const pdf = await renderReport(statement, jws, lang, verifyUrl);
   return reply.header('content-type', 'application/pdf').header('content-disposition', `attachment; filename="${statement.serial}.pdf"`).send(Buffer.from(pdf));
+}
+
+/** A statement's own parts; the rest (serial, issuer, served time, caller) comes from the request. */
+type StatementParts = Pick<EvidenceStatement, 'question' | 'instant' | 'provenance' | 'answer' | 'facts' | 'chain'>;
+
+/** The statement of an answer served now to this request's caller. */
+export function statementFor(request: FastifyRequest, config: Config, servedAt: number, parts: StatementParts): EvidenceStatement {
+  return {
+    type: STATEMENT_TYPE,
+    serial: newSerial(config.registry, servedAt),
+    issuer: { registry: config.registry, url: publicBaseUrl(config, { protocol: request.protocol, host: request.host }), lacakVersion: lacakVersion(), node: config.follow ? config.replicaName : null },
+    servedAt: formatInstant(servedAt),
+    caller: evidenceCaller(request.caller, TEXT[pickLang(request.headers['accept-language'])].caseReferenceNotice),
+    ...parts,
+  };
 }
 
 function firstString(v: unknown): string | undefined {
@@ -132,25 +147,17 @@ export function registerEvidenceRoutes(app: FastifyInstance, deps: EvidenceDeps)
       const answer = await deps.lookup(request, `${path}${search}`);
       if (answer.statusCode !== 200) return passOn(reply, answer);
             const resolved = service.resolveWhen(when);
-      const servedAt = now();
-      const caller = evidenceCaller(request.caller, TEXT[pickLang(request.headers['accept-language'])].caseReferenceNotice);
-      const facts = kind === 'ip' ? [addressFacts(service, subject, when, config.registry, caller.caseReference)] : objectFacts(service, kind, subject, when);
+      const caseReference = request.caller.caseReference ?? null;
+      const facts = kind === 'ip' ? [addressFacts(service, subject, when, config.registry, caseReference)] : objectFacts(service, kind, subject, when);
       if (service.importId !== importId || !facts) continue;
-      const question: EvidenceQuestion = { kind, query: subject, at: when.at ?? null, tz: when.tz ?? null, path: `${path}${search}` };
-      const baseUrl = publicBaseUrl(config, { protocol: request.protocol, host: request.host });
-      const statement: EvidenceStatement = {
-        type: STATEMENT_TYPE,
-        serial: newSerial(config.registry, servedAt),
-        issuer: { registry: config.registry, url: baseUrl, lacakVersion: lacakVersion(), node: config.follow ? config.replicaName : null },
-        servedAt: formatInstant(servedAt),
+      const statement = statementFor(request, config, now(), {
+        question: { kind, query: subject, at: when.at ?? null, tz: when.tz ?? null, path: `${path}${search}` },
         instant: resolved.ok ? formatInstant(resolved.asOf.instant) : null,
-        question,
-        caller,
         provenance: evidenceProvenance(service, resolved.ok ? resolved.asOf : null),
         answer: { status: 200, body: JSON.parse(answer.body) as unknown },
         facts,
         chain: kind === 'ip' ? allocationChain(service, subject, when) : null,
-      };
+      });
       return issueEvidence(request, reply, keys, statement, deps.refuse, pdf ? 'pdf' : 'jws');
     }
     reply.header('retry-after', '1');
