@@ -75,6 +75,13 @@ export const auditRows = new Counter({
   registers,
 });
 
+export const evidenceIssued = new Counter({
+  name: 'lacak_evidence_issued_total',
+  help: 'Signed evidence issued (issue 18), counted once its audit row is committed: form is jws or pdf, question ip, autnum, entity, domain or bulk.',
+  labelNames: ['form', 'question'] as const,
+  registers,
+});
+
 export const personalDataDisclosures = new Counter({
   name: 'lacak_personal_data_disclosures_total',
   help: 'Answers that disclosed personal data (DESIGN §5), by the caller\'s role.',

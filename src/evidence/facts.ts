@@ -11,6 +11,9 @@ import { bulkRow, type BulkRow } from '../bulk/row.js';
 import { replayRow, rowDifference, type ReplayDifference } from '../bulk/replay.js';
 import type { EvidenceProvenance, EvidenceStatement, ObjectFacts, QuestionKind } from './statement.js';
 
+/** Questions about one registry object rather than an address. */
+export type ObjectKind = Exclude<QuestionKind, 'ip' | 'bulk'>;
+
 /** An address or prefix question's facts: its bulk row (line 1). */
 export function addressFacts(service: LookupService, query: string, when: When, registry: string, caseReference: string | null): BulkRow {
   const outcome = /^[^[\]]+\/\d{1,3}$/.test(query) ? service.lookupRange(query, when) : service.lookupAddress(query, when);
@@ -22,9 +25,9 @@ function value(o: StoredObject, name: string): string | null {
   return v === undefined ? null : stripComment(v);
 }
 
-/** Public facts of an aut-num or entity answer; null when the lookup found nothing. */
-export function objectFacts(service: LookupService, kind: 'autnum' | 'entity', query: string, when: When): ObjectFacts | null {
-  const outcome: Outcome<ObjectAnswer> = kind === 'autnum' ? service.lookupAutnum(query, when) : service.lookupHandle(query, when);
+/** Public facts of an aut-num, entity or reverse domain answer; null when the lookup found nothing. */
+export function objectFacts(service: LookupService, kind: ObjectKind, query: string, when: When): ObjectFacts | null {
+  const outcome: Outcome<ObjectAnswer> = kind === 'autnum' ? service.lookupAutnum(query, when) : kind === 'domain' ? service.lookupKey(query, when, 'domain') : service.lookupHandle(query, when);
   if (outcome.kind !== 'ok') return null;
   const { objects, asOf } = outcome.value;
   const o = objects[0]!;
@@ -33,7 +36,7 @@ export function objectFacts(service: LookupService, kind: 'autnum' | 'entity', q
   const orgObject = org ? service.resolveHandle(org, ['organisation'], at) : null;
   const abuse = kind === 'autnum' ? (service.abuseContact(objects, at)?.mailbox ?? null) : value(o, 'abuse-mailbox');
   // A person's name is personal data (DESIGN §5): the handle identifies it.
-  const name = o.className === 'person' ? null : (value(o, 'as-name') ?? value(o, 'org-name') ?? value(o, 'role') ?? value(o, 'irt') ?? value(o, 'mntner'));
+  const name = o.className === 'person' ? null : (value(o, 'as-name') ?? value(o, 'org-name') ?? value(o, 'role') ?? value(o, 'irt') ?? value(o, 'mntner') ?? value(o, 'descr'));
   return {
     class: o.className,
     key: o.key,
@@ -94,7 +97,7 @@ export function compareWithCurrent(service: LookupService, statement: EvidenceSt
       if (difference) differences.push(difference);
     }
   } else {
-    const kind = statement.question.kind as Exclude<QuestionKind, 'ip' | 'bulk'>;
+    const kind = statement.question.kind as ObjectKind;
     // "Now" in the evidence was the instant it was served: that instant is asked again.
     const when: When = statement.instant ? { at: statement.instant } : {};
     const then = statement.facts as ObjectFacts;

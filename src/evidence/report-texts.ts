@@ -1,12 +1,13 @@
 // The printable report's words, in English and Bahasa Indonesia (issue 18).
 import type { Lang } from '../rdap/messages.js';
+import type { QuestionKind } from './statement.js';
 
 export interface ReportTexts {
   readonly title: string;
   readonly subtitle: (registry: string) => string;
   readonly serial: string;
   readonly question: string;
-  readonly ask: { readonly ip: (q: string) => string; readonly autnum: (q: string) => string; readonly entity: (q: string) => string; readonly bulk: (q: string) => string };
+  readonly ask: Readonly<Record<QuestionKind, (q: string) => string>>;
   readonly instant: string;
   readonly now: string;
   readonly servedAt: string;
@@ -94,6 +95,7 @@ export const REPORT_TEXT: Record<Lang, ReportTexts> = {
       ip: (q) => `Who held the IP address ${q}?`,
       autnum: (q) => `Who held AS${q}?`,
       entity: (q) => `What does the registry hold for ${q}?`,
+      domain: (q) => `Who holds the reverse zone ${q}?`,
       bulk: (q) => `Who held each of ${q} address line(s)?`,
     },
     instant: 'Instant',
@@ -124,6 +126,7 @@ export const REPORT_TEXT: Record<Lang, ReportTexts> = {
       ip: (q) => `Siapa pemegang alamat IP ${q}?`,
       autnum: (q) => `Siapa pemegang AS${q}?`,
       entity: (q) => `Apa yang dicatat registri untuk ${q}?`,
+      domain: (q) => `Siapa pemegang zona balik ${q}?`,
       bulk: (q) => `Siapa pemegang setiap ${q} baris alamat?`,
     },
     instant: 'Waktu',

@@ -9,11 +9,11 @@ import type { BulkRow } from '../bulk/row.js';
 
 export const STATEMENT_TYPE = 'lacak-evidence';
 
-export type QuestionKind = 'ip' | 'autnum' | 'entity' | 'bulk';
+export type QuestionKind = 'ip' | 'autnum' | 'entity' | 'domain' | 'bulk';
 
 export interface EvidenceQuestion {
   readonly kind: QuestionKind;
-  /** What was asked about: an address or prefix, an AS number, a handle; a bulk request: its line count. */
+  /** What was asked about: an address or prefix, an AS number, a handle, a reverse zone; a bulk request: its line count. */
   readonly query: string;
   /** `?at=` and `?tz=` as given (null: now). */
   readonly at: string | null;
@@ -74,7 +74,7 @@ export const statementShape = z.object({
   issuer: z.object({ registry: z.string(), url: z.string(), lacakVersion: z.string(), node: z.string().nullable() }),
   servedAt: z.iso.datetime(),
   instant: z.iso.datetime().nullable(),
-  question: z.object({ kind: z.enum(['ip', 'autnum', 'entity', 'bulk']), query: z.string(), at: z.string().nullable(), tz: z.string().nullable(), path: z.string() }),
+  question: z.object({ kind: z.enum(['ip', 'autnum', 'entity', 'domain', 'bulk']), query: z.string(), at: z.string().nullable(), tz: z.string().nullable(), path: z.string() }),
   caller: z.object({ role: z.enum(['anonymous', 'member', 'lea', 'admin']), caseReference: z.string().nullable(), view: z.enum(['all', 'own-objects', 'public']), viewNote: z.string().nullable() }),
   provenance: z.object({ snapshots: z.array(z.unknown()), imports: z.array(z.unknown()) }),
   answer: z.object({ status: z.number().int(), body: z.unknown() }),

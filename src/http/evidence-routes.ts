@@ -1,4 +1,4 @@
-// Signed evidence over HTTP (issue 18): `/evidence/{ip,autnum,entity}/...` sign the answer the
+// Signed evidence over HTTP (issue 18): `/evidence/{ip,autnum,entity,domain}/...` sign the answer the
 // same lookup serves (asked through the lookup route itself, with the caller's own headers,
 // so the access policy, the audit of disclosures and every 4xx are the lookup's), the same
 // under `.../report.pdf` as a printable report, `POST /evidence/verify` checks a JWS or a
@@ -16,6 +16,7 @@ import { lacakVersion } from '../version.js';
 import { TEXT, pickLang } from '../rdap/messages.js';
 import { bearerChallenge } from './access-hooks.js';
 import { publicBaseUrl } from './public-url.js';
+import { evidenceIssued } from '../metrics.js';
 import { JOSE_JSON_TYPE, signStatement } from '../evidence/jws.js';
 import { verifyFile } from '../evidence/verify.js';
 import { jwkSet, SigningKeyProblem, type SigningKeys, type SigningKeySource } from '../evidence/signing-keys.js';
@@ -68,6 +69,7 @@ export async function issueEvidence(request: FastifyRequest, reply: FastifyReply
     reply.header('retry-after', '1');
     return refuse(request, reply, 503, 'evidence cannot be issued now: its audit row could not be written; try again');
   }
+  evidenceIssued.inc({ form, question: q.kind });
   const jws = await signStatement(statement, keys);
   reply.header('cache-control', 'no-store').header('lacak-evidence-serial', statement.serial);
   if (form === 'jws') return reply.header('content-type', JOSE_JSON_TYPE).send(JSON.stringify(jws));
@@ -167,6 +169,7 @@ export function registerEvidenceRoutes(app: FastifyInstance, deps: EvidenceDeps)
   app.get('/evidence/ip/*', evidenceRoute('ip'));
   app.get('/evidence/autnum/*', evidenceRoute('autnum'));
   app.get('/evidence/entity/*', evidenceRoute('entity'));
+  app.get('/evidence/domain/*', evidenceRoute('domain'));
 
   // Anything a client sends is read as bytes: a report (application/pdf), a JWS in JSON
   // (application/jose+json, application/json) or compact (application/jose, text/plain).

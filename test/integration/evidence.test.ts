@@ -126,6 +126,18 @@ describe('signed evidence', () => {
     expect(withCase.facts.name).toBeNull();
   });
 
+  it('signs a reverse domain and an AS number with their public facts', async () => {
+    const domain = await asLea('/evidence/domain/100.51.198.in-addr.arpa');
+    expect(domain.statusCode).toBe(200);
+    const lookup = (await asLea('/domain/100.51.198.in-addr.arpa')).json();
+    const facts = payloadOf(domain.json()).facts;
+    expect(facts.class).toBe('domain');
+    expect(facts.key.toLowerCase()).toBe(lookup.ldhName.toLowerCase());
+    const autnum = payloadOf((await asLea('/evidence/autnum/64496')).json());
+    const asLookup = (await asLea('/autnum/64496')).json();
+    expect(autnum.facts).toMatchObject({ class: 'aut-num', name: asLookup.name });
+  });
+
   it('is for callers with a key: anonymous is a 401 that says so', async () => {
     const response = await get('/evidence/ip/198.51.100.70');
     expect(response.statusCode).toBe(401);
