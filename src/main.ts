@@ -14,7 +14,7 @@ import type { MigrationListener } from './store/migrations.js';
 import { buildSampleRegistry } from './sample.js';
 import { openRegistryDb, type Db } from './store/db.js';
 import { openStateDb, SERVER_BUSY_TIMEOUT_MS } from './store/state-db.js';
-import { SigningKeyProblem, SigningKeySource } from './evidence/signing-keys.js';
+import { generateSigningKey, SigningKeyProblem, SigningKeySource } from './evidence/signing-keys.js';
 import { AuditLog } from './access/audit.js';
 import { loadAuditKey } from './access/audit-key.js';
 import { KeyStore } from './access/keys.js';
@@ -123,6 +123,11 @@ export async function serve(config: Config, rootLog: Logger): Promise<RunningSer
   // Evidence (issue 18) is signed with the keys of LACAK_SIGNING_KEY; without them the server
   // serves everything else, and the evidence routes say why they cannot sign (503).
   const signing = new SigningKeySource(config.signingKeyPath);
+  // The sample registry is fictional and for trying lacak out: it gets a key of its own, so its
+  // evidence can be tried too. A real registry's key is made on purpose (`lacak evidence keygen`).
+  if (config.usesSample && !existsSync(config.signingKeyPath)) {
+    await generateSigningKey(config.signingKeyPath, { rotate: false, now: Date.now() }).catch((err: unknown) => log.warn({ err }, 'sample registry: no signing key made'));
+  }
   const signingKeys = await signing.keys();
   if (signingKeys instanceof SigningKeyProblem) log.warn({ signingKey: config.signingKeyPath, detail: signingKeys.message }, 'evidence signing key unusable: evidence routes answer 503');
   else log.info({ signingKey: signingKeys.current.kid, published: signingKeys.published.length }, 'evidence signing key loaded');

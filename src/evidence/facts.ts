@@ -88,7 +88,8 @@ export function compareWithCurrent(service: LookupService, statement: EvidenceSt
   if (statement.question.kind === 'ip') {
     // One address or prefix, asked again at the instant it was answered for.
     const then = (statement.facts as readonly BulkRow[])[0]!;
-    const when: When = statement.instant ? { at: statement.instant } : {};
+    const at = then.instant ?? statement.instant;
+    const when: When = at ? { at } : {};
     const difference = rowDifference(then, addressFacts(service, statement.question.query, when, registry, then.case_reference ?? null));
     if (difference) differences.push(difference);
   } else if (Array.isArray(statement.facts)) {

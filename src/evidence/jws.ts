@@ -84,7 +84,8 @@ export async function verifyEvidence(text: string, keys: readonly PublishedKey[]
   const statement = statementShape.safeParse(payload);
   if (!statement.success) return invalid(`the signed payload is not a lacak evidence statement (${statement.error.issues[0]?.path.join('.')}: ${statement.error.issues[0]?.message})`, key);
   const served = Date.parse(statement.data.servedAt);
-  if (served < key.validFrom || (key.validUntil !== null && served >= key.validUntil)) {
+  // The retiring instant itself still counts: the new key's period starts then too.
+  if (served < key.validFrom || (key.validUntil !== null && served > key.validUntil)) {
     const period = `${formatInstant(key.validFrom)} – ${key.validUntil === null ? 'now' : formatInstant(key.validUntil)}`;
     return invalid(`it says it was served at ${statement.data.servedAt}, outside the period key ${key.kid} signs in (${period})`, key);
   }

@@ -5,7 +5,7 @@
 import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRawStream, PDFString, StandardFonts, decodePDFRawStream, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import QRCode from 'qrcode';
 import { decodeProtectedHeader, type FlattenedJWS } from 'jose';
-import type { Lang } from '../rdap/messages.js';
+import type { Language } from '../i18n/accept-language.js';
 import type { BulkRow } from '../bulk/row.js';
 import { REPORT_TEXT } from './report-texts.js';
 import type { EvidenceStatement, ObjectFacts } from './statement.js';
@@ -148,7 +148,7 @@ function answerFields(statement: EvidenceStatement): [string, string][] {
  * The report as PDF bytes. `verifyUrl` goes into the QR code and the text; the JWS is
  * attached whole. Dates inside the PDF are the served time, so the same evidence gives the same file.
  */
-export async function renderReport(statement: EvidenceStatement, jws: FlattenedJWS, lang: Lang, verifyUrl: string): Promise<Uint8Array> {
+export async function renderReport(statement: EvidenceStatement, jws: FlattenedJWS, lang: Language, verifyUrl: string): Promise<Uint8Array> {
   const t = REPORT_TEXT[lang];
   const served = new Date(statement.servedAt);
   const doc = await PDFDocument.create();

@@ -1,5 +1,5 @@
 // The printable report's words, in English and Bahasa Indonesia (issue 18).
-import type { Lang } from '../rdap/messages.js';
+import type { Language } from '../i18n/accept-language.js';
 import type { QuestionKind } from './statement.js';
 
 export interface ReportTexts {
@@ -26,6 +26,8 @@ export interface ReportTexts {
   readonly embedded: string;
   readonly verifyAt: (url: string) => string;
   readonly page: (n: number, of: number) => string;
+  /** Why an lea key without a case reference got the anonymous view (the statement's `caller.viewNote`). */
+  readonly noCaseReference: string;
 }
 
 const FIELDS_EN: Record<string, string> = {
@@ -85,7 +87,7 @@ const FIELDS_ID: Record<string, string> = {
   'version-from': 'Versi berlaku sejak',
 };
 
-export const REPORT_TEXT: Record<Lang, ReportTexts> = {
+export const REPORT_TEXT: Record<Language, ReportTexts> = {
   en: {
     title: 'Registry evidence',
     subtitle: (registry) => `A signed answer of the ${registry} registration data service`,
@@ -116,6 +118,7 @@ export const REPORT_TEXT: Record<Lang, ReportTexts> = {
     embedded: 'The signed statement is embedded in this PDF as the attachment evidence.jws.json: "lacak evidence verify" checks this file offline.',
     verifyAt: (url) => `Verify at ${url}`,
     page: (n, of) => `page ${n} of ${of}`,
+    noCaseReference: 'No X-Case-Reference was sent: personal data is disclosed to law enforcement only for a case, so this is the view anyone has.',
   },
   id: {
     title: 'Bukti registri',
@@ -147,5 +150,6 @@ export const REPORT_TEXT: Record<Lang, ReportTexts> = {
     embedded: 'Pernyataan bertanda tangan tersemat dalam PDF ini sebagai lampiran evidence.jws.json: "lacak evidence verify" memeriksa berkas ini secara luring.',
     verifyAt: (url) => `Verifikasi di ${url}`,
     page: (n, of) => `halaman ${n} dari ${of}`,
+    noCaseReference: 'Tidak ada X-Case-Reference yang dikirim: data pribadi hanya diungkapkan kepada penegak hukum untuk suatu perkara, jadi ini tampilan yang dimiliki siapa pun.',
   },
 };

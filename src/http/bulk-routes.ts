@@ -384,7 +384,7 @@ export function registerBulkRoutes(app: FastifyInstance, deps: BulkRouteDeps): v
         facts: answered,
         chain: null,
       });
-      return issueEvidence(request, reply, keys, statement, deps.refuse, 'jws');
+      return issueEvidence(request, reply, evidence.signing, statement, deps.refuse, 'jws');
     }
     // The whole provenance travels in a header too, for CSV files that must stay plain CSV.
     reply.header('lacak-provenance', provenanceHeader(head));

@@ -13,7 +13,8 @@ import { formatInstant } from '../query/time.js';
 import { formatRange } from '../net/prefix.js';
 import { firstValue, stripComment } from '../model/types.js';
 import { lacakVersion } from '../version.js';
-import { TEXT, pickLang } from '../rdap/messages.js';
+import { preferredLanguage } from '../i18n/accept-language.js';
+import { REPORT_TEXT } from '../evidence/report-texts.js';
 import { bearerChallenge } from './access-hooks.js';
 import { publicBaseUrl } from './public-url.js';
 import { evidenceIssued } from '../metrics.js';
@@ -32,6 +33,11 @@ export interface EvidenceDeps {
   /** The lookup route's own answer to a GET of `url` with the caller's headers. */
   readonly lookup: (request: FastifyRequest, url: string) => Promise<LightMyRequestResponse>;
   readonly now?: () => number;
+}
+
+/** The report's language, as the lookups choose theirs: Indonesian when preferred over English. */
+function languageOf(request: FastifyRequest) {
+  return preferredLanguage(request.headers['accept-language'], 'en');
 }
 
 /** A serial says which registry and day, and is unique without a counter shared by the fleet. */
@@ -62,7 +68,10 @@ export function refuseAnonymous(deps: Pick<EvidenceDeps, 'refuse'>, request: Fas
  * then signs and sends it. Evidence leaves only with its row committed (a 503 otherwise,
  * and nothing signed).
  */
-export async function issueEvidence(request: FastifyRequest, reply: FastifyReply, keys: SigningKeys, statement: EvidenceStatement, refuse: EvidenceDeps['refuse'], form: 'jws' | 'pdf'): Promise<FastifyReply> {
+export async function issueEvidence(request: FastifyRequest, reply: FastifyReply, signing: SigningKeySource, statement: EvidenceStatement, refuse: EvidenceDeps['refuse'], form: 'jws' | 'pdf'): Promise<FastifyReply> {
+  // Read again now, not when the request began: a key rotated meanwhile signs nothing more.
+  const keys = await signing.keys();
+  if (keys instanceof SigningKeyProblem) return refuse(request, reply, 503, `evidence cannot be signed: ${keys.message}`);
   const q = statement.question;
   const note = `evidence ${statement.serial} signed with ${keys.current.kid}${form === 'pdf' ? ' as a report' : ''}: ${q.kind} ${q.query}${q.at ? ` at ${q.at}` : ''}${q.tz ? ` tz ${q.tz}` : ''}`;
   if (!(await request.auditNow(note))) {
@@ -73,7 +82,7 @@ export async function issueEvidence(request: FastifyRequest, reply: FastifyReply
   const jws = await signStatement(statement, keys);
   reply.header('cache-control', 'no-store').header('lacak-evidence-serial', statement.serial);
   if (form === 'jws') return reply.header('content-type', JOSE_JSON_TYPE).send(JSON.stringify(jws));
-  const lang = pickLang(request.headers['accept-language']);
+  const lang = languageOf(request);
   const verifyUrl = `${statement.issuer.url}evidence/verify?serial=${encodeURIComponent(statement.serial)}`;
   const pdf = await renderReport(statement, jws, lang, verifyUrl);
   return reply.header('content-type', 'application/pdf').header('content-disposition', `attachment; filename="${statement.serial}.pdf"`).send(Buffer.from(pdf));
@@ -89,7 +98,7 @@ export function statementFor(request: FastifyRequest, config: Config, servedAt: 
     serial: newSerial(config.registry, servedAt),
     issuer: { registry: config.registry, url: publicBaseUrl(config, { protocol: request.protocol, host: request.host }), lacakVersion: lacakVersion(), node: config.follow ? config.replicaName : null },
     servedAt: formatInstant(servedAt),
-    caller: evidenceCaller(request.caller, TEXT[pickLang(request.headers['accept-language'])].caseReferenceNotice),
+    caller: evidenceCaller(request.caller, REPORT_TEXT[languageOf(request)].noCaseReference),
     ...parts,
   };
 }
@@ -154,13 +163,14 @@ export function registerEvidenceRoutes(app: FastifyInstance, deps: EvidenceDeps)
       if (service.importId !== importId || !facts) continue;
       const statement = statementFor(request, config, now(), {
         question: { kind, query: subject, at: when.at ?? null, tz: when.tz ?? null, path: `${path}${search}` },
-        instant: resolved.ok ? formatInstant(resolved.asOf.instant) : null,
+        // An address's row says the instant it was answered for; "now" is a moment later than `resolved`.
+        instant: Array.isArray(facts) ? (facts[0]?.instant ?? null) : resolved.ok ? formatInstant(resolved.asOf.instant) : null,
         provenance: evidenceProvenance(service, resolved.ok ? resolved.asOf : null),
         answer: { status: 200, body: JSON.parse(answer.body) as unknown },
         facts,
         chain: kind === 'ip' ? allocationChain(service, subject, when) : null,
       });
-      return issueEvidence(request, reply, keys, statement, deps.refuse, pdf ? 'pdf' : 'jws');
+      return issueEvidence(request, reply, deps.signing, statement, deps.refuse, pdf ? 'pdf' : 'jws');
     }
     reply.header('retry-after', '1');
     return deps.refuse(request, reply, 503, 'the registry changed while the evidence was being made (an import): ask again');

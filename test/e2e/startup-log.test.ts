@@ -100,6 +100,8 @@ describe('the start-up log', () => {
     }
     const made = execFileSync(process.execPath, [join(ROOT, 'dist', 'scripts', 'make-bootstrap.js'), '--out', refreshed, ...['ipv4.json', 'ipv6.json', 'asn.json'].map((n) => join(fetched, n))], { encoding: 'utf8' });
     expect(made).toContain(`published ${published}`);
+    // Everything in order includes an evidence signing key (without one, start-up warns: issue 18).
+    execFileSync(process.execPath, [join(ROOT, 'dist', 'src', 'cli.js'), 'evidence', 'keygen'], { env: { PATH: process.env.PATH ?? '', LACAK_DB: db }, encoding: 'utf8' });
     const lines = await startLog({ LACAK_DB: db, LACAK_STALE_AFTER: '36500d', LACAK_BOOTSTRAP_DIR: refreshed }, async (baseUrl) => {
       const health = (await (await fetch(`${baseUrl}/healthz`)).json()) as Record<string, unknown>;
       expect(health).toMatchObject({ status: 'ok', bootstrap: { publication: published, old: false }, warnings: [] });
