@@ -1,7 +1,7 @@
 // GET /: the page for people who do not use curl, rendered on the server so that a lookup
 // works without JavaScript; GET /whois: the WHOIS text of the same question, for the page's
-// link. Security headers (CSP and friends) apply to this scope only: RDAP stays open to
-// cross-origin clients.
+// link; GET /evidence/verify: the page that checks a piece of evidence. Security headers (CSP
+// and friends) apply to this scope only: RDAP stays open to cross-origin clients.
 import helmet from 'helmet';
 import type { FastifyInstance } from 'fastify';
 import { formatIp, looksLikeAddress, parseAddressWithPort } from '../net/ip.js';
@@ -19,6 +19,7 @@ import { SCRIPT, STYLESHEET } from '../web/assets.js';
 import { FAVICON } from '../web/favicon.js';
 import { pickWebLang } from '../web/messages.js';
 import { ipCardFor, renderPage, type PageAnswer, type PageLinks, type PageQuery } from '../web/page.js';
+import { renderVerifyPage } from '../web/verify-page.js';
 import type { CurrentPageCards } from '../web/current-cards.js';
 
 export interface WebDeps {
@@ -97,6 +98,19 @@ export async function registerWebRoutes(app: FastifyInstance, deps: WebDeps): Pr
       .header('content-language', lang)
       .header('vary', 'Accept-Language')
       .send(renderPage(lang, query, answer, links, { lang: otherLang, href: `/?${params.toString()}` }, deps.registry));
+  });
+
+  // The page that checks evidence; the check itself is POST /evidence/verify (evidence-routes).
+  app.get('/evidence/verify', async (request, reply) => {
+    const lang = pickWebLang(request.headers['accept-language'], (request.query as Record<string, unknown>).lang);
+    const serial = param(request.query, 'serial');
+    const otherLang = lang === 'id' ? 'en' : 'id';
+    const params = new URLSearchParams({ ...(serial ? { serial } : {}), lang: otherLang });
+    return reply
+      .type('text/html; charset=utf-8')
+      .header('content-language', lang)
+      .header('vary', 'Accept-Language')
+      .send(renderVerifyPage(lang, serial, { lang: otherLang, href: `/evidence/verify?${params.toString()}` }));
   });
 
   app.get('/whois', async (request, reply) => {

@@ -265,7 +265,7 @@ function bulkSectionOf(lang: WebLang, tz: string): string {
   const t = WEB_TEXT[lang];
   const zones = zoneOptions(lang, tz);
   const messages = { progress: t.bulkProgress, done: t.bulkDone, interrupted: t.bulkInterrupted, empty: t.bulkEmpty, refused: t.bulkRefused };
-  const data = Object.entries(messages).map(([k, v]) => ` data-msg-${k}="${esc(v)}"`).join('');
+  const data = scriptTexts(messages);
   return `<section class="bulk" aria-labelledby="bulk-title">
 <h2 id="bulk-title">${esc(t.bulkTitle)}</h2>
 <p>${esc(t.bulkIntro(LINE_LIMITS[lang]))}</p>
@@ -290,6 +290,86 @@ function bulkSectionOf(lang: WebLang, tz: string): string {
 </section>`;
 }
 
+/**
+ * Where the signed report of the same answer is: `/evidence`, the RDAP path, `/report.pdf`,
+ * then the RDAP query (`?at=&tz=`) as it is. Evidence is signed for addresses, prefixes, AS
+ * numbers and entities only: any other RDAP path (a reverse zone) has none.
+ */
+export function evidenceHref(rdap: string): string | null {
+  if (!/^\/(ip|autnum|entity)\/[^?]/.test(rdap)) return null;
+  const query = rdap.indexOf('?');
+  return query < 0 ? `/evidence${rdap}/report.pdf` : `/evidence${rdap.slice(0, query)}/report.pdf${rdap.slice(query)}`;
+}
+
+/** `data-msg-NAME` attributes: the script reads its texts from the page, in the page's language. */
+export function scriptTexts(texts: Readonly<Record<string, string>>): string {
+  return Object.entries(texts).map(([k, v]) => ` data-msg-${k}="${esc(v)}"`).join('');
+}
+
+/**
+ * The signed report of the answer shown, for key holders. Like the bulk form, it works
+ * through the page's script only (the key goes in the Authorization header, which a link
+ * cannot carry): it starts hidden and its fields have no names.
+ */
+function evidenceSection(lang: WebLang, href: string): string {
+  const t = WEB_TEXT[lang];
+  return `<section class="evidence" aria-labelledby="evidence-title">
+<h2 id="evidence-title">${esc(t.evidenceTitle)}</h2>
+<p id="evidence-note" class="help">${esc(t.evidenceNote)}</p>
+<noscript><p>${esc(t.evidenceNoScript(href))}</p></noscript>
+<form id="evidence" hidden data-href="${esc(href)}"${scriptTexts(t.evidenceScript)}>
+<label for="evidence-key">${esc(t.evidenceKey)}</label>
+<input id="evidence-key" type="password" autocomplete="off" spellcheck="false" aria-describedby="evidence-note">
+<label for="evidence-case">${esc(t.evidenceCase)}</label>
+<input id="evidence-case" type="text" maxlength="64" autocomplete="off" spellcheck="false">
+<button type="submit">${esc(t.evidenceSubmit)}</button>
+<p id="evidence-status" role="status"></p>
+<a id="evidence-download" hidden></a>
+</form>
+</section>`;
+}
+
+/** Evidence is offered beside an answer found for a question RDAP answers with a resource. */
+function evidenceFor(lang: WebLang, answer: PageAnswer, links: PageLinks): string {
+  if ((answer.kind !== 'ip' && answer.kind !== 'object') || links.rdap === null) return '';
+  const href = evidenceHref(links.rdap);
+  return href ? evidenceSection(lang, href) : '';
+}
+
+/** What every page of lacak's has around its content: the stylesheet, the script, the heading and the footer. */
+export interface PageFrame {
+  readonly title: string;
+  readonly heading: string;
+  readonly tagline: string;
+  /** The skip link's target and text, where the page has a part worth skipping to. */
+  readonly skip: { readonly href: string; readonly text: string } | null;
+  readonly main: string;
+  /** The footer's own link (beside the language switch and the terms of use). */
+  readonly footerLink: { readonly href: string; readonly text: string };
+}
+
+export function framePage(lang: WebLang, frame: PageFrame, other: { lang: WebLang; href: string }): string {
+  const t = WEB_TEXT[lang];
+  return `<!doctype html>
+<html lang="${lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(frame.title)}</title>
+<link rel="stylesheet" href="/static/lacak.css">
+<script src="/static/lacak.js" defer></script>
+</head>
+<body>
+${frame.skip ? `<a class="skip" href="${esc(frame.skip.href)}">${esc(frame.skip.text)}</a>\n` : ''}<header><h1>${esc(frame.heading)}</h1><p>${esc(frame.tagline)}</p></header>
+<main>
+${frame.main}
+</main>
+<footer><a href="${esc(other.href)}" lang="${other.lang}" hreflang="${other.lang}">${esc(WEB_TEXT[other.lang].languageName)}</a> · <a href="${esc(frame.footerLink.href)}">${esc(frame.footerLink.text)}</a> · <a href="/help">${esc(t.terms)}</a></footer>
+</body>
+</html>
+`;
+}
+
 /** The whole page: form, answer (if any), footer with the language switch. */
 export function renderPage(lang: WebLang, query: PageQuery, answer: PageAnswer, links: PageLinks, other: { lang: WebLang; href: string }, registry: string): string {
   const t = WEB_TEXT[lang];
@@ -307,20 +387,8 @@ export function renderPage(lang: WebLang, query: PageQuery, answer: PageAnswer, 
             : `<p class="intro">${esc(t.intro)}</p>`;
   const raw = [links.rdap ? `<a href="${esc(links.rdap)}">${esc(t.rawRdap)}</a>` : '', links.whois ? `<a href="${esc(links.whois)}">${esc(t.rawWhois)}</a>` : ''].filter((x) => x).join(' · ');
   const zones = zoneOptions(lang, query.tz);
-  return `<!doctype html>
-<html lang="${lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(query.q ? `${query.q} — ${t.title}` : t.title)}</title>
-<link rel="stylesheet" href="/static/lacak.css">
-<script src="/static/lacak.js" defer></script>
-</head>
-<body>
-<a class="skip" href="#answer">${esc(t.skip)}</a>
-<header><h1>${esc(t.title)}</h1><p>${esc(t.tagline)}</p></header>
-<main>
-<form method="get" action="/" role="search">
+  const evidence = evidenceFor(lang, answer, links);
+  const main = `<form method="get" action="/" role="search">
 <label for="q">${esc(t.queryLabel)}</label>
 <input id="q" name="q" type="search" value="${esc(query.q)}" required autocomplete="off" spellcheck="false" placeholder="203.0.113.7:51234" aria-describedby="q-help">
 <p id="q-help" class="help">${esc(t.queryHelp)}</p>
@@ -337,10 +405,17 @@ export function renderPage(lang: WebLang, query: PageQuery, answer: PageAnswer, 
 ${body}
 ${raw ? `<p class="raw">${raw}</p>` : ''}
 </section>
-${bulkSection(lang, query.tz)}
-</main>
-<footer><a href="${esc(other.href)}" lang="${other.lang}" hreflang="${other.lang}">${esc(WEB_TEXT[other.lang].languageName)}</a> · <a href="/help">${esc(t.terms)}</a></footer>
-</body>
-</html>
-`;
+${evidence ? `${evidence}\n` : ''}${bulkSection(lang, query.tz)}`;
+  return framePage(
+    lang,
+    {
+      title: query.q ? `${query.q} — ${t.title}` : t.title,
+      heading: t.title,
+      tagline: t.tagline,
+      skip: { href: '#answer', text: t.skip },
+      main,
+      footerLink: { href: `/evidence/verify?lang=${lang}`, text: t.verifyLink },
+    },
+    other,
+  );
 }
