@@ -143,9 +143,8 @@ export function registerEvidenceRoutes(app: FastifyInstance, deps: EvidenceDeps)
     const raw = (request.params as Record<string, string>)['*'] ?? '';
     const pdf = raw.endsWith('/report.pdf');
     const subject = pdf ? raw.slice(0, -'/report.pdf'.length) : raw;
-    if (refuseAnonymous(deps, request, reply)) return reply;
-    const keys = await signingKeysOr503(deps, request, reply);
-    if (!keys) return reply;
+    // Before any work: who may have evidence, and whether it can be signed at all.
+    if (refuseAnonymous(deps, request, reply) || !(await signingKeysOr503(deps, request, reply))) return reply;
     // The lookup is asked with the URL as the client wrote it (its escapes kept), less `/evidence` and `/report.pdf`.
     const [pathPart, ...rest] = request.url.split('?');
     const search = rest.length > 0 ? `?${rest.join('?')}` : '';
@@ -157,7 +156,7 @@ export function registerEvidenceRoutes(app: FastifyInstance, deps: EvidenceDeps)
       const importId = service.importId;
       const answer = await deps.lookup(request, `${path}${search}`);
       if (answer.statusCode !== 200) return passOn(reply, answer);
-            const resolved = service.resolveWhen(when);
+      const resolved = service.resolveWhen(when);
       const caseReference = request.caller.caseReference ?? null;
       const facts = kind === 'ip' ? [addressFacts(service, subject, when, config.registry, caseReference)] : objectFacts(service, kind, subject, when);
       if (service.importId !== importId || !facts) continue;
