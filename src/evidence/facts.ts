@@ -9,6 +9,7 @@ import type { AsOf, ObjectAnswer, Outcome } from '../query/types.js';
 import { formatInstant } from '../query/time.js';
 import { bulkRow, type BulkRow } from '../bulk/row.js';
 import { replayRow, rowDifference, type ReplayDifference } from '../bulk/replay.js';
+import { rowsReadSoFar } from '../store/rows.js';
 import type { EvidenceProvenance, EvidenceStatement, ObjectFacts, QuestionKind } from './statement.js';
 
 /** Questions about one registry object rather than an address. */
@@ -79,22 +80,40 @@ export interface CurrentComparison {
   readonly differences: readonly ReplayDifference[];
 }
 
+/** How long a comparison computes before it lets other requests in (as a bulk answer does). */
+const YIELD_EVERY_MS = 10;
+
 /**
  * Asks the statement's question again (at the instant it answered for) and lists what
- * differs: a later import may have corrected the data. The evidence stays what was answered then.
+ * differs: a later import may have corrected the data. The evidence stays what was answered
+ * then. A signed bulk answer of 10,000 lines is 10,000 lookups: they give way to other
+ * requests every few milliseconds, and `charge` is told the registry rows each one read.
  */
-export function compareWithCurrent(service: LookupService, statement: EvidenceStatement, registry: string): CurrentComparison {
+export async function compareWithCurrent(service: LookupService, statement: EvidenceStatement, registry: string, charge: (rows: number) => void = () => {}): Promise<CurrentComparison> {
   const differences: ReplayDifference[] = [];
+  let slice = performance.now();
+  const measured = <T>(work: () => T): T => {
+    const before = rowsReadSoFar();
+    try {
+      return work();
+    } finally {
+      charge(rowsReadSoFar() - before);
+    }
+  };
   if (statement.question.kind === 'ip') {
     // One address or prefix, asked again at the instant it was answered for.
     const then = (statement.facts as readonly BulkRow[])[0]!;
     const at = then.instant ?? statement.instant;
     const when: When = at ? { at } : {};
-    const difference = rowDifference(then, addressFacts(service, statement.question.query, when, registry, then.case_reference ?? null));
+    const difference = measured(() => rowDifference(then, addressFacts(service, statement.question.query, when, registry, then.case_reference ?? null)));
     if (difference) differences.push(difference);
   } else if (Array.isArray(statement.facts)) {
     for (const then of statement.facts as readonly BulkRow[]) {
-      const difference = replayRow(service, then, statement.question.tz ?? undefined, registry);
+      if (performance.now() - slice > YIELD_EVERY_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        slice = performance.now();
+      }
+      const difference = measured(() => replayRow(service, then, statement.question.tz ?? undefined, registry));
       if (difference) differences.push(difference);
     }
   } else {
@@ -102,7 +121,7 @@ export function compareWithCurrent(service: LookupService, statement: EvidenceSt
     // "Now" in the evidence was the instant it was served: that instant is asked again.
     const when: When = statement.instant ? { at: statement.instant } : {};
     const then = statement.facts as ObjectFacts;
-    const now = objectFacts(service, kind, statement.question.query, when) ?? {};
+    const now = measured(() => objectFacts(service, kind, statement.question.query, when)) ?? {};
     const fields = [...new Set([...Object.keys(then), ...Object.keys(now)])]
       .filter((f) => (then[f] ?? null) !== (now[f] ?? null))
       .map((f) => [f, then[f] ?? null, now[f] ?? null] as const);

@@ -19,10 +19,19 @@ export interface VerificationReport {
   readonly current: CurrentComparison | null;
 }
 
-/** Reads a JWS, or the JWS in a report, checks it, and asks its question again of `service`. */
-export async function verifyFile(bytes: Uint8Array, keys: readonly PublishedKey[], currentKid: string | null, service: LookupService | null, registry: string): Promise<VerificationReport> {
+/** A report lacak makes is some tens of kB: a PDF far larger is not one, and is not parsed. */
+const REPORT_MAX_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Reads a JWS, or the JWS in a report, checks it, and asks its question again of `service`;
+ * `charge` is told the registry rows that took (the asker's rate-limit budget).
+ */
+export async function verifyFile(bytes: Uint8Array, keys: readonly PublishedKey[], currentKid: string | null, service: LookupService | null, registry: string, charge?: (rows: number) => void): Promise<VerificationReport> {
   const isPdf = Buffer.from(bytes.subarray(0, 5)).toString('latin1') === '%PDF-';
   let text: string;
+  if (isPdf && bytes.length > REPORT_MAX_BYTES) {
+    return { verdict: 'invalid', reason: `a PDF of ${bytes.length} bytes is not a lacak report (they are far smaller than ${REPORT_MAX_BYTES} bytes)`, key: null, states: null, current: null };
+  }
   if (isPdf) {
     const embedded = await embeddedEvidence(bytes);
     if ('problem' in embedded) return { verdict: 'invalid', reason: embedded.problem, key: null, states: null, current: null };
@@ -34,6 +43,6 @@ export async function verifyFile(bytes: Uint8Array, keys: readonly PublishedKey[
   const key = checked.key ? { kid: checked.key.kid, validFrom: formatInstant(checked.key.validFrom), validUntil: checked.key.validUntil === null ? null : formatInstant(checked.key.validUntil), current: checked.key.kid === currentKid } : null;
   if (!checked.valid) return { verdict: 'invalid', reason: checked.reason, key, states: null, current: null };
   const { answer: _answer, ...states } = checked.statement;
-  return { verdict: 'valid', reason: null, key, states, current: service ? compareWithCurrent(service, checked.statement, registry) : null };
+  return { verdict: 'valid', reason: null, key, states, current: service ? await compareWithCurrent(service, checked.statement, registry, charge) : null };
 }
 

@@ -190,7 +190,10 @@ export function registerEvidenceRoutes(app: FastifyInstance, deps: EvidenceDeps)
       if (keys instanceof SigningKeyProblem) return deps.refuse(request, reply, 503, `evidence cannot be verified here: ${keys.message}`);
       const body = request.body;
       if (!Buffer.isBuffer(body) || body.length === 0) return deps.refuse(request, reply, 400, 'send the evidence as the request body: a JWS (JSON or compact) or a report PDF');
-      return reply.header('cache-control', 'no-store').send(await verifyFile(body, keys.published, keys.current.kid, service, config.registry));
+      const report = await verifyFile(body, keys.published, keys.current.kid, service, config.registry, (rows) => {
+        request.rowsRead += rows;
+      });
+      return reply.header('cache-control', 'no-store').send(report);
     });
   });
 }

@@ -197,6 +197,23 @@ describe('signed evidence', () => {
     expect(empty.statusCode).toBe(400);
   });
 
+  it('checking a large signed answer spends the asker\'s own budget; a PDF larger than any report is not parsed', async () => {
+    const lines = Array.from({ length: 2000 }, (_, i) => `198.51.100.${i % 256}`).join('\n');
+    const signed = await sample.app.inject({ method: 'POST', url: '/bulk/ip?evidence=1', headers: { 'content-type': 'text/plain', authorization: `Bearer ${lea}` }, payload: lines });
+    expect(signed.statusCode).toBe(200);
+    const from = { remoteAddress: '192.0.2.77' };
+    const remaining = async () => Number((await sample.app.inject({ method: 'GET', url: '/help', ...from })).headers['ratelimit-remaining']);
+    const before = await remaining();
+    const checked = await sample.app.inject({ method: 'POST', url: '/evidence/verify', headers: { 'content-type': 'application/jose+json' }, payload: signed.body, ...from });
+    expect(checked.json()).toMatchObject({ verdict: 'valid', current: { same: true } });
+    // 2,000 lookups asked again: many points, not the one a plain request costs.
+    expect(before - (await remaining())).toBeGreaterThan(20);
+    const huge = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(5 * 1024 * 1024, 0x20)]);
+    const refused = await verify(huge, 'application/pdf');
+    expect(refused.verdict).toBe('invalid');
+    expect(refused.reason).toMatch(/is not a lacak report/);
+  });
+
   withPdftotext('the report states the answer, the instant in WIB and UTC and the serial, and carries the JWS', async () => {
     const lookup = (await get('/ip/198.51.100.70?at=2025-08-01T20:14:00&tz=WIB')).json();
     const response = await get('/evidence/ip/198.51.100.70/report.pdf?at=2025-08-01T20:14:00&tz=WIB', { authorization: `Bearer ${lea}`, 'x-case-reference': 'LP/123/IV/2026/Siber', 'accept-language': 'id' });
