@@ -293,10 +293,10 @@ function bulkSectionOf(lang: WebLang, tz: string): string {
 /**
  * Where the signed report of the same answer is: `/evidence`, the RDAP path, `/report.pdf`,
  * then the RDAP query (`?at=&tz=`) as it is. Evidence is signed for addresses, prefixes, AS
- * numbers and entities only: any other RDAP path (a reverse zone) has none.
+ * numbers, entities and reverse zones: the RDAP lookups with an evidence route.
  */
 export function evidenceHref(rdap: string): string | null {
-  if (!/^\/(ip|autnum|entity)\/[^?]/.test(rdap)) return null;
+  if (!/^\/(ip|autnum|entity|domain)\/[^?]/.test(rdap)) return null;
   const query = rdap.indexOf('?');
   return query < 0 ? `/evidence${rdap}/report.pdf` : `/evidence${rdap.slice(0, query)}/report.pdf${rdap.slice(query)}`;
 }

@@ -83,7 +83,7 @@ suite('evidence on the web page, in a browser', () => {
     return (await verdict.textContent())!;
   }
 
-  it('offers evidence beside the answer for an address, a prefix at a past time, an AS number and a handle only', async () => {
+  it('offers evidence beside the answer for an address, a prefix at a past time, an AS number, a handle and a reverse zone only', async () => {
     const evidenceHref = async (query: string) => {
       const html = await (await fetch(new URL(`/?${query}`, server.baseUrl))).text();
       return /<form id="evidence" hidden data-href="([^"]*)"/.exec(html)?.[1] ?? null;
@@ -92,10 +92,11 @@ suite('evidence on the web page, in a browser', () => {
     expect(await evidenceHref('q=198.51.100.0%2F24&at=2025-07-01T07%3A00&tz=Asia%2FJakarta')).toBe('/evidence/ip/198.51.100.0/24/report.pdf?at=2025-07-01T07%3A00&amp;tz=Asia%2FJakarta');
     expect(await evidenceHref('q=AS64496')).toBe('/evidence/autnum/64496/report.pdf');
     expect(await evidenceHref('q=ORG-CJN1-IDNIC')).toBe('/evidence/entity/ORG-CJN1-IDNIC/report.pdf');
-    // Names found, a reverse zone, nothing found, a malformed question: no resource answer to sign.
-    for (const query of ['q=PT+Contoh', 'q=100.51.198.in-addr.arpa', 'q=192.0.2.10', 'q=1.2.3.4.5']) expect(await evidenceHref(query)).toBeNull();
+    expect(await evidenceHref('q=100.51.198.in-addr.arpa')).toMatch(/^\/evidence\/domain\/100\.51\.198\.in-addr\.arpa\/report\.pdf$/i);
+    // Names found, nothing found, a malformed question: no resource answer to sign.
+    for (const query of ['q=PT+Contoh', 'q=192.0.2.10', 'q=1.2.3.4.5']) expect(await evidenceHref(query)).toBeNull();
     // Each link the page makes is one the evidence routes answer with a report.
-    for (const query of ['q=198.51.100.41%3A51234', 'q=198.51.100.0%2F24&at=2025-07-01T07%3A00&tz=Asia%2FJakarta', 'q=AS64496', 'q=ORG-CJN1-IDNIC']) {
+    for (const query of ['q=198.51.100.41%3A51234', 'q=198.51.100.0%2F24&at=2025-07-01T07%3A00&tz=Asia%2FJakarta', 'q=AS64496', 'q=ORG-CJN1-IDNIC', 'q=100.51.198.in-addr.arpa']) {
       const href = (await evidenceHref(query))!.replaceAll('&amp;', '&');
       const got = await fetch(new URL(href, server.baseUrl), { headers: { authorization: `Bearer ${leaToken}`, 'x-case-reference': CASE } });
       expect([href, got.status, got.headers.get('content-type')]).toEqual([href, 200, 'application/pdf']);
