@@ -10,6 +10,7 @@ import { formatInstant } from '../query/time.js';
 import { bulkRow, type BulkRow } from '../bulk/row.js';
 import { replayRow, rowDifference, type ReplayDifference } from '../bulk/replay.js';
 import { rowsReadSoFar } from '../store/rows.js';
+import { importedFiles } from '../store/objects.js';
 import type { EvidenceProvenance, EvidenceStatement, ObjectFacts, QuestionKind } from './statement.js';
 
 /** Questions about one registry object rather than an address. */
@@ -66,8 +67,7 @@ export function evidenceProvenance(service: LookupService, asOf: AsOf | null, ro
       id: i.id,
       snapshotAt: formatInstant(i.snapshotAt),
       format: i.format,
-      // The name without the server's directories; the SHA-256 is what identifies the file.
-      files: i.files.map((f) => ({ name: f.name.split(/[\\/]/).pop()!, sha256: f.sha256, bytes: f.bytes })),
+      files: importedFiles(i),
       lacakVersion: i.lacakVersion,
     }));
   return { snapshots, imports };

@@ -8,7 +8,7 @@ import { statSync } from 'node:fs';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import { z } from 'zod';
 import { PrivateFileProblem, readPrivateFile, writePrivateFile } from '../io/private-file.js';
-import { formatInstant } from '../query/time.js';
+import { dayStamp, formatInstant } from '../query/time.js';
 
 /** JWS `alg` of Ed25519 signatures (RFC 8037 §3.1), as every JOSE library knows it. */
 export const SIGNING_ALG = 'EdDSA';
@@ -95,7 +95,7 @@ export async function loadSigningKeys(path: string): Promise<SigningKeys> {
 /** `lacak-20261207-` and the first characters of the key's RFC 7638 thumbprint: says when, and which. */
 async function keyId(jwk: JWK, at: number): Promise<string> {
   const thumbprint = await calculateJwkThumbprint(jwk, 'sha256');
-  return `lacak-${formatInstant(at).slice(0, 10).replaceAll('-', '')}-${thumbprint.slice(0, 12)}`;
+  return `lacak-${dayStamp(at)}-${thumbprint.slice(0, 12)}`;
 }
 
 export interface KeygenResult {

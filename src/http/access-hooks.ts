@@ -90,7 +90,6 @@ export async function registerAccessHooks(app: FastifyInstance, deps: AccessDeps
   app.decorateRequest('apiKey', null);
   app.decorateRequest('disclosed', null as unknown as Set<string>);
   app.decorateRequest('auditDetail', null);
-  app.decorateRequest('auditNow', null as unknown as (note: string) => Promise<boolean>);
 
   // Never throws: an audit row that cannot be written is logged and reported as false, and
   // the callers decide (withhold the answer, or go on). A lock is waited for asynchronously,
@@ -114,6 +113,11 @@ export async function registerAccessHooks(app: FastifyInstance, deps: AccessDeps
   // answer was withheld because it could not be: the end-of-request row is not for them.
   const auditedBeforeAnswer = new WeakSet<FastifyRequest>();
   const withheld = new WeakSet<FastifyRequest>();
+  app.decorateRequest('auditNow', async function auditNow(this: FastifyRequest, note: string) {
+    const written = await audit(this, { ...callerFields(this), query: `${this.method} ${safeUrl(this.url)} (${note})` });
+    if (written) auditedBeforeAnswer.add(this);
+    return written;
+  });
 
   // Refused credentials spend the anonymous budget of the address they came from, so
   // guessing tokens is as slow as any anonymous use (and cannot flood the audit log).
@@ -141,11 +145,6 @@ export async function registerAccessHooks(app: FastifyInstance, deps: AccessDeps
     }
     request.caller = identified.caller;
     request.apiKey = identified.key;
-    request.auditNow = async (note) => {
-      const written = await audit(request, { ...callerFields(request), query: `${request.method} ${safeUrl(request.url)} (${note})` });
-      if (written) auditedBeforeAnswer.add(request);
-      return written;
-    };
     // An authenticated request that disclosed nothing is recorded once the answer is over,
     // also one the client abandoned half-way (a bulk stream): then onResponse never runs.
     // Disclosures were recorded before the answer (onSend below); this catches any that a

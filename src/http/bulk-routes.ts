@@ -16,6 +16,7 @@ import { BULK_COLUMNS, bulkRow, csvCell, errorRow, type BulkRow } from '../bulk/
 import { parseBulkQuery, splitLines, type BulkLine } from '../bulk/lines.js';
 import { lacakVersion } from '../version.js';
 import { rowsReadSoFar } from '../store/rows.js';
+import { importedFiles } from '../store/objects.js';
 import type { Config } from '../config.js';
 import type { SigningKeySource } from '../evidence/signing-keys.js';
 import { JOSE_JSON_TYPE } from '../evidence/jws.js';
@@ -166,8 +167,7 @@ function provenance(service: LookupService, servedAt: number, defaults: When): R
       id: i.id,
       snapshotAt: new Date(i.snapshotAt).toISOString(),
       format: i.format,
-      // The name without the server's directories; the SHA-256 is what identifies the file.
-      files: i.files.map((f) => ({ name: f.name.split(/[\\/]/).pop()!, sha256: f.sha256, bytes: f.bytes })),
+      files: importedFiles(i),
       lacakVersion: i.lacakVersion,
     })),
   };

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest, LightMyRequestResponse } from 'fastify';
 import type { Config } from '../config.js';
 import type { LookupService, When } from '../query/service.js';
-import { formatInstant } from '../query/time.js';
+import { dayStamp, formatInstant } from '../query/time.js';
 import { formatRange } from '../net/prefix.js';
 import { firstValue, stripComment } from '../model/types.js';
 import { lacakVersion } from '../version.js';
@@ -17,6 +17,7 @@ import { preferredLanguage } from '../i18n/accept-language.js';
 import { REPORT_TEXT } from '../evidence/report-texts.js';
 import { bearerChallenge } from './access-hooks.js';
 import { publicBaseUrl } from './public-url.js';
+import { whenOf } from './query-params.js';
 import { evidenceIssued } from '../metrics.js';
 import { JOSE_JSON_TYPE, signStatement } from '../evidence/jws.js';
 import { verifyFile } from '../evidence/verify.js';
@@ -42,7 +43,7 @@ function languageOf(request: FastifyRequest) {
 
 /** A serial says which registry and day, and is unique without a counter shared by the fleet. */
 export function newSerial(registry: string, at: number): string {
-  return `${registry}-${formatInstant(at).slice(0, 10).replaceAll('-', '')}-${randomBytes(6).toString('hex').toUpperCase()}`;
+  return `${registry}-${dayStamp(at)}-${randomBytes(6).toString('hex').toUpperCase()}`;
 }
 
 /** Keys to sign with, or the 503 that says why there are none. */
@@ -70,8 +71,8 @@ export function refuseAnonymous(deps: Pick<EvidenceDeps, 'refuse'>, request: Fas
  */
 export async function issueEvidence(request: FastifyRequest, reply: FastifyReply, signing: SigningKeySource, statement: EvidenceStatement, refuse: EvidenceDeps['refuse'], form: 'jws' | 'pdf'): Promise<FastifyReply> {
   // Read again now, not when the request began: a key rotated meanwhile signs nothing more.
-  const keys = await signing.keys();
-  if (keys instanceof SigningKeyProblem) return refuse(request, reply, 503, `evidence cannot be signed: ${keys.message}`);
+  const keys = await signingKeysOr503({ signing, refuse }, request, reply);
+  if (!keys) return reply;
   const q = statement.question;
   const note = `evidence ${statement.serial} signed with ${keys.current.kid}${form === 'pdf' ? ' as a report' : ''}: ${q.kind} ${q.query}${q.at ? ` at ${q.at}` : ''}${q.tz ? ` tz ${q.tz}` : ''}`;
   if (!(await request.auditNow(note))) {
@@ -101,12 +102,6 @@ export function statementFor(request: FastifyRequest, config: Config, servedAt: 
     caller: evidenceCaller(request.caller, REPORT_TEXT[languageOf(request)].noCaseReference),
     ...parts,
   };
-}
-
-function firstString(v: unknown): string | undefined {
-  if (typeof v === 'string') return v;
-  if (Array.isArray(v) && typeof v[0] === 'string') return v[0];
-  return undefined;
 }
 
 /** The networks covering an address, least specific first, as the report lists them. */
@@ -149,8 +144,7 @@ export function registerEvidenceRoutes(app: FastifyInstance, deps: EvidenceDeps)
     const [pathPart, ...rest] = request.url.split('?');
     const search = rest.length > 0 ? `?${rest.join('?')}` : '';
     const path = `/${pathPart!.replace(/^\/+evidence\/+/, '').replace(/\/report\.pdf$/, '')}`;
-    const q = request.query as Record<string, unknown>;
-    const when: When = { at: firstString(q.at), tz: firstString(q.tz) };
+    const when = whenOf(request);
     // An import that lands while the answer is read would mix two registries: read again.
     for (let attempt = 0; attempt < 2; attempt++) {
       const importId = service.importId;

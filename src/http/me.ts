@@ -6,16 +6,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { preferredLanguage } from '../i18n/accept-language.js';
 import type { HeavyRunner } from '../offload/runner.js';
 import { bearerChallenge } from './access-hooks.js';
+import { firstString } from './query-params.js';
 
 export interface MemberRouteDeps {
   readonly heavy: HeavyRunner;
   readonly refuse: (request: FastifyRequest, reply: FastifyReply, status: number, message: string) => FastifyReply;
-}
-
-function firstString(v: unknown): string | undefined {
-  if (typeof v === 'string') return v;
-  if (Array.isArray(v) && typeof v[0] === 'string') return v[0];
-  return undefined;
 }
 
 export function registerMemberRoutes(app: FastifyInstance, deps: MemberRouteDeps): void {

@@ -106,6 +106,11 @@ export function parseInstant(text: string, tz?: string): InstantParse {
   return { ok: true, ms };
 }
 
+/** The UTC day of an instant as names and serials carry it: `20261207`. */
+export function dayStamp(ms: number): string {
+  return formatInstant(ms).slice(0, 10).replaceAll('-', '');
+}
+
 /** An instant as answers print it: RFC 3339 in UTC, without milliseconds when there are none. */
 export function formatInstant(ms: number): string {
   return new Date(ms).toISOString().replace('.000Z', 'Z');

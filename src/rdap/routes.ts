@@ -16,6 +16,7 @@ import { ResponseBuilder, contextFrom, renderAutnum, renderDomain, renderEntity,
 import type { CurrentIpAnswers } from './current-ip.js';
 import { redirectUrl } from '../referral/bootstrap.js';
 import { publicBaseUrl } from '../http/public-url.js';
+import { whenOf } from '../http/query-params.js';
 
 export const RDAP_CONTENT_TYPE = 'application/rdap+json';
 
@@ -25,19 +26,6 @@ export interface RdapDeps {
   readonly entities?: EntityCache;
   /** Current address answers, pre-encoded; absent: every answer is rendered afresh. */
   readonly currentIp?: CurrentIpAnswers;
-}
-
-type Query = Record<string, unknown>;
-
-function firstString(v: unknown): string | undefined {
-  if (typeof v === 'string') return v;
-  if (Array.isArray(v) && typeof v[0] === 'string') return v[0];
-  return undefined;
-}
-
-function whenOf(request: FastifyRequest): When {
-  const q = request.query as Query;
-  return { at: firstString(q.at), tz: firstString(q.tz) };
 }
 
 function baseUrlOf(config: Config, request: FastifyRequest): string {

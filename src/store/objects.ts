@@ -25,6 +25,11 @@ export interface ImportRecord {
   readonly lacakVersion: string;
 }
 
+/** An import's files as answers name them: without the server's directories (the SHA-256 is what identifies a file). */
+export function importedFiles(record: ImportRecord): { name: string; sha256: string; bytes: number }[] {
+  return record.files.map((f) => ({ name: f.name.split(/[\\/]/).pop()!, sha256: f.sha256, bytes: f.bytes }));
+}
+
 export class ObjectStore {
   private readonly byKeyStmt;
   private readonly byKeyClassStmt;

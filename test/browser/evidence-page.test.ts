@@ -5,26 +5,16 @@
 // without JavaScript and in the other language; an axe-core check. Screenshots go to
 // test-artifacts/ (git-ignored).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page, type Request } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page, Request } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildSampleRegistry } from '../../src/sample.js';
-import { CLI, ROOT, SAMPLE_DIR, quietLog, tempDir } from '../helpers/registry.js';
+import { CLI, SAMPLE_DIR, quietLog, tempDir } from '../helpers/registry.js';
 import { startServer, type ServerProcess } from '../helpers/server.js';
-import { reportSkip } from '../helpers/skip.js';
+import { ARTIFACTS, axeViolations, browserSuite, launchChromium, openPage, type OpenOptions } from '../helpers/browser.js';
 
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
-const ARTIFACTS = join(ROOT, 'test-artifacts');
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-// Under CI a missing browser is a failure (.ci/run installs it); elsewhere the file is skipped,
-// saying which Debian package brings it back.
-const suite = CHROMIUM || process.env.CI ? describe : describe.skip;
-if (!CHROMIUM && !process.env.CI) {
-  reportSkip('the evidence pages tests in a real browser (this file)', 'no Chromium at /usr/bin/chromium or /usr/bin/chromium-browser', 'apt-get install chromium (Debian)');
-}
+const suite = browserSuite('the evidence pages tests');
 
 const CASE = 'LP/B/456/XII/2026';
 
@@ -39,8 +29,6 @@ suite('evidence on the web page, in a browser', () => {
   let report: { bytes: Buffer; serial: string } | null = null;
 
   beforeAll(async () => {
-    if (!CHROMIUM) throw new Error('chromium is not installed (apt-get install chromium)');
-    mkdirSync(ARTIFACTS, { recursive: true });
     await buildSampleRegistry(SAMPLE_DIR, db, quietLog);
     const keygen = spawnSync(process.execPath, [CLI, 'evidence', 'keygen'], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ...env } });
     expect(keygen.stdout).toMatch(/^signing with key /);
@@ -48,7 +36,7 @@ suite('evidence on the web page, in a browser', () => {
     leaToken = added.stdout.trim().split('\n')[1]!;
     expect(leaToken).toMatch(/^lacak_/);
     server = await startServer(CLI, env);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
@@ -56,18 +44,7 @@ suite('evidence on the web page, in a browser', () => {
     tmp.cleanup();
   });
 
-  async function open(path: string, options: { javaScript?: boolean; locale?: string; mobile?: boolean; bypassCsp?: boolean } = {}): Promise<Page> {
-    const context = await browser.newContext({
-      javaScriptEnabled: options.javaScript ?? true,
-      // Only to inject axe-core: the page's own CSP rightly refuses inline scripts.
-      bypassCSP: options.bypassCsp ?? false,
-      locale: options.locale ?? 'id-ID',
-      viewport: options.mobile ? { width: 375, height: 740 } : { width: 1200, height: 900 },
-    });
-    const page = await context.newPage();
-    await page.goto(new URL(path, server.baseUrl).toString());
-    return page;
-  }
+  const open = (path: string, options: OpenOptions = {}): Promise<Page> => openPage(browser, server.baseUrl, path, options);
 
   function theReport(): { bytes: Buffer; serial: string } {
     if (!report) throw new Error('the download test did not run first');
@@ -211,12 +188,8 @@ suite('evidence on the web page, in a browser', () => {
     for (const mobile of [false, true]) {
       const page = await open(`/evidence/verify?serial=${theReport().serial}`, { mobile, bypassCsp: true });
       expect(await verifyReport(page, theReport().bytes)).toBe('Sah');
-      await page.addScriptTag({ content: AXE });
-      const result = await page.evaluate(async () => {
-        const axe = (globalThis as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string; help: string }[] }> } }).axe;
-        return axe.run();
-      });
-      expect(result.violations.map((v) => `${v.impact} ${v.id}: ${v.help}`)).toEqual([]);
+      const violations = await axeViolations(page);
+      expect(violations.map((v) => `${v.impact} ${v.id}: ${v.help}`)).toEqual([]);
       // Nothing wider than the screen: no sideways scrolling on a phone.
       expect(await page.evaluate(() => document.documentElement.scrollWidth - innerWidth)).toBeLessThanOrEqual(0);
       await page.screenshot({ path: join(ARTIFACTS, mobile ? 'evidence-verify-phone.png' : 'evidence-verify-desktop.png'), fullPage: true });

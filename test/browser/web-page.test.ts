@@ -4,27 +4,17 @@
 // key, a keyboard-only walk, and an axe-core check. Screenshots go to test-artifacts/
 // (git-ignored).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { chromium, type Browser, type Page, type Request } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page, Request } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildSampleRegistry } from '../../src/sample.js';
-import { CLI, ROOT, SAMPLE_DIR, quietLog, tempDir } from '../helpers/registry.js';
+import { CLI, SAMPLE_DIR, quietLog, tempDir } from '../helpers/registry.js';
 import { startServer, type ServerProcess } from '../helpers/server.js';
-import { reportSkip } from '../helpers/skip.js';
+import { ARTIFACTS, axeViolations, browserSuite, launchChromium, openPage, type OpenOptions } from '../helpers/browser.js';
 
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
-const ARTIFACTS = join(ROOT, 'test-artifacts');
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-// Under CI a missing browser is a failure (.ci/run installs it); elsewhere the file is skipped,
-// saying which Debian package brings it back.
-const suite = CHROMIUM || process.env.CI ? describe : describe.skip;
-if (!CHROMIUM && !process.env.CI) {
-  reportSkip('the web page tests in a real browser (this file)', 'no Chromium at /usr/bin/chromium or /usr/bin/chromium-browser', 'apt-get install chromium (Debian)');
-}
+const suite = browserSuite('the web page tests');
 
 suite('web page in a browser', () => {
   const tmp = tempDir();
@@ -34,14 +24,12 @@ suite('web page in a browser', () => {
   const db = join(tmp.dir, 'registry.sqlite');
 
   beforeAll(async () => {
-    if (!CHROMIUM) throw new Error('chromium is not installed (apt-get install chromium)');
-    mkdirSync(ARTIFACTS, { recursive: true });
     await buildSampleRegistry(SAMPLE_DIR, db, quietLog);
     const added = spawnSync(process.execPath, [CLI, 'keys', 'add', '--role', 'lea', '--label', 'Direktorat Siber', '--db', db], { encoding: 'utf8' });
     leaToken = added.stdout.trim().split('\n')[1]!;
     expect(leaToken).toMatch(/^lacak_/);
     server = await startServer(CLI, { LACAK_DB: db });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
@@ -49,19 +37,7 @@ suite('web page in a browser', () => {
     tmp.cleanup();
   });
 
-  async function open(path: string, options: { javaScript?: boolean; locale?: string; mobile?: boolean; bypassCsp?: boolean; clipboard?: boolean } = {}): Promise<Page> {
-    const context = await browser.newContext({
-      permissions: options.clipboard ? ['clipboard-read', 'clipboard-write'] : [],
-      javaScriptEnabled: options.javaScript ?? true,
-      // Only to inject axe-core: the page's own CSP rightly refuses inline scripts.
-      bypassCSP: options.bypassCsp ?? false,
-      locale: options.locale ?? 'id-ID',
-      viewport: options.mobile ? { width: 375, height: 740 } : { width: 1200, height: 900 },
-    });
-    const page = await context.newPage();
-    await page.goto(new URL(path, server.baseUrl).toString());
-    return page;
-  }
+  const open = (path: string, options: OpenOptions = {}): Promise<Page> => openPage(browser, server.baseUrl, path, options);
 
   it('looks up an address typed into the box, and the URL keeps the question', async () => {
     const page = await open('/');
@@ -237,12 +213,8 @@ suite('web page in a browser', () => {
   it('has no serious accessibility violations (axe-core), also on a phone', async () => {
     for (const mobile of [false, true]) {
       const page = await open('/?q=198.51.100.41', { mobile, bypassCsp: true });
-      await page.addScriptTag({ content: AXE });
-      const result = await page.evaluate(async () => {
-        const axe = (globalThis as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string; help: string }[] }> } }).axe;
-        return axe.run();
-      });
-      const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      const violations = await axeViolations(page);
+      const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
       // Nothing wider than the screen: no sideways scrolling on a phone.
       expect(await page.evaluate(() => document.documentElement.scrollWidth - innerWidth)).toBeLessThanOrEqual(0);
       expect(serious.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
